@@ -1,0 +1,112 @@
+"""Loader: round trip, schema errors with file/line/column, every seed number present."""
+
+import pandas as pd
+import pytest
+
+from reanalysis import data
+
+
+def _edit(path, line, column, value):
+    """Set one cell (line numbers as in the error messages: header = line 1)."""
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame.loc[line - 2, column] = value
+    frame.to_csv(path, index=False)
+
+
+def test_load_returns_typed_tables():
+    d = data.load()
+    assert set(data.TABLES) <= set(vars(d))
+    assert str(d.outcomes["responders"].dtype) == "Int64"
+    assert d.outcomes["reported_percent"].dtype == object
+    # printed values keep their decimals
+    assert "75.0" in set(d.outcomes["reported_percent"].dropna())
+    assert set(d.checksums) == {f"{t}.csv" for t in data.TABLES}
+
+
+def test_round_trip_through_csv(data_copy):
+    d = data.load(data_copy)
+    again = data.load(data_copy)
+    for name in data.TABLES:
+        pd.testing.assert_frame_equal(d.table(name), again.table(name))
+    assert d.checksums == again.checksums
+
+
+@pytest.mark.parametrize(
+    "table, line, column, value, message",
+    [
+        ("outcomes.csv", 6, "responders", "56", "outcomes.csv, line 6, column responders: 56 exceeds n (55)"),
+        ("outcomes.csv", 6, "n", "0", "outcomes.csv, line 6, column n: must be at least 1"),
+        ("outcomes.csv", 6, "responders", "-3", "outcomes.csv, line 6, column responders: '-3' must not be negative"),
+        ("outcomes.csv", 6, "responders", "2.5", "outcomes.csv, line 6, column responders: '2.5' is not a whole number"),
+        ("outcomes.csv", 6, "timepoint_unit", "fortnight", "column timepoint_unit: 'fortnight' is not one of"),
+        ("outcomes.csv", 6, "arm_id", "nope", "outcomes.csv, line 6, column arm_id: arm 'nope' is not an arm of study"),
+        ("outcomes.csv", 6, "study_id", "ghost", "outcomes.csv, line 6, column study_id: unknown study 'ghost'"),
+        ("outcomes.csv", 6, "reported_percent", "about 40", "'about 40' is not a printed number"),
+        ("outcomes.csv", 6, "source_status", "rumour", "column source_status: 'rumour' is not one of"),
+        ("outcomes.csv", 7, "timepoint_value", "18", "line 6: duplicate key"),
+        ("arms.csv", 3, "arm_id", "hpag_ist", "arms.csv, line 3: duplicate key"),
+        ("studies.csv", 2, "indication", "AML", "studies.csv, line 2, column indication: 'AML' is not one of"),
+        ("comparisons.csv", 2, "arm_b", "xyz", "comparisons.csv, line 2, column arm_b: arm 'xyz'"),
+        ("time_to_event.csv", 2, "value", "", "time_to_event.csv, line 2, column value: value required"),
+    ],
+)
+def test_broken_tables_raise_one_error_naming_file_line_column(data_copy, table, line, column, value, message):
+    _edit(data_copy / table, line, column, value)
+    with pytest.raises(data.DataValidationError) as err:
+        data.load(data_copy)
+    assert message in str(err.value)
+
+
+def test_every_problem_is_listed_at_once(data_copy):
+    _edit(data_copy / "outcomes.csv", 6, "responders", "99")
+    _edit(data_copy / "arms.csv", 2, "n_enrolled", "many")
+    with pytest.raises(data.DataValidationError) as err:
+        data.load(data_copy)
+    assert len(err.value.problems) == 2
+
+
+def test_missing_file_and_column(data_copy):
+    (data_copy / "designs.csv").unlink()
+    frame = pd.read_csv(data_copy / "arms.csv", dtype=str).drop(columns=["regimen"])
+    frame.to_csv(data_copy / "arms.csv", index=False)
+    with pytest.raises(data.DataValidationError) as err:
+        data.load(data_copy)
+    text = str(err.value)
+    assert "designs.csv: file missing" in text and "arms.csv: missing column(s) regimen" in text
+
+
+def test_patients_reject_impossible_rows(data_copy):
+    header = (data_copy / "patients.csv").read_text()
+    rows = [
+        "itp_anticd20_hpag_cases,anticd20_hpag,p1,-2,day,true,3,month,false,4,month,,confirmed,x,",
+        "itp_anticd20_hpag_cases,anticd20_hpag,p2,200,day,true,3,month,false,4,month,,confirmed,x,",
+    ]
+    (data_copy / "patients.csv").write_text(header + "\n".join(rows) + "\n")
+    with pytest.raises(data.DataValidationError) as err:
+        data.load(data_copy)
+    text = str(err.value)
+    assert "patients.csv, line 2, column time_to_response: negative time -2.0" in text
+    assert "patients.csv, line 3, column time_to_response: response at 200.0 day is after the end of follow-up" in text
+
+
+def test_missing_data_dir_is_a_clear_error(tmp_path):
+    with pytest.raises(data.DataValidationError, match="data directory not found"):
+        data.load(tmp_path / "nowhere")
+
+
+SEED = pd.read_csv(data.default_data_dir().parent / "tests" / "seed_numbers.csv", dtype=str, keep_default_na=False)
+
+
+@pytest.mark.parametrize("row", list(SEED.itertuples(index=False)), ids=lambda r: f"{r.study_id}:{r.column}={r.value}")
+def test_every_seed_number_is_in_the_data(row):
+    d = data.load()
+    table = d.table(row.table)
+    rows = table[table["study_id"] == row.study_id]
+    if row.arm_id and "arm_id" in rows:
+        rows = rows[rows["arm_id"] == row.arm_id]
+    if row.endpoint:
+        col = "endpoint" if "endpoint" in rows else "quantity"
+        rows = rows[rows[col] == row.endpoint]
+    values = {str(v) for v in rows[row.column].dropna()}
+    as_numbers = {float(v) for v in values}
+    assert row.value in values or float(row.value) in as_numbers, f"seed number {row.seed_text!r} not found"
