@@ -31,7 +31,7 @@ from scipy import optimize, stats
 from . import _checks
 from ._results import Result
 
-CI_METHODS = ("clopper-pearson", "wilson", "wilson-cc", "jeffreys", "agresti-coull", "wald", "mid-p")
+CI_METHODS = ("clopper-pearson", "wilson", "wilson-cc", "jeffreys", "agresti-coull", "wald", "mid-p", "wald-t")
 TEST_METHODS = ("chi2", "chi2-yates", "g-test", "fisher", "fisher-midp", "barnard", "boschloo", "z-unpooled")
 EFFECT_METHODS = {
     "rd": ("newcombe", "wald", "agresti-caffo", "miettinen-nurminen"),
@@ -128,6 +128,11 @@ def proportion_ci(count, nobs, method: str = "clopper-pearson", level: float = 0
         - ``"wald"``: normal approximation ``p ± z sqrt(p(1-p)/n)``.
         - ``"mid-p"``: exact interval from mid-p tail probabilities (Lancaster 1961; Berry &
           Armitage, Statistician 1995).
+        - ``"wald-t"``: the 0/1 outcomes treated as a sample of numbers, ``p ± t(n-1) s/sqrt(n)``
+          with ``s`` the sample SD, i.e. ``p ± t(n-1) sqrt(p(1-p)/(n-1))``. Not a recommended
+          interval, but what generic "mean ± t·SE" software prints for binary data; it is the
+          method behind the NIH eltrombopag table (Townsley et al. 2017), so the audit needs it.
+          Undefined for ``nobs = 1`` (returns [0, 1]).
     level : float
         Confidence level in (0, 1).
 
@@ -167,6 +172,8 @@ def _ci_bounds(x: int, n: int, method: str, level: float) -> tuple[float, float]
         return float(low), float(high)
     if method == "wilson-cc":
         return _wilson_cc(x, n, level)
+    if method == "wald-t":
+        return _wald_t(x, n, level, clip=True)
     return _midp_ci(x, n, level)
 
 
@@ -181,6 +188,15 @@ def _wilson_cc(x: int, n: int, level: float) -> tuple[float, float]:
     pc = p - yates / n
     low = 0.0 if pc <= 0 else (pc + z22n - z * math.sqrt(pc * (1 - pc) / n + z22n / (2 * n))) / (1 + 2 * z22n)
     return low, high
+
+
+def _wald_t(x: int, n: int, level: float, clip: bool) -> tuple[float, float]:
+    if n == 1:
+        return 0.0, 1.0
+    p = x / n
+    half = stats.t.isf((1 - level) / 2, n - 1) * math.sqrt(p * (1 - p) / (n - 1))
+    low, high = p - half, p + half
+    return (max(0.0, low), min(1.0, high)) if clip else (low, high)
 
 
 def _midp_ci(x: int, n: int, level: float) -> tuple[float, float]:

@@ -52,6 +52,10 @@ for (i in seq_len(nrow(ci_grid))) {
   add("agresti-coull", c(max(0, pt - z * sqrt(pt * (1 - pt) / nt)), min(1, pt + z * sqrt(pt * (1 - pt) / nt))))
   add("wald", c(max(0, p - z * sqrt(p * (1 - p) / n)), min(1, p + z * sqrt(p * (1 - p) / n))))
   add("mid-p", midp_ci(x, n, lv))
+  if (n > 1) {
+    h <- qt(1 - (1 - lv) / 2, n - 1) * sd(c(rep(1, x), rep(0, n - x))) / sqrt(n)
+    add("wald-t", c(max(0, p - h), min(1, p + h)))
+  }
 }
 write_ref(do.call(rbind, ci_rows), "proportion_ci.csv")
 

@@ -1,0 +1,107 @@
+"""Unit tests for reanalysis.audit and the command line."""
+
+import subprocess
+import sys
+
+import pytest
+
+from reanalysis import audit, cli
+
+
+def test_consistent_counts_for_the_hpag_percentages():
+    table = audit.consistent_counts("65.6", n_range=(1, 67))
+    assert list(zip(table["count"], table["n"], strict=True)) == [(21, 32), (40, 61), (42, 64)]
+    assert audit.consistent_counts("73.8%", n_range=(1, 42))[["count", "n"]].values.tolist() == [[31, 42]]
+
+
+def test_half_way_boundary_counts_under_both_roundings():
+    # 20/64 = 31.25 exactly: half-up gives 31.3, half-even 31.2; both prints are accepted.
+    assert (20, 64) in set(zip(*audit.consistent_counts("31.3", n=64)[["count", "n"]].values.T, strict=True))
+    assert (20, 64) in set(zip(*audit.consistent_counts("31.2", n=64)[["count", "n"]].values.T, strict=True))
+
+
+def test_truncated_percentages_only_on_request():
+    assert audit.consistent_counts("5.5", n=36).empty
+    assert audit.consistent_counts("5.5", n=36, truncated=True)["count"].tolist() == [2]
+
+
+@pytest.mark.parametrize(
+    "reported, computed, expected",
+    [
+        ("0.494", 0.4935, True), ("0.494", 0.4945, True), ("0.494", 0.4992, False),
+        ("<0.001", 0.0009, True), ("<0.001", 0.0011, False), ("< .05", 0.049, True),
+        ("p>0.05", 0.2, True), ("p>0.05", 0.01, False), ("NS", 0.3, True), ("n.s.", 0.03, False),
+        ("0.05", 0.054, True), ("0.05", 0.056, False), ("6.3e-18", 6.31e-18, True), ("6.3e-18", 6.4e-18, False),
+        ("6.3 × 10^-18", 6.26e-18, True), (".027", 0.02672, True), ("p = 0.03", 0.0249, False), ("p = 0.03", 0.0251, True),
+        ("≤0.01", 0.01, True),
+    ],
+)
+def test_pvalue_consistent_reads_printed_forms(reported, computed, expected):
+    assert audit.pvalue_consistent(reported, computed) is expected
+
+
+def test_unreadable_values_raise_clear_errors():
+    with pytest.raises(ValueError, match="cannot read 'about 0.5'"):
+        audit.pvalue_consistent("about 0.5", 0.5)
+    with pytest.raises(ValueError, match="n or n_range is required"):
+        audit.consistent_counts("50")
+
+
+def test_ci_consistent_in_percent_and_proportion():
+    assert audit.ci_consistent("28.7", "55.9", 0.286545, 0.558942)
+    assert audit.ci_consistent("0.287", "0.559", 0.286545, 0.558942)
+    assert not audit.ci_consistent("28.7", "55.9", 0.297378, 0.549669)
+
+
+def test_identify_ci_method():
+    assert audit.identify_ci_method(23, 55, "28.7", "55.9") == ["clopper-pearson"]
+    # NIH table: symmetric bounds above 100% come from a t interval on 0/1 data
+    assert audit.identify_ci_method(29, 31, "84", "103") == ["wald-t"]
+
+
+def test_explain_pvalue_finds_the_goronkova_test():
+    table = audit.explain_pvalue(".218", ("65", 49), ("53", 49))
+    best = table.iloc[0]
+    assert best.consistent and best.method == "chi2" and (best.count1, best.count2) == (32, 26)
+
+
+def test_explain_pvalue_accepts_exact_counts_and_rejects_bad_groups():
+    assert len(audit.explain_pvalue("0.4", (42, 64), (31, 42), methods=["fisher"])) == 1
+    with pytest.raises(ValueError, match="a group is"):
+        audit.explain_pvalue("0.4", (42,), (31, 42))
+    with pytest.raises(ValueError, match="methods must be one of"):
+        audit.explain_pvalue("0.4", (42, 64), (31, 42), methods=["t-test"])
+
+
+def test_audit_covers_every_kind_and_verdict():
+    frame = audit.audit()
+    assert set(frame["kind"]) == {"percent", "ci", "pvalue", "effect", "claim"}
+    assert set(frame["verdict"]) == set(audit.VERDICTS)
+    assert frame["explanation"].str.len().min() > 10
+
+
+def test_cli_commands_run(capsys):
+    assert cli.main(["ci", "23", "55", "--method", "all"]) == 0
+    assert "clopper-pearson" in capsys.readouterr().out
+    assert cli.main(["compare", "42", "64", "31", "42", "--method", "all"]) == 0
+    assert "boschloo" in capsys.readouterr().out
+    assert cli.main(["explain-p", "0.494", "--group", "65.6%:55-67", "--group", "73.8%:35-42"]) == 0
+    assert "chi2-yates" in capsys.readouterr().out
+
+
+def test_cli_audit_writes_csv(tmp_path, capsys):
+    out = tmp_path / "audit.csv"
+    assert cli.main(["audit", "--csv", str(out)]) == 0
+    assert out.read_text().startswith("study_id,endpoint")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["ci", "23", "5"], ["ci", "x", "5"], ["compare", "1", "2", "3"], ["explain-p", "0.4", "--group", "bad", "--group", "1/2"],
+     ["ci", "3", "10", "--method", "exact"], ["frobnicate"]],
+)
+def test_cli_bad_arguments_exit_2_with_one_line(args):
+    proc = subprocess.run([sys.executable, "-m", "reanalysis.cli", *args], capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    assert proc.stderr.strip().splitlines()[-1].startswith("reanalysis")
