@@ -89,3 +89,43 @@ def test_conditional_or_agrees_with_fisher_test_within_its_root_tolerance(row):
             if theirs > 1:
                 ours, theirs = 1 / ours, 1 / theirs
             assert abs(ours - theirs) <= 2.5e-4
+
+
+def _ints(text):
+    return [int(v) for v in str(text).split(";")]
+
+
+@pytest.mark.parametrize("row", _rows("meta.csv"), ids=lambda r: f"set{r.set}-{r.measure}-{r.method}-{r.test}")
+def test_meta_analysis_matches_metafor(row):
+    from reanalysis import meta
+
+    knha = row.test == "knha"
+    if row.measure == "OR":
+        res = meta.pool_effects(_ints(row.events1), _ints(row.totals1), _ints(row.events2), _ints(row.totals2),
+                                measure="or", method=row.method, hartung_knapp=knha)
+    else:
+        res = meta.pool_proportions(_ints(row.events1), _ints(row.totals1), method=row.method,
+                                    transform="logit" if row.measure == "PLO" else "freeman-tukey", hartung_knapp=knha)
+    tol = 1e-6  # REML/PM are iterative in both programs; metafor run with threshold 1e-12
+    for ours, theirs in [(res.estimate_transformed, row.estimate), (res.se, row.se), (res.low_transformed, row.ci_lb),
+                         (res.high_transformed, row.ci_ub), (res.tau2, row.tau2), (res.i2, row.i2), (res.q, row.q),
+                         (res.q_pvalue, row.q_p), (res.pi_low_transformed, row.pi_lb),
+                         (res.pi_high_transformed, row.pi_ub)]:
+        if row.measure == "PFT" and theirs in (row.pi_lb, row.pi_ub):
+            continue  # metafor back-transforms the PI for PFT; compared on the natural scale below
+        assert _close(ours, theirs, tol), (ours, theirs, row)
+    if row.measure == "PFT":
+        for ours, theirs in [(res.estimate, row.pred), (res.low, row.pred_ci_lb), (res.high, row.pred_ci_ub),
+                             (res.pi_low, row.pi_lb), (res.pi_high, row.pi_ub)]:
+            assert _close(ours, theirs, tol), (ours, theirs, row)
+
+
+@pytest.mark.parametrize("row", _rows("power.csv"), ids=lambda r: f"{r.p1}-{r.p2}-{r.n}-{r.alpha}")
+def test_power_matches_power_prop_test(row):
+    from reanalysis import power
+
+    res = power.power_two_proportions(row.p1, row.p2, int(row.n), int(row.n), alpha=row.alpha)
+    assert _close(res.power, row.power)
+    size = power.sample_size_two_proportions(row.p1, row.p2, power=0.8, alpha=row.alpha)
+    assert _close(size.n1_exact, row.n_for_80, 1e-7)  # uniroot tol 1e-12 on n in R
+    assert size.n1 == math.ceil(row.n_for_80)

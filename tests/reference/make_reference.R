@@ -259,3 +259,42 @@ for (k in seq_len(nrow(tables))) {
 }
 write_ref(do.call(rbind, test_rows), "proportion_tests.csv")
 write_ref(do.call(rbind, eff_rows), "effect_sizes.csv")
+
+# ------------------------------------------------------------------------------------------
+# 3. Meta-analysis: metafor::rma (PLO, PFT and OR; DL, REML, PM; with and without knha)
+# ------------------------------------------------------------------------------------------
+ctrl <- list(threshold = 1e-12, maxiter = 10000, tol = 1e-12)
+meta_rows <- list()
+for (s in 1:8) {
+  k <- sample(2:10, 1)
+  n1 <- sample(8:120, k, replace = TRUE); x1 <- rbinom(k, n1, runif(1, 0.15, 0.85))
+  n2 <- sample(8:120, k, replace = TRUE); x2 <- rbinom(k, n2, runif(1, 0.15, 0.85))
+  if (s == 1) { x1[1] <- 0 }          # a zero cell
+  if (s == 2) { x1[1] <- n1[1] }      # a study with every patient responding
+  for (measure in c("PLO", "PFT", "OR")) {
+    es <- if (measure == "OR") escalc("OR", ai = x1, n1i = n1, ci = x2, n2i = n2) else escalc(measure, xi = x1, ni = n1)
+    for (method in c("DL", "REML", "PM")) for (test in c("z", "knha")) {
+      fit <- rma(yi, vi, data = es, method = method, test = test, control = ctrl)
+      pr <- if (measure == "PFT") predict(fit, transf = transf.ipft.hm, targs = list(ni = n1)) else predict(fit)
+      meta_rows[[length(meta_rows) + 1]] <- data.frame(
+        set = s, measure = measure, method = method, test = test,
+        events1 = paste(x1, collapse = ";"), totals1 = paste(n1, collapse = ";"),
+        events2 = paste(x2, collapse = ";"), totals2 = paste(n2, collapse = ";"),
+        estimate = as.numeric(fit$b), se = fit$se, ci_lb = fit$ci.lb, ci_ub = fit$ci.ub, tau2 = fit$tau2,
+        i2 = fit$I2, q = fit$QE, q_p = fit$QEp, pi_lb = pr$pi.lb, pi_ub = pr$pi.ub,
+        pred = pr$pred, pred_ci_lb = pr$ci.lb, pred_ci_ub = pr$ci.ub)
+    }
+  }
+}
+write_ref(do.call(rbind, meta_rows), "meta.csv")
+
+# ------------------------------------------------------------------------------------------
+# 4. Power: power.prop.test (equal n)
+# ------------------------------------------------------------------------------------------
+pw <- expand.grid(p1 = c(0.07, 0.3, 0.5, 0.656), p2 = c(0.21, 0.36, 0.738, 0.84), n = c(10, 42, 96, 200),
+                  alpha = c(0.05, 0.01))
+pw$power <- mapply(function(p1, p2, n, a) power.prop.test(n = n, p1 = p1, p2 = p2, sig.level = a)$power,
+                   pw$p1, pw$p2, pw$n, pw$alpha)
+pw$n_for_80 <- mapply(function(p1, p2, a) power.prop.test(p1 = p1, p2 = p2, sig.level = a, power = 0.8, tol = 1e-12)$n,
+                      pw$p1, pw$p2, pw$alpha)
+write_ref(pw, "power.csv")
