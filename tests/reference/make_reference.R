@@ -298,3 +298,47 @@ pw$power <- mapply(function(p1, p2, n, a) power.prop.test(n = n, p1 = p1, p2 = p
 pw$n_for_80 <- mapply(function(p1, p2, a) power.prop.test(p1 = p1, p2 = p2, sig.level = a, power = 0.8, tol = 1e-12)$n,
                       pw$p1, pw$p2, pw$alpha)
 write_ref(pw, "power.csv")
+
+# ------------------------------------------------------------------------------------------
+# 5. Survival: survfit (three conf.types, medians), survdiff, cmprsk::cuminc
+# ------------------------------------------------------------------------------------------
+surv_sets <- list()
+for (s in 1:4) {
+  n <- c(25, 60, 12, 150)[s]
+  tt <- round(rexp(n, 1 / 10))            # rounding makes ties
+  cc <- round(runif(n, 2, 30))
+  time <- pmax(1, pmin(tt, cc)); status <- as.integer(tt <= cc)
+  if (s == 3) status[which.max(time)] <- 1  # a curve that reaches 0
+  group <- sample(c("a", "b", "c"), n, replace = TRUE)
+  if (s == 2) group <- ifelse(seq_len(n) <= 30, "a", "b")
+  cause <- ifelse(status == 1, sample(1:2, n, replace = TRUE, prob = c(0.7, 0.3)), 0)
+  surv_sets[[s]] <- data.frame(set = s, time = time, status = status, group = group, cause = cause)
+}
+surv_data <- do.call(rbind, surv_sets)
+write_ref(surv_data, "survival_data.csv")
+
+km_rows <- list(); med_rows <- list(); lr_rows <- list(); ci_rows2 <- list()
+for (s in 1:4) {
+  d <- surv_data[surv_data$set == s, ]
+  for (ct in c("log", "log-log", "plain")) for (lv in c(0.95, 0.9)) {
+    fit <- survfit(Surv(time, status) ~ 1, data = d, conf.type = ct, conf.int = lv)
+    km_rows[[length(km_rows) + 1]] <- data.frame(set = s, conf_type = ct, level = lv, time = fit$time,
+      n_risk = fit$n.risk, events = fit$n.event, censored = fit$n.censor, survival = fit$surv,
+      std_err = fit$std.err, low = fit$lower, high = fit$upper)
+    q <- quantile(fit, 0.5)
+    med_rows[[length(med_rows) + 1]] <- data.frame(set = s, conf_type = ct, level = lv,
+      median = unname(q$quantile), median_low = unname(q$lower), median_high = unname(q$upper))
+  }
+  sd <- survdiff(Surv(time, status) ~ group, data = d)
+  lr_rows[[length(lr_rows) + 1]] <- data.frame(set = s, statistic = sd$chisq, df = length(sd$n) - 1,
+                                               pvalue = pchisq(sd$chisq, length(sd$n) - 1, lower.tail = FALSE))
+  ci <- cuminc(d$time, d$cause, cencode = 0)
+  for (cause in c(1, 2)) {
+    est <- ci[[paste("1", cause)]]
+    ci_rows2[[length(ci_rows2) + 1]] <- data.frame(set = s, cause = cause, time = est$time, est = est$est, var = est$var)
+  }
+}
+write_ref(do.call(rbind, km_rows), "km.csv")
+write_ref(do.call(rbind, med_rows), "km_median.csv")
+write_ref(do.call(rbind, lr_rows), "logrank.csv")
+write_ref(do.call(rbind, ci_rows2), "cuminc.csv")

@@ -1,0 +1,532 @@
+"""Time to response and duration of response: Kaplan-Meier, cumulative incidence, log-rank, IPD.
+
+- :func:`kaplan_meier` — product-limit estimate (lifelines' event table) with Greenwood standard
+  errors and R ``survfit``'s three CI types ("log", R's default; "log-log", lifelines' default;
+  "plain"), and the median with its Brookmeyer-Crowley CI computed exactly as
+  ``survival:::quantile.survfit`` does.
+- :func:`cumulative_response` / :func:`cumulative_incidence` — probability of response over time:
+  1 - KM without competing events, Aalen-Johansen when death or transplant before response
+  competes (point estimates as ``cmprsk::cuminc``).
+- :func:`logrank` — log-rank test as ``survival::survdiff`` (lifelines).
+- :func:`reconstruct_ipd` — approximate individual patient data from a digitised Kaplan-Meier
+  curve and a numbers-at-risk table (Guyot et al., BMC Med Res Methodol 2012;12:9).
+- :func:`case_series_durations` — per-patient case-series rows to durations and events.
+- :func:`summarise_published` — what a published median and range can and cannot say.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from . import _checks
+from ._results import Result
+
+CONF_TYPES = ("log", "log-log", "plain")
+_R_TOL = math.sqrt(np.finfo(float).eps)  # survival:::quantile.survfit's tolerance
+
+
+def _durations_events(durations, events, name="durations"):
+    t = np.asarray(durations, dtype=float)
+    e = np.asarray(events)
+    if t.ndim != 1 or e.shape != t.shape or len(t) == 0:
+        raise ValueError(f"{name} and events must be one-dimensional, non-empty and of equal length")
+    if not np.all(np.isfinite(t)) or np.any(t < 0):
+        bad = int(np.flatnonzero(~np.isfinite(t) | (t < 0))[0])
+        raise ValueError(f"{name}[{bad}] = {t[bad]!r}: durations must be finite and non-negative")
+    if not np.all(np.isin(e, [0, 1, True, False])):
+        raise ValueError("events must be 0/1 (1 = event observed, 0 = censored)")
+    return t, e.astype(int)
+
+
+@dataclasses.dataclass(frozen=True)
+class KaplanMeierResult(Result):
+    conf_type: str
+    level: float
+    n: int
+    events: int
+    median: float
+    median_low: float
+    median_high: float
+    table: pd.DataFrame = dataclasses.field(repr=False, compare=False)
+
+    def survival_at(self, times) -> np.ndarray:
+        """Survival probability at each time (right-continuous step function)."""
+        return _step(self.table["time"].to_numpy(), self.table["survival"].to_numpy(), times, 1.0)
+
+    def at_risk(self, times) -> np.ndarray:
+        """Number at risk at each time (patients with duration >= t)."""
+        times = np.atleast_1d(np.asarray(times, dtype=float))
+        tab = self.table
+        out = []
+        for t in times:
+            later = tab[tab["time"] >= t]
+            out.append(int(later["n_risk"].iloc[0]) if len(later) else 0)
+        return np.array(out)
+
+
+def _step(x, y, at, before):
+    at = np.atleast_1d(np.asarray(at, dtype=float))
+    idx = np.searchsorted(x, at, side="right") - 1
+    return np.where(idx >= 0, y[np.clip(idx, 0, None)], before)
+
+
+def kaplan_meier(durations, events, conf_type: str = "log", level: float = 0.95) -> KaplanMeierResult:
+    """Kaplan-Meier estimate with R-compatible confidence intervals and median.
+
+    Parameters
+    ----------
+    durations : array-like of float
+        Time from start to event or censoring (any unit; results are in the same unit).
+    events : array-like of 0/1
+        1 = event observed (e.g. response), 0 = censored (e.g. response ongoing at last visit).
+    conf_type : {"log", "log-log", "plain"}
+        Transformation for the pointwise CI, as R ``survfit(conf.type=)``; "log" is R's default.
+    level : float
+        Confidence level.
+
+    Returns
+    -------
+    KaplanMeierResult
+        ``table`` (time, n_risk, events, censored, survival, std_err, low, high; ``std_err`` is
+        Greenwood's standard error of the cumulative hazard, R's ``std.err``), ``median`` with
+        ``median_low``/``median_high`` (NaN when not reached), ``survival_at``, ``at_risk``.
+    """
+    from lifelines import KaplanMeierFitter
+
+    t, e = _durations_events(durations, events)
+    conf_type = _checks.choice(conf_type, "conf_type", CONF_TYPES)
+    level = _checks.level(level)
+    kmf = KaplanMeierFitter().fit(t, e)
+    et = kmf.event_table
+    et = et[et.index > 0] if not ((t == 0).any()) else et
+    times = et.index.to_numpy(dtype=float)
+    n_risk = et["at_risk"].to_numpy(dtype=float)
+    d = et["observed"].to_numpy(dtype=float)
+    cens = et["censored"].to_numpy(dtype=float)
+    surv = kmf.survival_function_at_times(times).to_numpy(dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        varhaz = np.cumsum(np.where(d > 0, d / (n_risk * (n_risk - d)), 0.0))
+    se = np.sqrt(varhaz)
+    z = stats.norm.isf((1 - level) / 2)
+    low, high = _bands(surv, se, z, conf_type)
+    table = pd.DataFrame({"time": times, "n_risk": n_risk.astype(int), "events": d.astype(int),
+                          "censored": cens.astype(int), "survival": surv, "std_err": se, "low": low, "high": high})
+    med = _findq(times, surv, 0.5)
+    med_low = _findq(times, low, 0.5)
+    med_high = _findq(times, high, 0.5)
+    return KaplanMeierResult(conf_type, level, len(t), int(e.sum()), med, med_low, med_high, table)
+
+
+def _bands(surv, se, z, conf_type):
+    # Transcribed from survival:::survfit_confint (R survival 3.x).
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if conf_type == "plain":
+            return np.maximum(surv - z * se * surv, 0.0), np.minimum(surv + z * se * surv, 1.0)
+        if conf_type == "log":
+            ok = surv > 0
+            low = np.where(ok, np.exp(np.log(surv) - z * se), np.nan)
+            high = np.where(ok, np.minimum(np.exp(np.log(surv) + z * se), 1.0), np.nan)
+            return low, high
+        ok = (surv > 0) & (surv < 1)
+        xx = np.where(ok, surv, 0.5)
+        ll = np.log(-np.log(xx))
+        low = np.where(ok, np.exp(-np.exp(ll - z * se / np.log(xx))), np.nan)
+        high = np.where(ok, np.exp(-np.exp(ll + z * se / np.log(xx))), np.nan)
+        return low, high
+
+
+def _findq(time, surv, p, firstx=0.0):
+    # survival:::findq: the quantile of a step function, averaging when the curve is flat at p.
+    x = np.concatenate([[firstx], time])
+    y = np.concatenate([[0.0], 1 - np.asarray(surv, dtype=float)])
+    keep = ~np.isnan(y)
+    x, y = x[keep], y[keep]
+    if len(y) == 0 or np.max(y) < p:
+        return math.nan
+    xmax = x[-1]
+    _, first = np.unique(y, return_index=True)
+    first = np.sort(first)
+    x, y = x[first], y[first]
+
+    def approx_index(shift):
+        xs = y + shift
+        if p < xs[0] or p > xs[-1]:
+            return None
+        return int(np.searchsorted(xs, p, side="left"))
+
+    i1, i2 = approx_index(_R_TOL), approx_index(-_R_TOL)
+    if i1 is None or i2 is None:
+        return math.nan
+    q = (x[i1] + x[i2]) / 2
+    if p == 0:
+        q = x[0]
+    if abs(p - y[-1]) < _R_TOL:
+        q = (x[i1] + xmax) / 2
+    return float(q)
+
+
+# --------------------------------------------------------------------------------------------
+# Cumulative incidence
+# --------------------------------------------------------------------------------------------
+@dataclasses.dataclass(frozen=True)
+class CumulativeIncidenceResult(Result):
+    event_of_interest: int
+    level: float
+    n: int
+    table: pd.DataFrame = dataclasses.field(repr=False, compare=False)
+
+    def at(self, times) -> np.ndarray:
+        return _step(self.table["time"].to_numpy(), self.table["cumulative_incidence"].to_numpy(), times, 0.0)
+
+
+def cumulative_incidence(durations, event_type, event_of_interest=1, level: float = 0.95) -> CumulativeIncidenceResult:
+    """Aalen-Johansen cumulative incidence of one event type in the presence of competing ones.
+
+    ``event_type`` is 0 for censored and a positive code per event type (e.g. 1 = response,
+    2 = death or transplant before response). Point estimates equal ``cmprsk::cuminc``'s. The
+    CI uses the delta-method variance (Marubini & Valsecchi 1995, eq. 10.16; Pintilie 2006,
+    eq. 4.4) on the log(-log) scale, so it stays inside [0, 1].
+
+    The estimator is written out here rather than taken from lifelines' AalenJohansenFitter
+    because that fitter breaks tied event times by adding random jitter, which would make the
+    estimates differ from cmprsk and from run to run.
+    """
+    t = np.asarray(durations, dtype=float)
+    c = np.asarray(event_type)
+    t, _ = _durations_events(t, (c > 0).astype(int) if c.shape == t.shape else c)
+    if not np.all(c == np.round(c)) or np.any(c < 0):
+        raise ValueError("event_type must hold non-negative integer codes (0 = censored)")
+    c = c.astype(int)
+    if event_of_interest not in set(c.tolist()) - {0}:
+        raise ValueError(f"event_of_interest={event_of_interest!r} does not occur in event_type")
+    level = _checks.level(level)
+    times = np.unique(t)
+    n_risk = np.array([(t >= s).sum() for s in times], dtype=float)
+    d_all = np.array([((t == s) & (c > 0)).sum() for s in times], dtype=float)
+    d_k = np.array([((t == s) & (c == event_of_interest)).sum() for s in times], dtype=float)
+    s_after = np.cumprod(1 - d_all / n_risk)
+    s_before = np.concatenate([[1.0], s_after[:-1]])
+    cif = np.cumsum(s_before * d_k / n_risk)
+    var = np.empty_like(cif)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        term_all = np.where(n_risk > d_all, d_all / (n_risk * (n_risk - d_all)), 0.0)
+    for j in range(len(times)):
+        diff = cif[j] - cif[: j + 1]
+        nj = n_risk[: j + 1]
+        var[j] = (np.sum(diff**2 * term_all[: j + 1])
+                  + np.sum(s_before[: j + 1] ** 2 * d_k[: j + 1] * (nj - d_k[: j + 1]) / nj**3)
+                  - 2 * np.sum(diff * s_before[: j + 1] * d_k[: j + 1] * (nj - d_k[: j + 1]) / nj**3))
+    var = np.maximum(var, 0.0)
+    z = stats.norm.isf((1 - level) / 2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ok = (cif > 0) & (cif < 1)
+        lc = np.where(ok, cif, 0.5)
+        scale = np.sqrt(var) / (lc * np.abs(np.log(lc)))
+        low = np.where(ok, lc ** np.exp(z * scale), np.where(cif >= 1, 1.0, 0.0))
+        high = np.where(ok, lc ** np.exp(-z * scale), np.where(cif >= 1, 1.0, 0.0))
+    table = pd.DataFrame({"time": times, "n_risk": n_risk.astype(int), "events": d_k.astype(int),
+                          "cumulative_incidence": cif, "variance": var, "low": low, "high": high})
+    return CumulativeIncidenceResult(int(event_of_interest), level, len(t), table)
+
+
+def cumulative_response(durations, responded, competing=None, level: float = 0.95) -> CumulativeIncidenceResult:
+    """Cumulative probability of response over time.
+
+    Without competing events this is 1 - Kaplan-Meier (censoring at last follow-up); with a
+    boolean ``competing`` array (death or transplant before response) it is the Aalen-Johansen
+    cumulative incidence, which does not pretend that patients who died could still respond.
+    """
+    responded = np.asarray(responded).astype(int)
+    codes = responded.copy()
+    if competing is not None:
+        competing = np.asarray(competing).astype(bool)
+        if np.any(competing & (responded == 1)):
+            raise ValueError("a patient cannot both respond and have a competing event first")
+        codes[competing] = 2
+    return cumulative_incidence(durations, codes, event_of_interest=1, level=level)
+
+
+# --------------------------------------------------------------------------------------------
+# Log-rank
+# --------------------------------------------------------------------------------------------
+@dataclasses.dataclass(frozen=True)
+class LogrankResult(Result):
+    statistic: float
+    pvalue: float
+    df: int
+
+
+def logrank(durations, events, groups) -> LogrankResult:
+    """Log-rank test of equal survival across groups (as ``survival::survdiff``, rho = 0)."""
+    from lifelines.statistics import multivariate_logrank_test
+
+    t, e = _durations_events(durations, events)
+    g = np.asarray(groups)
+    if g.shape != t.shape:
+        raise ValueError("groups must have one label per duration")
+    k = len(np.unique(g))
+    if k < 2:
+        raise ValueError("logrank needs at least two groups")
+    res = multivariate_logrank_test(t, g, e)
+    return LogrankResult(float(res.test_statistic), float(res.p_value), k - 1)
+
+
+# --------------------------------------------------------------------------------------------
+# IPD reconstruction (Guyot et al. 2012)
+# --------------------------------------------------------------------------------------------
+def clean_curve(curve: pd.DataFrame) -> pd.DataFrame:
+    """Cleaning rule for digitised points, applied before reconstruction.
+
+    1. Columns ``time`` and ``survival`` are required; missing or negative times, or survival
+       outside [0, 1] by more than 0.05, are errors (a curve read on the 0-100 scale must be
+       divided by 100 first).
+    2. Points are sorted by time (then by decreasing survival); survival is clipped to [0, 1].
+    3. Survival is made non-increasing by a running minimum: a digitised point above an earlier
+       one is reading noise (a KM curve cannot rise).
+    4. A point (0, 1) is added when the curve does not start there.
+    """
+    if not isinstance(curve, pd.DataFrame) or not {"time", "survival"} <= set(curve.columns):
+        raise ValueError("curve must be a DataFrame with columns 'time' and 'survival'")
+    t = curve["time"].to_numpy(dtype=float)
+    s = curve["survival"].to_numpy(dtype=float)
+    if np.any(~np.isfinite(t)) or np.any(~np.isfinite(s)):
+        raise ValueError("curve has missing or non-finite time/survival values")
+    if np.any(t < 0):
+        raise ValueError(f"curve has a negative time ({t.min()})")
+    if np.any(s < -0.05) or np.any(s > 1.05):
+        raise ValueError("curve survival must be a proportion in [0, 1] (divide a 0-100 scale by 100)")
+    order = np.lexsort((-s, t))
+    t, s = t[order], np.clip(s[order], 0.0, 1.0)
+    s = np.minimum.accumulate(s)
+    if t[0] > 0 or s[0] < 1:
+        t, s = np.concatenate([[0.0], t]), np.concatenate([[1.0], s])
+    return pd.DataFrame({"time": t, "survival": s})
+
+
+def reconstruct_ipd(curve: pd.DataFrame, at_risk: pd.DataFrame | None = None, total_events: int | None = None,
+                    n_start: int | None = None) -> pd.DataFrame:
+    """Approximate individual patient data from a digitised Kaplan-Meier curve (Guyot 2012).
+
+    Parameters
+    ----------
+    curve : DataFrame
+        Digitised points, columns ``time`` and ``survival`` (a proportion); cleaned by
+        :func:`clean_curve`.
+    at_risk : DataFrame, optional
+        Published numbers at risk, columns ``time`` and ``n_risk``; the first row must be at
+        time 0 (or give ``n_start``).
+    total_events : int, optional
+        Published total number of events; used for the last interval (and for the whole curve
+        when there is no at-risk table beyond time 0).
+    n_start : int, optional
+        Number of patients at time 0 when ``at_risk`` is not given.
+
+    Returns
+    -------
+    DataFrame with columns ``time`` and ``event`` (1 = event, 0 = censored), one row per patient,
+    sorted by time.
+    """
+    pts = clean_curve(curve)
+    ts, ss = pts["time"].to_numpy(), pts["survival"].to_numpy()
+    if at_risk is None:
+        if n_start is None:
+            raise ValueError("give at_risk (columns time, n_risk) or n_start (patients at time 0)")
+        at_risk = pd.DataFrame({"time": [0.0], "n_risk": [int(n_start)]})
+    if not {"time", "n_risk"} <= set(at_risk.columns):
+        raise ValueError("at_risk must have columns 'time' and 'n_risk'")
+    tr = at_risk["time"].to_numpy(dtype=float)
+    nr = at_risk["n_risk"].to_numpy()
+    if len(tr) == 0 or tr[0] != 0:
+        raise ValueError("at_risk must start at time 0")
+    if np.any(np.diff(tr) <= 0) or np.any(np.diff(nr) > 0) or np.any(nr < 0) or np.any(nr != np.round(nr)):
+        raise ValueError("at_risk times must increase and n_risk must be non-increasing non-negative integers")
+    nr = nr.astype(int)
+    keep = tr <= ts[-1]
+    tr, nr = tr[keep], nr[keep]
+    lower = np.array([int(np.searchsorted(ts, v, side="left")) for v in tr])
+    # An at-risk interval with no digitised point (no step in it) carries no information the
+    # algorithm can use: merge it into the previous interval by dropping its row.
+    keep = np.ones(len(tr), dtype=bool)
+    keep[1:] = lower[1:] < len(ts)
+    for i in range(1, len(tr) - 1):
+        if lower[i] == lower[i + 1]:
+            keep[i] = False
+    tr, nr, lower = tr[keep], nr[keep], lower[keep]
+    n_int = len(tr)
+    upper = np.append(lower[1:] - 1, len(ts) - 1)
+    K = len(ts)
+    d = np.zeros(K, dtype=int)
+    cen = np.zeros(K, dtype=int)
+    n_hat = np.zeros(K + 1, dtype=int)
+    km_hat = np.ones(K)
+    n_censor = np.zeros(n_int, dtype=int)
+    last = 0
+    cen_times: list[float] = []
+
+    def run_interval(i, nc, last_i):
+        cen_i = np.zeros(K, dtype=int)
+        times_i = []
+        lo, hi = lower[i], upper[i]
+        t_end = ts[lower[i + 1]] if i + 1 < n_int else ts[hi]
+        if nc > 0:
+            times_i = [ts[lo] + (j + 1) * (t_end - ts[lo]) / (nc + 1) for j in range(nc)]
+            for ct in times_i:
+                k = int(np.searchsorted(ts, ct, side="right") - 1)
+                cen_i[min(max(k, lo), hi)] += 1
+        n_hat[lo] = nr[i]
+        last_local = last_i
+        for k in range(lo, hi + 1):
+            if i == 0 and k == lo:
+                d[k] = 0
+                km_hat[k] = 1.0
+            else:
+                ref = km_hat[last_local]
+                d[k] = int(round(n_hat[k] * (1 - ss[k] / ref))) if ref > 0 else 0
+                d[k] = max(0, min(d[k], n_hat[k]))
+                km_hat[k] = ref * (1 - d[k] / n_hat[k]) if n_hat[k] > 0 else ref
+            n_hat[k + 1] = max(0, n_hat[k] - d[k] - cen_i[k])
+            if d[k] != 0:
+                last_local = k
+        cen[lo:hi + 1] = cen_i[lo:hi + 1]
+        return last_local, times_i
+
+    for i in range(n_int):
+        last_start = last
+        if i + 1 < n_int:
+            s_lo = ss[lower[i]]
+            nc = int(round(nr[i] * (ss[lower[i + 1]] / s_lo if s_lo > 0 else 0) - nr[i + 1])) if s_lo > 0 else 0
+            nc = max(nc, 0)
+            for _ in range(1000):
+                last, times_i = run_interval(i, nc, last_start)
+                gap = n_hat[lower[i + 1]] - nr[i + 1]
+                if gap == 0 or (gap < 0 and nc == 0):
+                    break
+                nc = max(0, nc + gap)
+            n_censor[i] = nc
+        else:
+            # Last interval: censoring at the average rate seen so far, or from the total events.
+            span = ts[upper[i]] - ts[lower[i]]
+            if n_int > 1 and ts[upper[i - 1]] > ts[lower[0]]:
+                rate = n_censor[:i].sum() / (ts[upper[i - 1]] - ts[lower[0]])
+                nc = int(min(round(rate * span), nr[i]))
+            else:
+                nc = 0
+            if total_events is not None:
+                for _ in range(1000):
+                    last, times_i = run_interval(i, nc, last_start)
+                    missing = int(total_events) - int(d.sum())
+                    if missing == 0:
+                        break
+                    new = nc - missing
+                    new = int(min(max(new, 0), nr[i]))
+                    if new == nc:
+                        break
+                    nc = new
+            else:
+                last, times_i = run_interval(i, nc, last_start)
+            n_censor[i] = nc
+        cen_times.extend(times_i)
+    rows = []
+    for k in range(K):
+        rows.extend([(float(ts[k]), 1)] * int(d[k]))
+    rows.extend((float(v), 0) for v in cen_times)
+    n_left = int(nr[0]) - len(rows)
+    if n_left > 0:  # still at risk at the end of the curve: censored there
+        rows.extend([(float(ts[-1]), 0)] * n_left)
+    ipd = pd.DataFrame(rows, columns=["time", "event"]).sort_values(["time", "event"], ascending=[True, False],
+                                                                     kind="mergesort")
+    return ipd.reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------------------------
+# Case series and published summaries
+# --------------------------------------------------------------------------------------------
+def case_series_durations(patients: pd.DataFrame, quantity: str = "duration_of_response", unit: str = "month") -> pd.DataFrame:
+    """Turn per-patient case-series rows (``data/patients.csv``) into durations and events.
+
+    ``quantity="time_to_response"``: time from start to response (event) or to last follow-up
+    (censored) for non-responders. ``"duration_of_response"``: responders only; an ongoing
+    response is censored. Times are converted to ``unit``. Impossible rows raise ValueError
+    naming the patient.
+    """
+    from .data import DAYS_PER_UNIT
+
+    _checks.choice(quantity, "quantity", ("time_to_response", "duration_of_response"))
+    _checks.choice(unit, "unit", tuple(DAYS_PER_UNIT))
+    rows = []
+    for r in patients.itertuples(index=False):
+        pid = f"patient {r.patient_id} ({r.study_id})"
+
+        def conv(v, u, what, pid=pid):
+            if v is None or pd.isna(v):
+                return math.nan
+            if v < 0:
+                raise ValueError(f"{pid}: negative {what} ({v})")
+            if u is None or pd.isna(u):
+                raise ValueError(f"{pid}: {what} has no unit")
+            return v * DAYS_PER_UNIT[u] / DAYS_PER_UNIT[unit]
+
+        ttr = conv(r.time_to_response, r.time_to_response_unit, "time to response")
+        fu = conv(r.follow_up, r.follow_up_unit, "follow-up")
+        dor = conv(r.duration_of_response, r.duration_unit, "duration of response")
+        if not math.isnan(ttr) and not math.isnan(fu) and ttr > fu:
+            raise ValueError(f"{pid}: response at {ttr:.3g} {unit} is after the end of follow-up ({fu:.3g} {unit})")
+        if quantity == "time_to_response":
+            if r.responded:
+                if math.isnan(ttr):
+                    raise ValueError(f"{pid}: responded but has no time to response")
+                rows.append((r.patient_id, ttr, 1))
+            else:
+                if math.isnan(fu):
+                    raise ValueError(f"{pid}: non-responder without follow-up time cannot be censored")
+                rows.append((r.patient_id, fu, 0))
+        elif r.responded:
+            if math.isnan(dor):
+                raise ValueError(f"{pid}: responder without duration of response")
+            if not math.isnan(ttr) and not math.isnan(fu) and ttr + dor > fu + 1e-9:
+                raise ValueError(f"{pid}: response lasting {dor:.3g} {unit} from {ttr:.3g} ends after follow-up")
+            rows.append((r.patient_id, dor, 0 if bool(r.response_ongoing) else 1))
+    return pd.DataFrame(rows, columns=["patient_id", "duration", "event"])
+
+
+@dataclasses.dataclass(frozen=True)
+class PublishedSummary(Result):
+    quantity: str
+    unit: str
+    n: float
+    median: float
+    minimum: float
+    maximum: float
+    statement: str
+
+
+def summarise_published(quantity: str, unit: str, median=None, minimum=None, maximum=None, n=None) -> PublishedSummary:
+    """What a published median/range supports, in words, without inventing patients.
+
+    A range of ``n`` values bounds every patient's value; with a median it places half of the
+    patients on each side. Nothing about censoring, the shape of the distribution or a
+    comparison can be recovered, and a range over very few patients is not an interval
+    estimate of anything.
+    """
+    parts = []
+    if median is not None and not pd.isna(median):
+        parts.append(f"half of the patients with the event had it by {median:g} {unit}")
+    if minimum is not None and maximum is not None and not (pd.isna(minimum) or pd.isna(maximum)):
+        who = f"all {int(n)} patients" if n is not None and not pd.isna(n) else "every patient"
+        parts.append(f"{who} fell between {minimum:g} and {maximum:g} {unit}")
+    if not parts:
+        raise ValueError("give a median or a minimum and maximum")
+    cannot = ("cannot be recovered: the share still without the event (censoring), the shape of the "
+              "distribution, a confidence interval for the median, or a comparison with another study")
+    statement = "; ".join(parts) + ". What " + cannot + "."
+    nan = math.nan
+    return PublishedSummary(quantity, unit, float(n) if n is not None and not pd.isna(n) else nan,
+                            float(median) if median is not None and not pd.isna(median) else nan,
+                            float(minimum) if minimum is not None and not pd.isna(minimum) else nan,
+                            float(maximum) if maximum is not None and not pd.isna(maximum) else nan,
+                            statement[0].upper() + statement[1:])
