@@ -21,8 +21,8 @@ venv: $(STAMP)
 # Rebuilt when missing or older than pyproject.toml.
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON_SYS) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(PY) -m pip install --quiet --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --quiet --disable-pip-version-check -e '.[dev]'
 	@touch $@
 
 reports: $(REPORT_HTML) reports/index.html

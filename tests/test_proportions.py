@@ -130,3 +130,14 @@ def test_compare_many_matches_scalar_calls():
     p = compare_many([42, 20], [64, 64], [31, 12], [42, 42], method="fisher")
     assert p[0] == compare_proportions(42, 64, 31, 42).pvalue
     assert p[1] == compare_proportions(20, 64, 12, 42).pvalue
+
+
+@pytest.mark.parametrize("method", ["fisher", "fisher-midp", "chi2", "chi2-yates", "z-unpooled"])
+@pytest.mark.parametrize("n1, n2", [(1, 1), (5, 7), (12, 9), (25, 30)])
+def test_pvalue_matrix_equals_scalar_tests(method, n1, n2):
+    from reanalysis.proportions import pvalue_matrix
+
+    matrix = pvalue_matrix(n1, n2, method)
+    for i in range(n1 + 1):
+        for j in range(n2 + 1):
+            assert matrix[i, j] == pytest.approx(compare_proportions(i, n1, j, n2, method=method).pvalue, abs=1e-12)

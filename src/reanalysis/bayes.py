@@ -136,3 +136,33 @@ def posterior_odds_ratio(count1, nobs1, count2, nobs2, prior: str | None = None,
     return PosteriorOddsRatio(name, float(prior_mean), float(prior_sd), y, se, mean, sd, math.exp(mean),
                               math.exp(mean - z * sd), math.exp(mean + z * sd), float(stats.norm.sf(0, mean, sd)),
                               float(stats.norm.sf(log_t, mean, sd)), float(target_or), level)
+
+
+@dataclasses.dataclass(frozen=True)
+class PosteriorProportion(Result):
+    count: int
+    nobs: int
+    prior_a: float
+    prior_b: float
+    mean: float
+    low: float
+    high: float
+    threshold: float
+    prob_above: float  # P(p > threshold | data)
+    level: float
+
+
+def posterior_proportion(count, nobs, prior=(1, 1), threshold: float = 0.5, level: float = 0.95) -> PosteriorProportion:
+    """Beta posterior of one response rate: mean, equal-tailed credible interval, P(p > threshold).
+
+    Useful for tiny case series ("4 of 4 responded"): with a uniform prior the posterior is
+    Beta(count + 1, nobs - count + 1).
+    """
+    x, n = _checks.count_and_total(count, nobs)
+    a, b = _beta_params(prior, "prior")
+    threshold = _checks.probability(threshold, "threshold")
+    level = _checks.level(level)
+    post = stats.beta(a + x, b + n - x)
+    alpha = 1 - level
+    return PosteriorProportion(x, n, a, b, float(post.mean()), float(post.ppf(alpha / 2)),
+                               float(post.isf(alpha / 2)), threshold, float(post.sf(threshold)), level)

@@ -150,6 +150,30 @@ class StudyData:
     data_dir: Path
     checksums: dict  # file name -> SHA-256 of its bytes, for report provenance
 
+    def outcome(self, study_id: str, arm_id: str, endpoint: str, timepoint_value=None,
+                timepoint_unit: str | None = None) -> pd.Series:
+        """The one outcomes row for an arm, endpoint and timepoint (ValueError if not exactly one)."""
+        o = self.outcomes
+        sel = o[(o.study_id == study_id) & (o.arm_id == arm_id) & (o.endpoint == endpoint)]
+        if timepoint_unit is not None:
+            sel = sel[sel.timepoint_unit == timepoint_unit]
+        if timepoint_value is not None:
+            sel = sel[sel.timepoint_value == timepoint_value]
+        if len(sel) != 1:
+            raise ValueError(f"expected one outcome for {study_id}/{arm_id}/{endpoint}/{timepoint_value} "
+                             f"{timepoint_unit}, found {len(sel)}")
+        return sel.iloc[0]
+
+    def counts(self, study_id: str, arm_id: str, endpoint: str, timepoint_value=None,
+               timepoint_unit: str | None = None) -> tuple[int, int, bool]:
+        """(responders, n, derived): published counts, else the derived ones (``derived=True``)."""
+        row = self.outcome(study_id, arm_id, endpoint, timepoint_value, timepoint_unit)
+        if not pd.isna(row.responders) and not pd.isna(row.n):
+            return int(row.responders), int(row.n), False
+        if not pd.isna(row.derived_responders):
+            return int(row.derived_responders), int(row.derived_n), True
+        raise ValueError(f"no counts published or derived for {study_id}/{arm_id}/{endpoint}")
+
     def table(self, name: str) -> pd.DataFrame:
         if name not in TABLES:
             raise ValueError(f"name must be one of {', '.join(TABLES)}; got {name!r}")

@@ -49,18 +49,10 @@ def _normal_power(p1, p2, n1, n2, alpha):
 
 
 def _exact_power(p1, p2, n1, n2, alpha, method):
-    from .proportions import compare_proportions
+    from .proportions import pvalue_matrix
 
-    x1 = np.arange(n1 + 1)
-    x2 = np.arange(n2 + 1)
-    prob = np.outer(stats.binom.pmf(x1, n1, p1), stats.binom.pmf(x2, n2, p2))
-    test = "fisher" if method == "fisher" else "chi2"
-    reject = np.zeros((n1 + 1, n2 + 1), dtype=bool)
-    for i in range(n1 + 1):
-        for j in range(n2 + 1):
-            if prob[i, j] < 1e-15:  # outcomes that cannot matter to 1e-12 accuracy
-                continue
-            reject[i, j] = compare_proportions(i, n1, j, n2, method=test).pvalue < alpha
+    prob = np.outer(stats.binom.pmf(np.arange(n1 + 1), n1, p1), stats.binom.pmf(np.arange(n2 + 1), n2, p2))
+    reject = pvalue_matrix(n1, n2, "fisher" if method == "fisher" else "chi2") < alpha
     return float(prob[reject].sum())
 
 

@@ -555,3 +555,87 @@ def ci_many(count, nobs, method: str = "clopper-pearson", level: float = 0.95):
         r = proportion_ci(int(c[idx]), int(n[idx]), method=method, level=level)
         low[idx], high[idx] = r.low, r.high
     return low, high
+
+
+def compare_all(count1, nobs1, count2, nobs2, methods=TEST_METHODS):
+    """Every test of :func:`compare_proportions` on one table, as a DataFrame (one row per method)."""
+    import pandas as pd
+
+    return pd.concat([compare_proportions(count1, nobs1, count2, nobs2, method=m).to_frame() for m in methods],
+                     ignore_index=True)
+
+
+def effects_all(count1, nobs1, count2, nobs2, level: float = 0.95):
+    """Every measure and method of :func:`effect_size` on one table, as a DataFrame."""
+    import pandas as pd
+
+    return pd.concat([effect_size(count1, nobs1, count2, nobs2, measure=m, method=k, level=level).to_frame()
+                      for m, methods in EFFECT_METHODS.items() for k in methods], ignore_index=True)
+
+
+def ci_all(count, nobs, methods=CI_METHODS, level: float = 0.95):
+    """Every CI method of :func:`proportion_ci` for one proportion, as a DataFrame."""
+    import pandas as pd
+
+    return pd.concat([proportion_ci(count, nobs, method=m, level=level).to_frame() for m in methods],
+                     ignore_index=True)
+
+
+@functools.lru_cache(maxsize=256)
+def pvalue_matrix(nobs1: int, nobs2: int, method: str = "fisher") -> np.ndarray:
+    """Two-sided p-values of every table with group sizes ``nobs1`` and ``nobs2``.
+
+    Entry ``[x1, x2]`` equals ``compare_proportions(x1, nobs1, x2, nobs2, method).pvalue``; it is
+    computed for all tables at once (one hypergeometric distribution per margin for the Fisher
+    tests, closed forms for chi-square and z). Used for exact power by enumeration and for speed.
+    Methods: "fisher", "fisher-midp", "chi2", "chi2-yates", "z-unpooled".
+    """
+    n1 = _checks.count(nobs1, "nobs1")
+    n2 = _checks.count(nobs2, "nobs2")
+    if n1 < 1 or n2 < 1:
+        raise ValueError("nobs1 and nobs2 must be at least 1")
+    method = _checks.choice(method, "method", ("fisher", "fisher-midp", "chi2", "chi2-yates", "z-unpooled"))
+    x1 = np.arange(n1 + 1)[:, None].astype(float)
+    x2 = np.arange(n2 + 1)[None, :].astype(float)
+    if method.startswith("fisher"):
+        out = np.empty((n1 + 1, n2 + 1))
+        N = n1 + n2
+        for m in range(N + 1):
+            lo, hi = max(0, m - n2), min(n1, m)
+            support = np.arange(lo, hi + 1)
+            logp = stats.hypergeom.logpmf(support, N, n1, m)
+            d = np.exp(logp - logp.max())
+            d /= d.sum()
+            order = np.sort(d)
+            csum = np.cumsum(order)
+            upto = np.searchsorted(order, d * _FISHER_RELERR, side="right")
+            p = csum[upto - 1]
+            if method == "fisher-midp":
+                below = np.searchsorted(order, d / _FISHER_RELERR, side="left")
+                strictly = np.where(below > 0, csum[np.maximum(below - 1, 0)], 0.0)
+                p = strictly + 0.5 * (p - strictly)
+            out[support, m - support] = np.minimum(1.0, p)
+        return out
+    p1, p2 = x1 / n1, x2 / n2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if method == "z-unpooled":
+            var = p1 * (1 - p1) / n1 + p2 * (1 - p2) / n2
+            z = (p1 - p2) / np.sqrt(var)
+            p = 2 * stats.norm.sf(np.abs(z))
+            p = np.where(var == 0, np.where(p1 == p2, 1.0, 0.0), p)
+            return p
+        # Pearson chi-square from the 2x2 table with expected counts; Yates as R/scipy: min(0.5, |O-E|).
+        obs = [x1 + 0 * x2, n1 - x1 + 0 * x2, x2 + 0 * x1, n2 - x2 + 0 * x1]
+        col1 = x1 + x2
+        col2 = (n1 + n2) - col1
+        N = n1 + n2
+        exp = [n1 * col1 / N, n1 * col2 / N, n2 * col1 / N, n2 * col2 / N]
+        stat = 0.0
+        for o, e in zip(obs, exp, strict=True):
+            diff = np.abs(o - e)
+            if method == "chi2-yates":
+                diff = diff - np.minimum(0.5, diff)
+            stat = stat + diff**2 / e
+        p = stats.chi2.sf(stat, 1)
+        degenerate = (col1 == 0) | (col2 == 0)
+        return np.where(degenerate, 1.0, p)

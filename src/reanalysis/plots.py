@@ -1,0 +1,259 @@
+"""Figures for the reports: one consistent, colour-blind-safe theme (Okabe & Ito palette).
+
+Every function takes tidy data (or result objects), returns a :class:`matplotlib.figure.Figure`
+with a title, axis labels with units and a source caption, and never writes files (see
+:mod:`reanalysis.report` for deterministic saving).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+# Okabe & Ito (2008) colour-blind-safe palette.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
+
+
+def _theme():
+    import matplotlib as mpl
+    import seaborn as sns
+
+    sns.set_theme(style="whitegrid", palette=PALETTE, font="DejaVu Sans", font_scale=0.9)
+    mpl.rcParams.update({"svg.hashsalt": "hetrombopag-reanalysis", "axes.titleweight": "bold",
+                         "axes.titlesize": 11, "figure.dpi": 100, "savefig.dpi": 110})
+
+
+def _figure(width=7.5, height=4.5, **kw):
+    import matplotlib.pyplot as plt
+
+    _theme()
+    return plt.subplots(figsize=(width, height), **kw)
+
+
+def _caption(fig, caption):
+    if caption:
+        fig.text(0.01, 0.005, caption, ha="left", va="bottom", fontsize=7, color="#444444", wrap=True)
+
+
+def forest_plot(frame: pd.DataFrame, *, estimate="estimate", low="low", high="high", label="label",
+                group=None, reference: float | None = None, log_scale: bool = False, title: str = "",
+                xlabel: str = "", caption: str = "", pooled: pd.DataFrame | None = None):
+    """Estimates with CIs, one row per line of ``frame`` (top to bottom in frame order).
+
+    ``pooled`` (same columns) is drawn as diamonds below the studies. ``reference`` draws a
+    vertical line (1 for ratios, 0 for differences).
+    """
+    rows = len(frame) + (0 if pooled is None else len(pooled) + 1)
+    fig, ax = _figure(7.5, max(2.2, 0.38 * rows + 1.4))
+    colours = {}
+    if group is not None:
+        for i, g in enumerate(dict.fromkeys(frame[group])):
+            colours[g] = PALETTE[i % len(PALETTE)]
+    y = np.arange(len(frame))[::-1] + (0 if pooled is None else len(pooled) + 1)
+    for yi, (_, r) in zip(y, frame.iterrows(), strict=True):
+        c = colours.get(r[group], PALETTE[0]) if group is not None else PALETTE[0]
+        ax.plot([r[low], r[high]], [yi, yi], color=c, lw=1.6)
+        ax.plot([r[estimate]], [yi], "s", color=c, ms=6)
+    labels = list(frame[label])
+    ticks = list(y)
+    if pooled is not None:
+        for k, (_, r) in enumerate(pooled.iterrows()):
+            yk = len(pooled) - 1 - k
+            ax.fill([r[low], r[estimate], r[high], r[estimate]], [yk, yk + 0.3, yk, yk - 0.3], color=PALETTE[3])
+            labels.append(r[label])
+            ticks.append(yk)
+    ax.set_yticks(ticks)
+    ax.set_yticklabels(labels)
+    if reference is not None:
+        ax.axvline(reference, color="#666666", lw=1, ls="--")
+    if log_scale:
+        ax.set_xscale("log")
+    if group is not None:
+        from matplotlib.lines import Line2D
+
+        ax.legend(handles=[Line2D([], [], color=c, marker="s", label=g) for g, c in colours.items()],
+                  loc="lower left", fontsize=8, frameon=True)
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    ax.set_ylim(-0.8, max(ticks) + 0.8)
+    fig.tight_layout(rect=(0, 0.06, 1, 1))
+    _caption(fig, caption)
+    return fig
+
+
+def response_plot(frame: pd.DataFrame, *, x="timepoint", estimate="estimate", low="low", high="high", hue="arm",
+                  title: str = "", xlabel: str = "", ylabel: str = "Response rate (%)", caption: str = ""):
+    """Response rates (in percent) with CIs by arm across timepoints (or any category on x)."""
+    fig, ax = _figure(7, 4.2)
+    cats = list(dict.fromkeys(frame[x]))
+    groups = list(dict.fromkeys(frame[hue]))
+    width = 0.7 / max(1, len(groups))
+    for gi, g in enumerate(groups):
+        sub = frame[frame[hue] == g]
+        xs = np.array([cats.index(v) for v in sub[x]]) + (gi - (len(groups) - 1) / 2) * width
+        est, lo, hi = (100 * sub[c].to_numpy(dtype=float) for c in (estimate, low, high))
+        ax.errorbar(xs, est, yerr=[est - lo, hi - est], fmt="o", color=PALETTE[gi % len(PALETTE)], capsize=4,
+                    lw=1.5, label=str(g))
+    ax.set_xticks(range(len(cats)))
+    ax.set_xticklabels([str(c) for c in cats])
+    ax.set_ylim(0, 100)
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if len(groups) > 1:
+        ax.legend(fontsize=8, loc="best")
+    fig.tight_layout(rect=(0, 0.06, 1, 1))
+    _caption(fig, caption)
+    return fig
+
+
+def km_plot(results: dict, *, at_risk_times=None, title: str = "", xlabel: str = "Time", ylabel: str = "Probability",
+            cumulative: bool = False, caption: str = ""):
+    """Kaplan-Meier curves (``{label: KaplanMeierResult}``) with a numbers-at-risk table below.
+
+    ``cumulative=True`` draws 1 - S (cumulative probability of response). Censoring marks are
+    drawn as ticks; CIs as shaded steps.
+    """
+    import matplotlib.pyplot as plt
+
+    _theme()
+    fig = plt.figure(figsize=(7.5, 5.2))
+    ax = fig.add_axes((0.12, 0.34, 0.83, 0.58))
+    tab_ax = fig.add_axes((0.12, 0.08, 0.83, 0.16))
+    tmax = max(r.table["time"].max() for r in results.values())
+    if at_risk_times is None:
+        at_risk_times = np.linspace(0, tmax, 6)
+    for i, (label, r) in enumerate(results.items()):
+        c = PALETTE[i % len(PALETTE)]
+        t = np.concatenate([[0.0], r.table["time"].to_numpy()])
+        s = np.concatenate([[1.0], r.table["survival"].to_numpy()])
+        lo = np.concatenate([[1.0], r.table["low"].fillna(0).to_numpy()])
+        hi = np.concatenate([[1.0], r.table["high"].fillna(0).to_numpy()])
+        if cumulative:
+            s, lo, hi = 1 - s, 1 - hi, 1 - lo
+        ax.step(t, s, where="post", color=c, lw=1.8, label=label)
+        ax.fill_between(t, lo, hi, step="post", color=c, alpha=0.15, lw=0)
+        cens = r.table[r.table["censored"] > 0]
+        yc = r.survival_at(cens["time"])
+        ax.plot(cens["time"], 1 - yc if cumulative else yc, "|", color=c, ms=8)
+        tab_ax.text(-0.02, len(results) - 1 - i, label, transform=tab_ax.get_yaxis_transform(), ha="right",
+                    va="center", fontsize=8, color=c)
+        for tt, n in zip(at_risk_times, r.at_risk(at_risk_times), strict=True):
+            tab_ax.text(tt, len(results) - 1 - i, str(n), ha="center", va="center", fontsize=8)
+    ax.set_ylim(-0.02, 1.02)
+    ax.set_xlim(0, tmax * 1.02)
+    ax.set_title(title)
+    ax.set_ylabel(ylabel)
+    ax.legend(fontsize=8, loc="best")
+    tab_ax.set_xlim(ax.get_xlim())
+    tab_ax.set_ylim(-0.5, len(results) - 0.5)
+    tab_ax.set_yticks([])
+    tab_ax.set_xticks(at_risk_times)
+    tab_ax.set_xlabel(xlabel)
+    tab_ax.set_title("Number at risk", fontsize=8, loc="left")
+    tab_ax.grid(False)
+    for side in ("top", "right", "left"):
+        tab_ax.spines[side].set_visible(False)
+    _caption(fig, caption)
+    return fig
+
+
+def swimmer_plot(patients: pd.DataFrame, *, patient="patient_id", response_start="response_start", end="end",
+                 ongoing="ongoing", title: str = "", xlabel: str = "Time", caption: str = ""):
+    """Swimmer plot for case series with per-patient data.
+
+    One bar per patient from 0 to ``end`` (last follow-up); the responding part from
+    ``response_start`` is highlighted; an arrow marks a response ongoing at last follow-up.
+    """
+    fig, ax = _figure(7, max(2.0, 0.45 * len(patients) + 1.2))
+    for i, (_, r) in enumerate(patients.iterrows()):
+        y = len(patients) - 1 - i
+        ax.barh(y, r[end], color="#DDDDDD", height=0.5)
+        if not pd.isna(r[response_start]):
+            ax.barh(y, r[end] - r[response_start], left=r[response_start], color=PALETTE[0], height=0.5)
+            ax.plot(r[response_start], y, "v", color=PALETTE[1], ms=7)
+        if bool(r[ongoing]):
+            ax.annotate("", xy=(r[end] * 1.06, y), xytext=(r[end], y),
+                        arrowprops=dict(arrowstyle="->", color=PALETTE[0], lw=1.5))
+    ax.set_yticks(range(len(patients)))
+    ax.set_yticklabels(list(patients[patient])[::-1])
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    fig.tight_layout(rect=(0, 0.06, 1, 1))
+    _caption(fig, caption)
+    return fig
+
+
+def range_plot(frame: pd.DataFrame, *, label="label", median="median", minimum="minimum", maximum="maximum",
+               title: str = "", xlabel: str = "", caption: str = "", log_scale: bool = False):
+    """Published median and range per study or arm (for studies that publish only those)."""
+    fig, ax = _figure(8.5, max(2.0, 0.45 * len(frame) + 1.3))
+    for i, (_, r) in enumerate(frame.iterrows()):
+        y = len(frame) - 1 - i
+        c = PALETTE[i % len(PALETTE)]
+        if not (pd.isna(r[minimum]) or pd.isna(r[maximum])):
+            ax.plot([r[minimum], r[maximum]], [y, y], color=c, lw=2.5, solid_capstyle="butt")
+            ax.plot([r[minimum], r[maximum]], [y, y], "|", color=c, ms=12)
+        if not pd.isna(r[median]):
+            ax.plot(r[median], y, "D", color="black", ms=6)
+    ax.set_yticks(range(len(frame)))
+    ax.set_yticklabels(list(frame[label])[::-1])
+    if log_scale:
+        ax.set_xscale("log")
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    ax.set_ylim(-0.7, len(frame) - 0.3)
+    fig.tight_layout(rect=(0, 0.06, 1, 1))
+    _caption(fig, caption)
+    return fig
+
+
+def power_curve(frame: pd.DataFrame, *, x="difference", y="power", hue="design", target: float | None = 0.8,
+                title: str = "", xlabel: str = "", caption: str = ""):
+    """Power against the true difference (or any x), one line per design."""
+    fig, ax = _figure(7, 4.2)
+    for i, (g, sub) in enumerate(frame.groupby(hue, sort=False)):
+        ax.plot(100 * sub[x] if sub[x].abs().max() <= 1 else sub[x], sub[y], color=PALETTE[i % len(PALETTE)],
+                lw=1.8, label=str(g))
+    if target is not None:
+        ax.axhline(target, color="#666666", ls="--", lw=1)
+    ax.set_ylim(0, 1.02)
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("Power")
+    ax.legend(fontsize=8, loc="lower right")
+    fig.tight_layout(rect=(0, 0.06, 1, 1))
+    _caption(fig, caption)
+    return fig
+
+
+def verdict_plot(frame: pd.DataFrame, *, title: str = "", caption: str = ""):
+    """Stacked counts of audit verdicts per study (``frame`` = output of :func:`reanalysis.audit.audit`)."""
+    from .audit import VERDICTS
+
+    counts = frame.groupby(["study_id", "verdict"]).size().unstack(fill_value=0).reindex(columns=VERDICTS, fill_value=0)
+    fig, ax = _figure(7.5, max(2.5, 0.4 * len(counts) + 1.5))
+    left = np.zeros(len(counts))
+    colours = dict(zip(VERDICTS, [PALETTE[2], PALETTE[5], PALETTE[3], "#BBBBBB"], strict=True))
+    ys = np.arange(len(counts))[::-1]
+    for v in VERDICTS:
+        ax.barh(ys, counts[v], left=left, color=colours[v], label=v, height=0.6)
+        left += counts[v].to_numpy()
+    ax.set_yticks(ys)
+    ax.set_yticklabels(counts.index)
+    ax.set_xlabel("Published numbers (count)")
+    ax.set_title(title)
+    ax.legend(fontsize=8, loc="lower right")
+    fig.tight_layout(rect=(0, 0.06, 1, 1))
+    _caption(fig, caption)
+    return fig
+
+
+def close(fig) -> None:
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
+
+
+__all__ = ["PALETTE", "forest_plot", "response_plot", "km_plot", "swimmer_plot", "range_plot", "power_curve",
+           "verdict_plot", "close"]
