@@ -87,7 +87,7 @@ def response_plot(frame: pd.DataFrame, *, x="timepoint", estimate="estimate", lo
     fig, ax = _figure(7, 4.2)
     cats = list(dict.fromkeys(frame[x]))
     groups = list(dict.fromkeys(frame[hue]))
-    width = 0.7 / max(1, len(groups))
+    width = 0.3 / max(1, len(groups))
     for gi, g in enumerate(groups):
         sub = frame[frame[hue] == g]
         xs = np.array([cats.index(v) for v in sub[x]]) + (gi - (len(groups) - 1) / 2) * width
@@ -96,7 +96,8 @@ def response_plot(frame: pd.DataFrame, *, x="timepoint", estimate="estimate", lo
                     lw=1.5, label=str(g))
     ax.set_xticks(range(len(cats)))
     ax.set_xticklabels([str(c) for c in cats])
-    ax.set_ylim(0, 100)
+    ax.set_xlim(-0.6, len(cats) - 0.4)
+    ax.set_ylim(-2, 104)  # room for markers at 0% and 100%
     ax.set_title(title)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
@@ -117,9 +118,9 @@ def km_plot(results: dict, *, at_risk_times=None, title: str = "", xlabel: str =
     import matplotlib.pyplot as plt
 
     _theme()
-    fig = plt.figure(figsize=(7.5, 5.2))
-    ax = fig.add_axes((0.12, 0.34, 0.83, 0.58))
-    tab_ax = fig.add_axes((0.12, 0.08, 0.83, 0.16))
+    fig = plt.figure(figsize=(7.5, 5.8))
+    ax = fig.add_axes((0.16, 0.38, 0.8, 0.55))
+    tab_ax = fig.add_axes((0.16, 0.12, 0.8, 0.14))
     tmax = max(r.table["time"].max() for r in results.values())
     if at_risk_times is None:
         at_risk_times = np.linspace(0, tmax, 6)
@@ -127,8 +128,9 @@ def km_plot(results: dict, *, at_risk_times=None, title: str = "", xlabel: str =
         c = PALETTE[i % len(PALETTE)]
         t = np.concatenate([[0.0], r.table["time"].to_numpy()])
         s = np.concatenate([[1.0], r.table["survival"].to_numpy()])
-        lo = np.concatenate([[1.0], r.table["low"].fillna(0).to_numpy()])
-        hi = np.concatenate([[1.0], r.table["high"].fillna(0).to_numpy()])
+        # Bounds are undefined once the estimate reaches 0 (as in R); carry the last one forward.
+        lo = np.concatenate([[1.0], r.table["low"].ffill().fillna(1.0).to_numpy()])
+        hi = np.concatenate([[1.0], r.table["high"].ffill().fillna(1.0).to_numpy()])
         if cumulative:
             s, lo, hi = 1 - s, 1 - hi, 1 - lo
         ax.step(t, s, where="post", color=c, lw=1.8, label=label)
@@ -136,7 +138,7 @@ def km_plot(results: dict, *, at_risk_times=None, title: str = "", xlabel: str =
         cens = r.table[r.table["censored"] > 0]
         yc = r.survival_at(cens["time"])
         ax.plot(cens["time"], 1 - yc if cumulative else yc, "|", color=c, ms=8)
-        tab_ax.text(-0.02, len(results) - 1 - i, label, transform=tab_ax.get_yaxis_transform(), ha="right",
+        tab_ax.text(-0.06, len(results) - 1 - i, label, transform=tab_ax.get_yaxis_transform(), ha="right",
                     va="center", fontsize=8, color=c)
         for tt, n in zip(at_risk_times, r.at_risk(at_risk_times), strict=True):
             tab_ax.text(tt, len(results) - 1 - i, str(n), ha="center", va="center", fontsize=8)
@@ -173,8 +175,17 @@ def swimmer_plot(patients: pd.DataFrame, *, patient="patient_id", response_start
             ax.barh(y, r[end] - r[response_start], left=r[response_start], color=PALETTE[0], height=0.5)
             ax.plot(r[response_start], y, "v", color=PALETTE[1], ms=7)
         if bool(r[ongoing]):
-            ax.annotate("", xy=(r[end] * 1.06, y), xytext=(r[end], y),
+            span = float(patients[end].max())
+            ax.annotate("", xy=(r[end] + 0.05 * span, y), xytext=(r[end], y), annotation_clip=False,
                         arrowprops=dict(arrowstyle="->", color=PALETTE[0], lw=1.5))
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    ax.legend(handles=[Patch(color="#DDDDDD", label="follow-up"), Patch(color=PALETTE[0], label="in response"),
+                       Line2D([], [], marker="v", ls="", color=PALETTE[1], label="response onset"),
+                       Line2D([], [], marker=">", ls="", color=PALETTE[0], label="ongoing at last follow-up")],
+              fontsize=7, loc="lower right")
+    ax.set_xlim(0, float(patients[end].max()) * 1.1)
     ax.set_yticks(range(len(patients)))
     ax.set_yticklabels(list(patients[patient])[::-1])
     ax.set_title(title)
