@@ -20,12 +20,15 @@ def main():
         text = (out / name / "report.md").read_text(encoding="utf-8")
         title = text.splitlines()[0].removeprefix("# ")
         finding = re.search(r"> \*\*Finding\.\*\* (.+)", text).group(1)
-        items.append(f'<li><a href="{name}/report.html">{html.escape(title)}</a>'
-                     f"<p>{html.escape(finding)}</p></li>")
+        items.append(
+            f'<li><a href="{name}/report.html">{html.escape(title)}</a><p>{html.escape(finding)}</p></li>'
+        )
         md += [f"- [{title}]({name}/report.md): {finding}"]
-    body = ("<h1>hetrombopag-reanalysis: reports</h1><p>Reanalysis of the published evidence on hetrombopag olamine "
-            "in combination therapies, rebuilt from <code>data/</code> by <code>make reports</code>. Each report is "
-            "self-contained (figures embedded) and readable offline.</p><ul>" + "".join(items) + "</ul>")
+    body = (
+        "<h1>hetrombopag-reanalysis: reports</h1><p>Reanalysis of the published evidence on hetrombopag olamine "
+        "in combination therapies, rebuilt from <code>data/</code> by <code>make reports</code>. Each report is "
+        "self-contained (figures embedded) and readable offline.</p><ul>" + "".join(items) + "</ul>"
+    )
     atomic_write(out / "index.md", ("\n".join(md) + "\n").encode())
     atomic_write(out / "index.html", render_html("hetrombopag-reanalysis: reports", body).encode())
 

@@ -28,11 +28,24 @@ def test_truncated_percentages_only_on_request():
 @pytest.mark.parametrize(
     "reported, computed, expected",
     [
-        ("0.494", 0.4935, True), ("0.494", 0.4945, True), ("0.494", 0.4992, False),
-        ("<0.001", 0.0009, True), ("<0.001", 0.0011, False), ("< .05", 0.049, True),
-        ("p>0.05", 0.2, True), ("p>0.05", 0.01, False), ("NS", 0.3, True), ("n.s.", 0.03, False),
-        ("0.05", 0.054, True), ("0.05", 0.056, False), ("6.3e-18", 6.31e-18, True), ("6.3e-18", 6.4e-18, False),
-        ("6.3 × 10^-18", 6.26e-18, True), (".027", 0.02672, True), ("p = 0.03", 0.0249, False), ("p = 0.03", 0.0251, True),
+        ("0.494", 0.4935, True),
+        ("0.494", 0.4945, True),
+        ("0.494", 0.4992, False),
+        ("<0.001", 0.0009, True),
+        ("<0.001", 0.0011, False),
+        ("< .05", 0.049, True),
+        ("p>0.05", 0.2, True),
+        ("p>0.05", 0.01, False),
+        ("NS", 0.3, True),
+        ("n.s.", 0.03, False),
+        ("0.05", 0.054, True),
+        ("0.05", 0.056, False),
+        ("6.3e-18", 6.31e-18, True),
+        ("6.3e-18", 6.4e-18, False),
+        ("6.3 × 10^-18", 6.26e-18, True),
+        (".027", 0.02672, True),
+        ("p = 0.03", 0.0249, False),
+        ("p = 0.03", 0.0251, True),
         ("≤0.01", 0.01, True),
     ],
 )
@@ -97,8 +110,14 @@ def test_cli_audit_writes_csv(tmp_path, capsys):
 
 @pytest.mark.parametrize(
     "args",
-    [["ci", "23", "5"], ["ci", "x", "5"], ["compare", "1", "2", "3"], ["explain-p", "0.4", "--group", "bad", "--group", "1/2"],
-     ["ci", "3", "10", "--method", "exact"], ["frobnicate"]],
+    [
+        ["ci", "23", "5"],
+        ["ci", "x", "5"],
+        ["compare", "1", "2", "3"],
+        ["explain-p", "0.4", "--group", "bad", "--group", "1/2"],
+        ["ci", "3", "10", "--method", "exact"],
+        ["frobnicate"],
+    ],
 )
 def test_cli_bad_arguments_exit_2_with_one_line(args):
     proc = subprocess.run([sys.executable, "-m", "reanalysis.cli", *args], capture_output=True, text=True)

@@ -36,21 +36,59 @@ def test_round_trip_through_csv(data_copy):
     [
         ("outcomes.csv", 6, "responders", "56", "outcomes.csv, line 6, column responders: 56 exceeds n (55)"),
         ("outcomes.csv", 6, "n", "0", "outcomes.csv, line 6, column n: must be at least 1"),
-        ("outcomes.csv", 6, "responders", "-3", "outcomes.csv, line 6, column responders: '-3' must not be negative"),
-        ("outcomes.csv", 6, "responders", "2.5", "outcomes.csv, line 6, column responders: '2.5' is not a whole number"),
-        ("outcomes.csv", 6, "timepoint_unit", "fortnight", "column timepoint_unit: 'fortnight' is not one of"),
-        ("outcomes.csv", 6, "arm_id", "nope", "outcomes.csv, line 6, column arm_id: arm 'nope' is not an arm of study"),
-        ("outcomes.csv", 6, "study_id", "ghost", "outcomes.csv, line 6, column study_id: unknown study 'ghost'"),
+        (
+            "outcomes.csv",
+            6,
+            "responders",
+            "-3",
+            "outcomes.csv, line 6, column responders: '-3' must not be negative",
+        ),
+        (
+            "outcomes.csv",
+            6,
+            "responders",
+            "2.5",
+            "outcomes.csv, line 6, column responders: '2.5' is not a whole number",
+        ),
+        (
+            "outcomes.csv",
+            6,
+            "timepoint_unit",
+            "fortnight",
+            "column timepoint_unit: 'fortnight' is not one of",
+        ),
+        (
+            "outcomes.csv",
+            6,
+            "arm_id",
+            "nope",
+            "outcomes.csv, line 6, column arm_id: arm 'nope' is not an arm of study",
+        ),
+        (
+            "outcomes.csv",
+            6,
+            "study_id",
+            "ghost",
+            "outcomes.csv, line 6, column study_id: unknown study 'ghost'",
+        ),
         ("outcomes.csv", 6, "reported_percent", "about 40", "'about 40' is not a printed number"),
         ("outcomes.csv", 6, "source_status", "rumour", "column source_status: 'rumour' is not one of"),
         ("outcomes.csv", 7, "timepoint_value", "18", "line 6: duplicate key"),
         ("arms.csv", 3, "arm_id", "hpag_ist", "arms.csv, line 3: duplicate key"),
-        ("studies.csv", 2, "indication", "AML", "studies.csv, line 2, column indication: 'AML' is not one of"),
+        (
+            "studies.csv",
+            2,
+            "indication",
+            "AML",
+            "studies.csv, line 2, column indication: 'AML' is not one of",
+        ),
         ("comparisons.csv", 2, "arm_b", "xyz", "comparisons.csv, line 2, column arm_b: arm 'xyz'"),
         ("time_to_event.csv", 2, "value", "", "time_to_event.csv, line 2, column value: value required"),
     ],
 )
-def test_broken_tables_raise_one_error_naming_file_line_column(data_copy, table, line, column, value, message):
+def test_broken_tables_raise_one_error_naming_file_line_column(
+    data_copy, table, line, column, value, message
+):
     _edit(data_copy / table, line, column, value)
     with pytest.raises(data.DataValidationError) as err:
         data.load(data_copy)
@@ -86,7 +124,10 @@ def test_patients_reject_impossible_rows(data_copy):
         data.load(data_copy)
     text = str(err.value)
     assert "patients.csv, line 2, column time_to_response: negative time -2.0" in text
-    assert "patients.csv, line 3, column time_to_response: response at 200.0 day is after the end of follow-up" in text
+    assert (
+        "patients.csv, line 3, column time_to_response: response at 200.0 day is after the end of follow-up"
+        in text
+    )
 
 
 def test_missing_data_dir_is_a_clear_error(tmp_path):
@@ -94,10 +135,14 @@ def test_missing_data_dir_is_a_clear_error(tmp_path):
         data.load(tmp_path / "nowhere")
 
 
-SEED = pd.read_csv(data.default_data_dir().parent / "tests" / "seed_numbers.csv", dtype=str, keep_default_na=False)
+SEED = pd.read_csv(
+    data.default_data_dir().parent / "tests" / "seed_numbers.csv", dtype=str, keep_default_na=False
+)
 
 
-@pytest.mark.parametrize("row", list(SEED.itertuples(index=False)), ids=lambda r: f"{r.study_id}:{r.column}={r.value}")
+@pytest.mark.parametrize(
+    "row", list(SEED.itertuples(index=False)), ids=lambda r: f"{r.study_id}:{r.column}={r.value}"
+)
 def test_every_seed_number_is_in_the_data(row):
     d = data.load()
     table = d.table(row.table)

@@ -26,26 +26,53 @@ def test_km_plot_with_at_risk_table():
     for label, scale in [("A", 8), ("B", 14)]:
         t, c = rng.exponential(scale, 40), rng.uniform(5, 30, 40)
         fits[label] = survival.kaplan_meier(np.minimum(t, c), (t <= c).astype(int))
-    fig = plots.km_plot(fits, at_risk_times=[0, 5, 10, 15, 20], title="KM", xlabel="Weeks", caption="Source: test",
-                        cumulative=True)
+    fig = plots.km_plot(
+        fits,
+        at_risk_times=[0, 5, 10, 15, 20],
+        title="KM",
+        xlabel="Weeks",
+        caption="Source: test",
+        cumulative=True,
+    )
     table_ax = fig.axes[1]
     assert table_ax.get_title(loc="left") == "Number at risk" and "Weeks" in table_ax.get_xlabel()
     _check(fig, "KM")
 
 
 def test_swimmer_plot():
-    p = pd.DataFrame({"patient_id": ["1", "2", "3"], "response_start": [0.1, 0.3, np.nan], "end": [3, 27, 5],
-                      "ongoing": [False, True, False]})
+    p = pd.DataFrame(
+        {
+            "patient_id": ["1", "2", "3"],
+            "response_start": [0.1, 0.3, np.nan],
+            "end": [3, 27, 5],
+            "ongoing": [False, True, False],
+        }
+    )
     _check(plots.swimmer_plot(p, title="Swim", xlabel="Months", caption="Source: test"), "Swim")
 
 
 @pytest.mark.parametrize("kind", ["forest", "response", "range", "power"])
 def test_other_plots(kind):
-    frame = pd.DataFrame({"label": ["a", "b"], "estimate": [0.5, 0.6], "low": [0.4, 0.5], "high": [0.6, 0.7],
-                          "timepoint": ["x", "y"], "arm": ["g", "g"], "median": [2, 3], "minimum": [1, 1],
-                          "maximum": [4, 5], "design": ["d", "d"], "difference": [0.1, 0.2], "power": [0.3, 0.9]})
-    fig = {"forest": lambda: plots.forest_plot(frame, title="T", xlabel="x", caption="Source: s", reference=0.5),
-           "response": lambda: plots.response_plot(frame, title="T", caption="Source: s"),
-           "range": lambda: plots.range_plot(frame, title="T", caption="Source: s"),
-           "power": lambda: plots.power_curve(frame, title="T", caption="Source: s")}[kind]()
+    frame = pd.DataFrame(
+        {
+            "label": ["a", "b"],
+            "estimate": [0.5, 0.6],
+            "low": [0.4, 0.5],
+            "high": [0.6, 0.7],
+            "timepoint": ["x", "y"],
+            "arm": ["g", "g"],
+            "median": [2, 3],
+            "minimum": [1, 1],
+            "maximum": [4, 5],
+            "design": ["d", "d"],
+            "difference": [0.1, 0.2],
+            "power": [0.3, 0.9],
+        }
+    )
+    fig = {
+        "forest": lambda: plots.forest_plot(frame, title="T", xlabel="x", caption="Source: s", reference=0.5),
+        "response": lambda: plots.response_plot(frame, title="T", caption="Source: s"),
+        "range": lambda: plots.range_plot(frame, title="T", caption="Source: s"),
+        "power": lambda: plots.power_curve(frame, title="T", caption="Source: s"),
+    }[kind]()
     _check(fig, "T")

@@ -27,7 +27,11 @@ def count_total(draw, max_n=80):
 def test_phase2_primary_endpoint_ci_is_clopper_pearson():
     # 23/55 responders at week 18: published 41.8% (95% CI 28.7-55.9)
     res = proportion_ci(23, 55)
-    assert (round(100 * res.estimate, 1), round(100 * res.low, 1), round(100 * res.high, 1)) == (41.8, 28.7, 55.9)
+    assert (round(100 * res.estimate, 1), round(100 * res.low, 1), round(100 * res.high, 1)) == (
+        41.8,
+        28.7,
+        55.9,
+    )
 
 
 def test_result_prints_and_converts_to_frame():
@@ -98,7 +102,10 @@ def test_swapping_groups_inverts_ratios(g1, g2, measure):
         b = effect_size(*g2, *g1, measure=measure, method=method)
         if math.isnan(a.estimate):
             continue
-        assert a.estimate * b.estimate == pytest.approx(1.0, rel=1e-7) or {a.estimate, b.estimate} == {0.0, math.inf}
+        assert a.estimate * b.estimate == pytest.approx(1.0, rel=1e-7) or {a.estimate, b.estimate} == {
+            0.0,
+            math.inf,
+        }
         for lo, hi in [(a.low, b.high), (a.high, b.low)]:
             if lo == 0 or math.isinf(lo):
                 assert hi in (0.0, math.inf)
@@ -140,4 +147,6 @@ def test_pvalue_matrix_equals_scalar_tests(method, n1, n2):
     matrix = pvalue_matrix(n1, n2, method)
     for i in range(n1 + 1):
         for j in range(n2 + 1):
-            assert matrix[i, j] == pytest.approx(compare_proportions(i, n1, j, n2, method=method).pvalue, abs=1e-12)
+            assert matrix[i, j] == pytest.approx(
+                compare_proportions(i, n1, j, n2, method=method).pvalue, abs=1e-12
+            )

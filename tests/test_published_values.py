@@ -34,12 +34,18 @@ PINNED = _pins()
 @pytest.fixture(scope="module")
 def current():
     frame = audit.audit()
-    return {tuple(r[:6]): r for r in frame[["study_id", "endpoint", "timepoint", "arm", "kind", "reported",
-                                             "verdict", "method", "computed"]].itertuples(index=False)}
+    return {
+        tuple(r[:6]): r
+        for r in frame[
+            ["study_id", "endpoint", "timepoint", "arm", "kind", "reported", "verdict", "method", "computed"]
+        ].itertuples(index=False)
+    }
 
 
 def test_every_published_number_is_pinned_and_every_pin_exists(current):
-    assert set(current) - set(PINNED) == set(), "audited numbers without a pin (add them to published_values.txt)"
+    assert set(current) - set(PINNED) == set(), (
+        "audited numbers without a pin (add them to published_values.txt)"
+    )
     assert set(PINNED) - set(current) == set(), "pins for numbers no longer in data/"
 
 
@@ -48,7 +54,11 @@ def test_verdict_is_pinned(key, current):
     verdict, method = PINNED[key]
     row = current.get(key)
     assert row is not None, f"{key[0]}: published {key[4]} {key[5]} ({key[1]}, {key[2]}) no longer audited"
-    got = row.method if row.verdict.startswith("reproduced") else (f"closest: {row.computed}" if row.computed else "")
+    got = (
+        row.method
+        if row.verdict.startswith("reproduced")
+        else (f"closest: {row.computed}" if row.computed else "")
+    )
     assert (row.verdict, got) == (verdict, method), (
         f"{key[0]}: published {key[4]} {key[5]} ({key[1]}, {key[2]}, {key[3]}) was {verdict} [{method}], "
         f"now {row.verdict} [{got}]"
@@ -56,7 +66,8 @@ def test_verdict_is_pinned(key, current):
 
 
 @pytest.mark.parametrize(
-    "key", sorted(k for k, (v, _) in PINNED.items() if k[4] == "pvalue" and v.startswith("reproduced")),
+    "key",
+    sorted(k for k, (v, _) in PINNED.items() if k[4] == "pvalue" and v.startswith("reproduced")),
     ids=lambda k: f"{k[0]}:{k[1]}={k[5]}",
 )
 def test_reproduced_pvalues_round_to_the_printed_value(key, current):
@@ -72,8 +83,10 @@ def test_reproduced_pvalues_round_to_the_printed_value(key, current):
 
 
 def test_hpag_vs_epag_pvalues_are_not_reproducible_with_closest_candidates():
-    for reported, g1, g2 in [("0.494", ("65.6", (1, 67)), ("73.8", (1, 42))),
-                             ("0.59", ("31.3", (1, 67)), ("28.6", (1, 42)))]:
+    for reported, g1, g2 in [
+        ("0.494", ("65.6", (1, 67)), ("73.8", (1, 42))),
+        ("0.59", ("31.3", (1, 67)), ("28.6", (1, 42))),
+    ]:
         table = audit.explain_pvalue(reported, g1, g2)
         assert not table["consistent"].any()
     best = audit.explain_pvalue("0.494", ("65.6", (55, 67)), ("73.8", (35, 42))).iloc[0]

@@ -28,14 +28,17 @@ def _close(a, b, tol=TOL):
     return abs(a - b) <= tol * max(1.0, abs(b))
 
 
-@pytest.mark.parametrize("row", _rows("proportion_ci.csv"), ids=lambda r: f"{r.method}-{r.count}/{r.nobs}-{r.level}")
+@pytest.mark.parametrize(
+    "row", _rows("proportion_ci.csv"), ids=lambda r: f"{r.method}-{r.count}/{r.nobs}-{r.level}"
+)
 def test_proportion_ci_matches_r(row):
     res = proportions.proportion_ci(row.count, row.nobs, method=row.method, level=row.level)
     assert _close(res.low, row.low) and _close(res.high, row.high), (res, row)
 
 
 @pytest.mark.parametrize(
-    "row", _rows("proportion_tests.csv"),
+    "row",
+    _rows("proportion_tests.csv"),
     ids=lambda r: f"{r.method}-{r.count1}/{r.nobs1}-{r.count2}/{r.nobs2}",
 )
 def test_two_group_tests_match_r(row):
@@ -57,12 +60,14 @@ def test_degenerate_tables_follow_documented_convention():
 
 
 @pytest.mark.parametrize(
-    "row", [r for r in _rows("effect_sizes.csv") if r.method != "conditional-fisher.test"],
+    "row",
+    [r for r in _rows("effect_sizes.csv") if r.method != "conditional-fisher.test"],
     ids=lambda r: f"{r.measure}-{r.method}-{r.count1}/{r.nobs1}-{r.count2}/{r.nobs2}-{r.level}",
 )
 def test_effect_sizes_match_r(row):
-    res = proportions.effect_size(row.count1, row.nobs1, row.count2, row.nobs2, measure=row.measure,
-                                  method=row.method, level=row.level)
+    res = proportions.effect_size(
+        row.count1, row.nobs1, row.count2, row.nobs2, measure=row.measure, method=row.method, level=row.level
+    )
     degenerate = row.count1 + row.count2 in (0, row.nobs1 + row.nobs2)
     if row.method == "conditional" and degenerate:
         # fisher.test reports an estimate of 0 when no table but the observed one is possible;
@@ -74,7 +79,8 @@ def test_effect_sizes_match_r(row):
 
 
 @pytest.mark.parametrize(
-    "row", [r for r in _rows("effect_sizes.csv") if r.method == "conditional-fisher.test"],
+    "row",
+    [r for r in _rows("effect_sizes.csv") if r.method == "conditional-fisher.test"],
     ids=lambda r: f"{r.count1}/{r.nobs1}-{r.count2}/{r.nobs2}-{r.level}",
 )
 def test_conditional_or_agrees_with_fisher_test_within_its_root_tolerance(row):
@@ -82,8 +88,9 @@ def test_conditional_or_agrees_with_fisher_test_within_its_root_tolerance(row):
     # (.Machine$double.eps^0.25 ~ 1.2e-4), so it is only that precise; the 1e-8 check above uses
     # the same algorithm with the tolerance tightened. R searches odds ratios above 1 on the
     # reciprocal scale, so its absolute tolerance applies to 1/OR there.
-    res = proportions.effect_size(row.count1, row.nobs1, row.count2, row.nobs2, measure="or",
-                                  method="conditional", level=row.level)
+    res = proportions.effect_size(
+        row.count1, row.nobs1, row.count2, row.nobs2, measure="or", method="conditional", level=row.level
+    )
     for ours, theirs in [(res.low, row.low), (res.high, row.high)]:
         if np.isfinite(theirs) and theirs > 0:
             if theirs > 1:
@@ -95,28 +102,55 @@ def _ints(text):
     return [int(v) for v in str(text).split(";")]
 
 
-@pytest.mark.parametrize("row", _rows("meta.csv"), ids=lambda r: f"set{r.set}-{r.measure}-{r.method}-{r.test}")
+@pytest.mark.parametrize(
+    "row", _rows("meta.csv"), ids=lambda r: f"set{r.set}-{r.measure}-{r.method}-{r.test}"
+)
 def test_meta_analysis_matches_metafor(row):
     from reanalysis import meta
 
     knha = row.test == "knha"
     if row.measure == "OR":
-        res = meta.pool_effects(_ints(row.events1), _ints(row.totals1), _ints(row.events2), _ints(row.totals2),
-                                measure="or", method=row.method, hartung_knapp=knha)
+        res = meta.pool_effects(
+            _ints(row.events1),
+            _ints(row.totals1),
+            _ints(row.events2),
+            _ints(row.totals2),
+            measure="or",
+            method=row.method,
+            hartung_knapp=knha,
+        )
     else:
-        res = meta.pool_proportions(_ints(row.events1), _ints(row.totals1), method=row.method,
-                                    transform="logit" if row.measure == "PLO" else "freeman-tukey", hartung_knapp=knha)
+        res = meta.pool_proportions(
+            _ints(row.events1),
+            _ints(row.totals1),
+            method=row.method,
+            transform="logit" if row.measure == "PLO" else "freeman-tukey",
+            hartung_knapp=knha,
+        )
     tol = 1e-6  # REML/PM are iterative in both programs; metafor run with threshold 1e-12
-    for ours, theirs in [(res.estimate_transformed, row.estimate), (res.se, row.se), (res.low_transformed, row.ci_lb),
-                         (res.high_transformed, row.ci_ub), (res.tau2, row.tau2), (res.i2, row.i2), (res.q, row.q),
-                         (res.q_pvalue, row.q_p), (res.pi_low_transformed, row.pi_lb),
-                         (res.pi_high_transformed, row.pi_ub)]:
+    for ours, theirs in [
+        (res.estimate_transformed, row.estimate),
+        (res.se, row.se),
+        (res.low_transformed, row.ci_lb),
+        (res.high_transformed, row.ci_ub),
+        (res.tau2, row.tau2),
+        (res.i2, row.i2),
+        (res.q, row.q),
+        (res.q_pvalue, row.q_p),
+        (res.pi_low_transformed, row.pi_lb),
+        (res.pi_high_transformed, row.pi_ub),
+    ]:
         if row.measure == "PFT" and theirs in (row.pi_lb, row.pi_ub):
             continue  # metafor back-transforms the PI for PFT; compared on the natural scale below
         assert _close(ours, theirs, tol), (ours, theirs, row)
     if row.measure == "PFT":
-        for ours, theirs in [(res.estimate, row.pred), (res.low, row.pred_ci_lb), (res.high, row.pred_ci_ub),
-                             (res.pi_low, row.pi_lb), (res.pi_high, row.pi_ub)]:
+        for ours, theirs in [
+            (res.estimate, row.pred),
+            (res.low, row.pred_ci_lb),
+            (res.high, row.pred_ci_ub),
+            (res.pi_low, row.pi_lb),
+            (res.pi_high, row.pi_ub),
+        ]:
             assert _close(ours, theirs, tol), (ours, theirs, row)
 
 

@@ -15,10 +15,18 @@ REPORTS = ["saa", "itp", "cit", "audit"]
 def _build(out: Path):
     env = dict(os.environ, MPLBACKEND="Agg")
     for name in REPORTS:
-        subprocess.run([sys.executable, str(ROOT / "analyses" / f"{name}.py"), "--out", str(out / name)],
-                       check=True, env=env, capture_output=True)
-    subprocess.run([sys.executable, str(ROOT / "analyses" / "index.py"), "--out", str(out)], check=True, env=env,
-                   capture_output=True)
+        subprocess.run(
+            [sys.executable, str(ROOT / "analyses" / f"{name}.py"), "--out", str(out / name)],
+            check=True,
+            env=env,
+            capture_output=True,
+        )
+    subprocess.run(
+        [sys.executable, str(ROOT / "analyses" / "index.py"), "--out", str(out)],
+        check=True,
+        env=env,
+        capture_output=True,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -76,7 +84,18 @@ def test_reports_carry_provenance(builds):
 def test_failed_build_leaves_no_partial_report(tmp_path, data_copy):
     (data_copy / "outcomes.csv").write_text("broken\n")
     env = dict(os.environ, MPLBACKEND="Agg")
-    proc = subprocess.run([sys.executable, str(ROOT / "analyses" / "saa.py"), "--out", str(tmp_path / "saa"),
-                           "--data-dir", str(data_copy)], env=env, capture_output=True, text=True)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "analyses" / "saa.py"),
+            "--out",
+            str(tmp_path / "saa"),
+            "--data-dir",
+            str(data_copy),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode != 0 and "outcomes.csv: missing column(s)" in proc.stderr
     assert not (tmp_path / "saa" / "report.html").exists()

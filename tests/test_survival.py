@@ -12,8 +12,9 @@ KM = pd.read_csv(REF / "km.csv")
 MED = pd.read_csv(REF / "km_median.csv")
 
 
-@pytest.mark.parametrize("key", sorted(KM.groupby(["set", "conf_type", "level"]).groups),
-                         ids=lambda k: f"set{k[0]}-{k[1]}-{k[2]}")
+@pytest.mark.parametrize(
+    "key", sorted(KM.groupby(["set", "conf_type", "level"]).groups), ids=lambda k: f"set{k[0]}-{k[1]}-{k[2]}"
+)
 def test_kaplan_meier_matches_survfit(key):
     s, conf_type, level = key
     d = DATA[DATA.set == s]
@@ -22,22 +23,39 @@ def test_kaplan_meier_matches_survfit(key):
     merged = res.table.merge(ref, on="time", suffixes=("", "_r"), validate="one_to_one")
     assert len(merged) == len(ref) == len(res.table)
     for col in ["n_risk", "events", "censored", "survival", "std_err", "low", "high"]:
-        np.testing.assert_allclose(merged[col].astype(float), merged[col + "_r"].astype(float), rtol=0, atol=1e-8,
-                                   equal_nan=True, err_msg=col)
+        np.testing.assert_allclose(
+            merged[col].astype(float),
+            merged[col + "_r"].astype(float),
+            rtol=0,
+            atol=1e-8,
+            equal_nan=True,
+            err_msg=col,
+        )
     m = MED[(MED.set == s) & (MED.conf_type == conf_type) & (MED.level == level)].iloc[0]
-    np.testing.assert_allclose([res.median, res.median_low, res.median_high],
-                               [m["median"], m["median_low"], m["median_high"]], atol=1e-8, equal_nan=True)
+    np.testing.assert_allclose(
+        [res.median, res.median_low, res.median_high],
+        [m["median"], m["median_low"], m["median_high"]],
+        atol=1e-8,
+        equal_nan=True,
+    )
 
 
-@pytest.mark.parametrize("row", list(pd.read_csv(REF / "logrank.csv").itertuples()), ids=lambda r: f"set{r.set}")
+@pytest.mark.parametrize(
+    "row", list(pd.read_csv(REF / "logrank.csv").itertuples()), ids=lambda r: f"set{r.set}"
+)
 def test_logrank_matches_survdiff(row):
     d = DATA[DATA.set == row.set]
     res = sv.logrank(d.time, d.status, d.group)
-    assert res.statistic == pytest.approx(row.statistic, abs=1e-8) and res.pvalue == pytest.approx(row.pvalue, abs=1e-8)
+    assert res.statistic == pytest.approx(row.statistic, abs=1e-8) and res.pvalue == pytest.approx(
+        row.pvalue, abs=1e-8
+    )
 
 
-@pytest.mark.parametrize("key", sorted(pd.read_csv(REF / "cuminc.csv").groupby(["set", "cause"]).groups),
-                         ids=lambda k: f"set{k[0]}-cause{k[1]}")
+@pytest.mark.parametrize(
+    "key",
+    sorted(pd.read_csv(REF / "cuminc.csv").groupby(["set", "cause"]).groups),
+    ids=lambda k: f"set{k[0]}-cause{k[1]}",
+)
 def test_cumulative_incidence_matches_cuminc_point_estimates(key):
     ref = pd.read_csv(REF / "cuminc.csv")
     ref = ref[(ref.set == key[0]) & (ref.cause == key[1])].groupby("time").last().reset_index()
@@ -46,8 +64,10 @@ def test_cumulative_incidence_matches_cuminc_point_estimates(key):
     np.testing.assert_allclose(res.at(ref.time.to_numpy()), ref.est.to_numpy(), atol=1e-8)
     # The CI uses the delta-method variance; cmprsk reports Gray's variance estimator, which is
     # a different (asymptotically equivalent) formula, so only the point estimates are compared.
-    assert np.all((res.table.low <= res.table.cumulative_incidence + 1e-12)
-                  & (res.table.cumulative_incidence <= res.table.high + 1e-12))
+    assert np.all(
+        (res.table.low <= res.table.cumulative_incidence + 1e-12)
+        & (res.table.cumulative_incidence <= res.table.high + 1e-12)
+    )
 
 
 def test_cumulative_response_without_competing_events_is_one_minus_km():
@@ -78,7 +98,7 @@ def test_guyot_reconstruction_recovers_simulated_km(seed):
     assert np.max(np.abs(rec.survival_at(grid) - km.survival_at(grid))) < 0.02
     times = curve.time.to_numpy()
     i = np.searchsorted(times, km.median)
-    step = max(np.diff(times[max(i - 1, 0): i + 2]))
+    step = max(np.diff(times[max(i - 1, 0) : i + 2]))
     assert abs(rec.median - km.median) <= step
 
 
@@ -101,15 +121,30 @@ def test_curve_cleaning_rule_and_errors():
 
 
 def _patients(rows):
-    cols = ["study_id", "arm_id", "patient_id", "time_to_response", "time_to_response_unit", "responded",
-            "duration_of_response", "duration_unit", "response_ongoing", "follow_up", "follow_up_unit"]
+    cols = [
+        "study_id",
+        "arm_id",
+        "patient_id",
+        "time_to_response",
+        "time_to_response_unit",
+        "responded",
+        "duration_of_response",
+        "duration_unit",
+        "response_ongoing",
+        "follow_up",
+        "follow_up_unit",
+    ]
     return pd.DataFrame(rows, columns=cols)
 
 
 def test_case_series_durations_censor_ongoing_responses():
-    p = _patients([("s", "a", "1", 2, "day", True, 3, "month", False, 4, "month"),
-                   ("s", "a", "2", 9, "day", True, 27, "month", True, 28, "month"),
-                   ("s", "a", "3", None, None, False, None, None, None, 6, "month")])
+    p = _patients(
+        [
+            ("s", "a", "1", 2, "day", True, 3, "month", False, 4, "month"),
+            ("s", "a", "2", 9, "day", True, 27, "month", True, 28, "month"),
+            ("s", "a", "3", None, None, False, None, None, None, 6, "month"),
+        ]
+    )
     dor = sv.case_series_durations(p, "duration_of_response", unit="month")
     assert dor.event.tolist() == [1, 0] and dor.duration.tolist() == [3, 27]
     ttr = sv.case_series_durations(p, "time_to_response", unit="day")

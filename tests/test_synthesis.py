@@ -82,7 +82,11 @@ def test_race_design_is_reproduced():
 
 def test_one_sample_exact_design():
     res = power.power_one_proportion(0.2, 0.4, 55)
-    assert stats.binom.sf(res.critical_count - 1, 55, 0.2) <= 0.05 < stats.binom.sf(res.critical_count - 2, 55, 0.2)
+    assert (
+        stats.binom.sf(res.critical_count - 1, 55, 0.2)
+        <= 0.05
+        < stats.binom.sf(res.critical_count - 2, 55, 0.2)
+    )
 
 
 def test_minimal_detectable_difference_inverts_power():

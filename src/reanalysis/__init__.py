@@ -23,7 +23,18 @@ try:
 except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0+unknown"
 
-_SUBMODULES = {"data", "proportions", "audit", "survival", "meta", "fragility", "bayes", "power", "plots", "report"}
+_SUBMODULES = {
+    "data",
+    "proportions",
+    "audit",
+    "survival",
+    "meta",
+    "fragility",
+    "bayes",
+    "power",
+    "plots",
+    "report",
+}
 
 __all__ = sorted(_SUBMODULES | {"__version__"})
 

@@ -87,7 +87,9 @@ def parse_printed(text, *, default_comparator: str = "=") -> Printed:
         return Printed(raw, 0.05, 0.05, 1.0, ">")
     m = _NUMBER.match(raw.replace("−", "-"))
     if not m:
-        raise ValueError(f"cannot read {text!r} as a printed number (e.g. '0.494', '<0.001', '65.6%', '6.3e-18')")
+        raise ValueError(
+            f"cannot read {text!r} as a printed number (e.g. '0.494', '<0.001', '65.6%', '6.3e-18')"
+        )
     mant = m.group("mant")
     exp = m.group("exp1") or m.group("exp2")
     exp = int(exp.replace("−", "-")) if exp else 0
@@ -109,7 +111,11 @@ def _n_values(n, n_range) -> list[int]:
         raise ValueError("n or n_range is required (e.g. n=64 or n_range=(55, 67))")
     if isinstance(source, (int, np.integer)):
         values = [int(source)]
-    elif isinstance(source, tuple) and len(source) == 2 and all(isinstance(v, (int, np.integer)) for v in source):
+    elif (
+        isinstance(source, tuple)
+        and len(source) == 2
+        and all(isinstance(v, (int, np.integer)) for v in source)
+    ):
         values = list(range(int(source[0]), int(source[1]) + 1))
     elif isinstance(source, Iterable):
         values = [int(v) for v in source]
@@ -216,7 +222,9 @@ def _ci_candidates(count, nobs, level):
     yield ("wald-t", *proportions._wald_t(count, nobs, level, clip=False))
 
 
-def closest_ci_method(count, nobs, reported_low, reported_high, level: float = 0.95) -> tuple[str, float, float, float]:
+def closest_ci_method(
+    count, nobs, reported_low, reported_high, level: float = 0.95
+) -> tuple[str, float, float, float]:
     """The method whose bounds come closest to the printed ones: (method, low, high, distance)."""
     pl, ph = parse_printed(reported_low), parse_printed(reported_high)
     best = None
@@ -237,7 +245,11 @@ def _candidate_counts(group) -> list[tuple[int, int]]:
         raise ValueError(f"a group is (count, n) or (printed percent, n or n-range), got {group!r}")
     first, second = group
     if isinstance(first, str):
-        table = consistent_counts(first, n=second) if not (isinstance(second, tuple)) else consistent_counts(first, n_range=second)
+        table = (
+            consistent_counts(first, n=second)
+            if not (isinstance(second, tuple))
+            else consistent_counts(first, n_range=second)
+        )
         return list(zip(table["count"].tolist(), table["n"].tolist(), strict=True))
     x, n = proportions._checks.count_and_total(first, second, "group count", "group n")
     return [(x, n)]
@@ -271,19 +283,34 @@ def explain_pvalue(reported, group1, group2, methods=None) -> pd.DataFrame:
             for m in methods:
                 p = proportions.compare_proportions(x1, n1, x2, n2, method=m).pvalue
                 rows.append((x1, n1, x2, n2, m, p, printed.contains(p), printed.distance(p)))
-    frame = pd.DataFrame(rows, columns=["count1", "n1", "count2", "n2", "method", "pvalue", "consistent", "distance"])
+    frame = pd.DataFrame(
+        rows, columns=["count1", "n1", "count2", "n2", "method", "pvalue", "consistent", "distance"]
+    )
     order = {m: i for i, m in enumerate(methods)}
     frame["_order"] = frame["method"].map(order)
-    frame = frame.sort_values(["consistent", "distance", "n1", "n2", "count1", "count2", "_order"],
-                              ascending=[False, True, False, False, True, True, True], kind="mergesort")
+    frame = frame.sort_values(
+        ["consistent", "distance", "n1", "n2", "count1", "count2", "_order"],
+        ascending=[False, True, False, False, True, True, True],
+        kind="mergesort",
+    )
     return frame.drop(columns="_order").reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------------------------
 # The audit of the study data
 # --------------------------------------------------------------------------------------------
-AUDIT_COLUMNS = ["study_id", "endpoint", "timepoint", "arm", "kind", "reported", "verdict", "method",
-                 "computed", "explanation"]
+AUDIT_COLUMNS = [
+    "study_id",
+    "endpoint",
+    "timepoint",
+    "arm",
+    "kind",
+    "reported",
+    "verdict",
+    "method",
+    "computed",
+    "explanation",
+]
 
 
 def _timepoint(row) -> str:
@@ -345,46 +372,77 @@ def _audit_outcome(row):
         printed = parse_printed(row.reported_percent)
         rec = dict(base, kind="percent", reported=row.reported_percent)
         if counts is None:
-            rec.update(verdict="not-checkable", method="", computed="",
-                       explanation="Neither the count nor the denominator is published.")
+            rec.update(
+                verdict="not-checkable",
+                method="",
+                computed="",
+                explanation="Neither the count nor the denominator is published.",
+            )
         else:
             x, n = counts
             pct = 100 * x / n
             source = f"{x}/{n}" + (" (derived count)" if derived else "")
             if printed.contains(pct):
-                rec.update(verdict="reproduced-with-assumptions" if derived else "reproduced", method="rounding",
-                           computed=f"{pct:.4f}",
-                           explanation=f"{source} = {pct:.2f}% prints as {row.reported_percent}%"
-                           + ("; the count was inferred from the percentage." if derived else "."))
+                rec.update(
+                    verdict="reproduced-with-assumptions" if derived else "reproduced",
+                    method="rounding",
+                    computed=f"{pct:.4f}",
+                    explanation=f"{source} = {pct:.2f}% prints as {row.reported_percent}%"
+                    + ("; the count was inferred from the percentage." if derived else "."),
+                )
             elif printed.contains(pct, truncated=True):
-                rec.update(verdict="reproduced-with-assumptions", method="truncation", computed=f"{pct:.4f}",
-                           explanation=f"{source} = {pct:.2f}% would round to {pct:.{_decimals(printed)}f}%; "
-                           f"the paper truncated it to {row.reported_percent}%.")
+                rec.update(
+                    verdict="reproduced-with-assumptions",
+                    method="truncation",
+                    computed=f"{pct:.4f}",
+                    explanation=f"{source} = {pct:.2f}% would round to {pct:.{_decimals(printed)}f}%; "
+                    f"the paper truncated it to {row.reported_percent}%.",
+                )
             else:
-                rec.update(verdict="not-reproducible", method="", computed=f"{pct:.4f}",
-                           explanation=f"{source} = {pct:.2f}% does not print as {row.reported_percent}%.")
+                rec.update(
+                    verdict="not-reproducible",
+                    method="",
+                    computed=f"{pct:.4f}",
+                    explanation=f"{source} = {pct:.2f}% does not print as {row.reported_percent}%.",
+                )
         out.append(rec)
     if row.ci_low is not None:
         rec = dict(base, kind="ci", reported=f"{row.ci_low}-{row.ci_high}")
         level = (row.ci_level if not pd.isna(row.ci_level) else 95.0) / 100
         if counts is None:
-            rec.update(verdict="not-checkable", method="", computed="", explanation="No count to recompute the CI from.")
+            rec.update(
+                verdict="not-checkable",
+                method="",
+                computed="",
+                explanation="No count to recompute the CI from.",
+            )
         else:
             x, n = counts
             methods = identify_ci_method(x, n, row.ci_low, row.ci_high, level=level)
             if methods:
                 res = proportions.proportion_ci(x, n, method=methods[0], level=level)
-                rec.update(verdict="reproduced-with-assumptions" if derived else "reproduced",
-                           method=";".join(methods), computed=f"{100 * res.low:.2f}-{100 * res.high:.2f}",
-                           explanation=f"{int(level * 100)}% CI for {x}/{n} by {' or '.join(methods)}"
-                           + (" (unclipped)" if float(row.ci_high) > 100 else "") + ".")
+                rec.update(
+                    verdict="reproduced-with-assumptions" if derived else "reproduced",
+                    method=";".join(methods),
+                    computed=f"{100 * res.low:.2f}-{100 * res.high:.2f}",
+                    explanation=f"{int(level * 100)}% CI for {x}/{n} by {' or '.join(methods)}"
+                    + (" (unclipped)" if float(row.ci_high) > 100 else "")
+                    + ".",
+                )
             else:
                 method, lo, hi, _ = closest_ci_method(x, n, row.ci_low, row.ci_high, level=level)
-                rec.update(verdict="not-reproducible", method="", computed=f"{method}: {100 * lo:.2f}-{100 * hi:.2f}",
-                           explanation=f"No standard CI for {x}/{n} gives {row.ci_low}-{row.ci_high}; closest is "
-                           f"{method} ({100 * lo:.1f}-{100 * hi:.1f})"
-                           + ("; the printed upper bound is below the estimate (typo in the source)."
-                              if float(row.ci_high) < 100 * x / n else "."))
+                rec.update(
+                    verdict="not-reproducible",
+                    method="",
+                    computed=f"{method}: {100 * lo:.2f}-{100 * hi:.2f}",
+                    explanation=f"No standard CI for {x}/{n} gives {row.ci_low}-{row.ci_high}; closest is "
+                    f"{method} ({100 * lo:.1f}-{100 * hi:.1f})"
+                    + (
+                        "; the printed upper bound is below the estimate (typo in the source)."
+                        if float(row.ci_high) < 100 * x / n
+                        else "."
+                    ),
+                )
         out.append(rec)
     return out
 
@@ -395,8 +453,12 @@ def _decimals(printed: Printed) -> int:
 
 def _group_spec(outcomes, study_id, arm_id, endpoint, unit, value, arms):
     """How a comparison arm enters explain_pvalue: exact, derived, percent+range, or None."""
-    sel = outcomes[(outcomes.study_id == study_id) & (outcomes.arm_id == arm_id) & (outcomes.endpoint == endpoint)
-                   & (outcomes.timepoint_unit == unit)]
+    sel = outcomes[
+        (outcomes.study_id == study_id)
+        & (outcomes.arm_id == arm_id)
+        & (outcomes.endpoint == endpoint)
+        & (outcomes.timepoint_unit == unit)
+    ]
     if not pd.isna(value):
         sel = sel[sel.timepoint_value == value]
     if sel.empty:
@@ -408,7 +470,9 @@ def _group_spec(outcomes, study_id, arm_id, endpoint, unit, value, arms):
         if not pd.isna(row.n):
             return (row.reported_percent, int(row.n)), "percent with published n"
         arm = arms.loc[(study_id, arm_id)]
-        total = next((int(arm[c]) for c in ("n_evaluable", "n_randomised", "n_enrolled") if not pd.isna(arm[c])), None)
+        total = next(
+            (int(arm[c]) for c in ("n_evaluable", "n_randomised", "n_enrolled") if not pd.isna(arm[c])), None
+        )
         if total:
             return (row.reported_percent, (1, total)), f"percent with n <= {total}"
     return None, "no counts"
@@ -416,18 +480,42 @@ def _group_spec(outcomes, study_id, arm_id, endpoint, unit, value, arms):
 
 def _audit_comparison(row, outcomes, arms):
     timepoint = _timepoint(row)
-    base = dict(study_id=row.study_id, endpoint=row.endpoint, timepoint=timepoint, arm=f"{row.arm_a} vs {row.arm_b}")
-    g1, how1 = _group_spec(outcomes, row.study_id, row.arm_a, row.endpoint, row.timepoint_unit, row.timepoint_value, arms)
-    g2, how2 = _group_spec(outcomes, row.study_id, row.arm_b, row.endpoint, row.timepoint_unit, row.timepoint_value, arms)
+    base = dict(
+        study_id=row.study_id, endpoint=row.endpoint, timepoint=timepoint, arm=f"{row.arm_a} vs {row.arm_b}"
+    )
+    g1, how1 = _group_spec(
+        outcomes, row.study_id, row.arm_a, row.endpoint, row.timepoint_unit, row.timepoint_value, arms
+    )
+    g2, how2 = _group_spec(
+        outcomes, row.study_id, row.arm_b, row.endpoint, row.timepoint_unit, row.timepoint_value, arms
+    )
     assumed = "published" not in (how1, how2) or how1 != "published" or how2 != "published"
     out = []
     if row.reported_p is None:
-        out.append(dict(base, kind="claim", reported=row.claim or "", verdict="not-checkable", method="", computed="",
-                        explanation="A verbal claim with no numbers published behind it."))
+        out.append(
+            dict(
+                base,
+                kind="claim",
+                reported=row.claim or "",
+                verdict="not-checkable",
+                method="",
+                computed="",
+                explanation="A verbal claim with no numbers published behind it.",
+            )
+        )
     elif g1 is None or g2 is None:
         missing = row.arm_a if g1 is None else row.arm_b
-        out.append(dict(base, kind="pvalue", reported=row.reported_p, verdict="not-checkable", method="", computed="",
-                        explanation=f"No counts published for {missing}; the comparator and test are not stated."))
+        out.append(
+            dict(
+                base,
+                kind="pvalue",
+                reported=row.reported_p,
+                verdict="not-checkable",
+                method="",
+                computed="",
+                explanation=f"No counts published for {missing}; the comparator and test are not stated.",
+            )
+        )
     else:
         table = explain_pvalue(row.reported_p, g1, g2)
         hits = table[table.consistent]
@@ -435,38 +523,59 @@ def _audit_comparison(row, outcomes, arms):
             methods = list(dict.fromkeys(hits["method"]))
             best = hits.iloc[0]
             counts = f"{best.count1}/{best.n1} vs {best.count2}/{best.n2}"
-            out.append(dict(base, kind="pvalue", reported=row.reported_p,
-                            verdict="reproduced-with-assumptions" if assumed else "reproduced",
-                            method=";".join(methods), computed=f"{best.pvalue:.6g}",
-                            explanation=f"{counts} by {best.method} gives p = {_fmt(best.pvalue)}"
-                            + (" (counts inferred from the percentages)." if assumed else ".")))
+            out.append(
+                dict(
+                    base,
+                    kind="pvalue",
+                    reported=row.reported_p,
+                    verdict="reproduced-with-assumptions" if assumed else "reproduced",
+                    method=";".join(methods),
+                    computed=f"{best.pvalue:.6g}",
+                    explanation=f"{counts} by {best.method} gives p = {_fmt(best.pvalue)}"
+                    + (" (counts inferred from the percentages)." if assumed else "."),
+                )
+            )
         else:
             best = table.iloc[0]
             counts = f"{best.count1}/{best.n1} vs {best.count2}/{best.n2}"
             n_tables = len(table[["count1", "n1", "count2", "n2"]].drop_duplicates())
-            out.append(dict(base, kind="pvalue", reported=row.reported_p, verdict="not-reproducible", method="",
-                            computed=f"{best.method} {counts}: {_fmt(best.pvalue)}",
-                            explanation=f"None of {len(proportions.TEST_METHODS)} standard tests on {n_tables} "
-                            f"table(s) consistent with the data gives p = {row.reported_p}; closest is "
-                            f"{best.method} on {counts} (p = {_fmt(best.pvalue)})."))
+            out.append(
+                dict(
+                    base,
+                    kind="pvalue",
+                    reported=row.reported_p,
+                    verdict="not-reproducible",
+                    method="",
+                    computed=f"{best.method} {counts}: {_fmt(best.pvalue)}",
+                    explanation=f"None of {len(proportions.TEST_METHODS)} standard tests on {n_tables} "
+                    f"table(s) consistent with the data gives p = {row.reported_p}; closest is "
+                    f"{best.method} on {counts} (p = {_fmt(best.pvalue)}).",
+                )
+            )
     if row.reported_effect is not None:
         out.append(_audit_effect(row, base, g1, g2))
     return out
 
 
 def _audit_effect(row, base, g1, g2):
-    rec = dict(base, kind="effect", reported=f"{row.effect_measure.upper()} {row.reported_effect} "
-               f"({row.effect_ci_low}-{row.effect_ci_high})")
+    rec = dict(
+        base,
+        kind="effect",
+        reported=f"{row.effect_measure.upper()} {row.reported_effect} "
+        f"({row.effect_ci_low}-{row.effect_ci_high})",
+    )
     exact = [g for g in (g1, g2) if g is not None and isinstance(g[0], (int, np.integer))]
     if len(exact) < 2:
         candidates = []
-        for c1 in (_candidate_counts(g1) if g1 else []):
-            for c2 in (_candidate_counts(g2) if g2 else []):
+        for c1 in _candidate_counts(g1) if g1 else []:
+            for c2 in _candidate_counts(g2) if g2 else []:
                 candidates.append((c1, c2))
     else:
         candidates = [(g1, g2)]
     if not candidates:
-        return dict(rec, verdict="not-checkable", method="", computed="", explanation="No counts to recompute from.")
+        return dict(
+            rec, verdict="not-checkable", method="", computed="", explanation="No counts to recompute from."
+        )
     pe = parse_printed(row.reported_effect)
     pl, ph = parse_printed(row.effect_ci_low), parse_printed(row.effect_ci_high)
     best = None
@@ -480,9 +589,19 @@ def _audit_effect(row, base, g1, g2):
     summary = f"{res.estimate:.2f} ({res.low:.2f}-{res.high:.2f})"
     assumed = len(exact) < 2
     if d == 0:
-        return dict(rec, verdict="reproduced-with-assumptions" if assumed else "reproduced", method=method,
-                    computed=summary, explanation=f"Crude {method} estimate on the counts reproduces it.")
-    return dict(rec, verdict="not-reproducible", method="", computed=f"{method}: {summary}",
-                explanation=f"The crude {row.effect_measure.upper()} from the counts is {res.estimate:.2f}; the "
-                "published value is probably adjusted (stratified or model-based), as the paper's test is "
-                f"'{row.test_stated}'.")
+        return dict(
+            rec,
+            verdict="reproduced-with-assumptions" if assumed else "reproduced",
+            method=method,
+            computed=summary,
+            explanation=f"Crude {method} estimate on the counts reproduces it.",
+        )
+    return dict(
+        rec,
+        verdict="not-reproducible",
+        method="",
+        computed=f"{method}: {summary}",
+        explanation=f"The crude {row.effect_measure.upper()} from the counts is {res.estimate:.2f}; the "
+        "published value is probably adjusted (stratified or model-based), as the paper's test is "
+        f"'{row.test_stated}'.",
+    )

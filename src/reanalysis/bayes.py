@@ -42,8 +42,9 @@ def _beta_params(prior, name):
     return float(prior[0]), float(prior[1])
 
 
-def posterior_difference(count1, nobs1, count2, nobs2, prior1=(1, 1), prior2=(1, 1), margin: float = 0.0,
-                         level: float = 0.95) -> PosteriorDifference:
+def posterior_difference(
+    count1, nobs1, count2, nobs2, prior1=(1, 1), prior2=(1, 1), margin: float = 0.0, level: float = 0.95
+) -> PosteriorDifference:
     """Posterior of ``p1 - p2`` under independent Beta priors (default uniform).
 
     ``prob_greater`` is ``P(p1 - p2 > margin)``; for "HPAG worse by more than 10 points" use
@@ -62,8 +63,9 @@ def posterior_difference(count1, nobs1, count2, nobs2, prior1=(1, 1), prior2=(1,
     def cdf(d):
         # P(p1 - p2 <= d) = ∫ f2(q) F1(q + d) dq; where q + d > 1, F1 = 1 and the integral is P2(q > 1 - d).
         lo, hi = max(0.0, -d), min(1.0, 1 - d)
-        inside = integrate.quad(lambda q: post2.pdf(q) * post1.cdf(q + d), lo, hi, epsabs=1e-13, epsrel=1e-11,
-                                limit=200)[0]
+        inside = integrate.quad(
+            lambda q: post2.pdf(q) * post1.cdf(q + d), lo, hi, epsabs=1e-13, epsrel=1e-11, limit=200
+        )[0]
         return min(1.0, max(0.0, inside + post2.sf(hi)))
 
     prob = 1 - cdf(margin)
@@ -71,7 +73,9 @@ def posterior_difference(count1, nobs1, count2, nobs2, prior1=(1, 1), prior2=(1,
     alpha = 1 - level
     low = optimize.brentq(lambda d: cdf(d) - alpha / 2, -1 + 1e-12, 1 - 1e-12, xtol=1e-12)
     high = optimize.brentq(lambda d: cdf(d) - (1 - alpha / 2), -1 + 1e-12, 1 - 1e-12, xtol=1e-12)
-    return PosteriorDifference(x1, n1, x2, n2, float(margin), float(prob), float(mean), float(low), float(high), level)
+    return PosteriorDifference(
+        x1, n1, x2, n2, float(margin), float(prob), float(mean), float(low), float(high), level
+    )
 
 
 PRIORS = ("sceptical", "neutral", "enthusiastic")
@@ -95,9 +99,17 @@ class PosteriorOddsRatio(Result):
     level: float
 
 
-def posterior_odds_ratio(count1, nobs1, count2, nobs2, prior: str | None = None, prior_mean: float = 0.0,
-                         prior_sd: float | None = None, target_or: float = 2.0,
-                         level: float = 0.95) -> PosteriorOddsRatio:
+def posterior_odds_ratio(
+    count1,
+    nobs1,
+    count2,
+    nobs2,
+    prior: str | None = None,
+    prior_mean: float = 0.0,
+    prior_sd: float | None = None,
+    target_or: float = 2.0,
+    level: float = 0.95,
+) -> PosteriorOddsRatio:
     """Normal-normal posterior of the log odds ratio of group 1 vs group 2.
 
     The likelihood is the Woolf log OR with its standard error (0.5 added to every cell if one
@@ -133,9 +145,22 @@ def posterior_odds_ratio(count1, nobs1, count2, nobs2, prior: str | None = None,
     mean = (prior_mean / prior_sd**2 + y / se**2) / prec
     sd = math.sqrt(1 / prec)
     z = stats.norm.isf((1 - level) / 2)
-    return PosteriorOddsRatio(name, float(prior_mean), float(prior_sd), y, se, mean, sd, math.exp(mean),
-                              math.exp(mean - z * sd), math.exp(mean + z * sd), float(stats.norm.sf(0, mean, sd)),
-                              float(stats.norm.sf(log_t, mean, sd)), float(target_or), level)
+    return PosteriorOddsRatio(
+        name,
+        float(prior_mean),
+        float(prior_sd),
+        y,
+        se,
+        mean,
+        sd,
+        math.exp(mean),
+        math.exp(mean - z * sd),
+        math.exp(mean + z * sd),
+        float(stats.norm.sf(0, mean, sd)),
+        float(stats.norm.sf(log_t, mean, sd)),
+        float(target_or),
+        level,
+    )
 
 
 @dataclasses.dataclass(frozen=True)
@@ -152,7 +177,9 @@ class PosteriorProportion(Result):
     level: float
 
 
-def posterior_proportion(count, nobs, prior=(1, 1), threshold: float = 0.5, level: float = 0.95) -> PosteriorProportion:
+def posterior_proportion(
+    count, nobs, prior=(1, 1), threshold: float = 0.5, level: float = 0.95
+) -> PosteriorProportion:
     """Beta posterior of one response rate: mean, equal-tailed credible interval, P(p > threshold).
 
     Useful for tiny case series ("4 of 4 responded"): with a uniform prior the posterior is
@@ -164,5 +191,15 @@ def posterior_proportion(count, nobs, prior=(1, 1), threshold: float = 0.5, leve
     level = _checks.level(level)
     post = stats.beta(a + x, b + n - x)
     alpha = 1 - level
-    return PosteriorProportion(x, n, a, b, float(post.mean()), float(post.ppf(alpha / 2)),
-                               float(post.isf(alpha / 2)), threshold, float(post.sf(threshold)), level)
+    return PosteriorProportion(
+        x,
+        n,
+        a,
+        b,
+        float(post.mean()),
+        float(post.ppf(alpha / 2)),
+        float(post.isf(alpha / 2)),
+        threshold,
+        float(post.sf(threshold)),
+        level,
+    )

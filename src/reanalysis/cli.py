@@ -47,8 +47,12 @@ def main(argv=None) -> int:
 
     p = sub.add_parser("explain-p", help="which counts and tests reproduce a published p-value")
     p.add_argument("reported", help="p-value as printed, e.g. 0.494 or '<0.001'")
-    p.add_argument("--group", action="append", required=True,
-                   help="a group as 42/64 (counts), 65.6%%:64 or 65.6%%:60-67 (printed percent and n or n-range); twice")
+    p.add_argument(
+        "--group",
+        action="append",
+        required=True,
+        help="a group as 42/64 (counts), 65.6%%:64 or 65.6%%:60-67 (printed percent and n or n-range); twice",
+    )
     p.add_argument("--method", default="all", help="test(s), comma-separated, or 'all'")
     p.add_argument("--top", type=int, default=10, help="rows to show (default 10)")
 
@@ -95,19 +99,33 @@ def _run(args) -> int:
         if len(args.group) != 2:
             raise ValueError("give exactly two --group options")
         methods = _methods(args.method, proportions.TEST_METHODS)
-        table = audit.explain_pvalue(args.reported, _group(args.group[0]), _group(args.group[1]), methods=methods)
+        table = audit.explain_pvalue(
+            args.reported, _group(args.group[0]), _group(args.group[1]), methods=methods
+        )
         print(table.head(args.top).to_string(index=False))
         print(f"\n{int(table['consistent'].sum())} of {len(table)} candidates give p = {args.reported}")
         return 0
     if args.command == "ci":
         methods = _methods(args.method, proportions.CI_METHODS)
-        frame = pd.concat([proportions.proportion_ci(args.count, args.nobs, method=m, level=args.level).to_frame()
-                           for m in methods], ignore_index=True)
+        frame = pd.concat(
+            [
+                proportions.proportion_ci(args.count, args.nobs, method=m, level=args.level).to_frame()
+                for m in methods
+            ],
+            ignore_index=True,
+        )
         print(frame.to_string(index=False))
         return 0
     methods = _methods(args.method, proportions.TEST_METHODS)
-    frame = pd.concat([proportions.compare_proportions(args.count1, args.nobs1, args.count2, args.nobs2,
-                                                       method=m).to_frame() for m in methods], ignore_index=True)
+    frame = pd.concat(
+        [
+            proportions.compare_proportions(
+                args.count1, args.nobs1, args.count2, args.nobs2, method=m
+            ).to_frame()
+            for m in methods
+        ],
+        ignore_index=True,
+    )
     print(frame.to_string(index=False))
     return 0
 

@@ -47,75 +47,136 @@ def _c(name, kind="str", required=False, allowed=None):
 SCHEMAS: dict[str, dict] = {
     "studies": {
         "columns": [
-            _c("study_id", required=True), _c("indication", required=True, allowed=INDICATIONS),
-            _c("design", required=True), _c("phase"), _c("registration"), _c("citation", required=True),
-            _c("pmid"), _c("doi"), _c("seed_reference"), _c("status", required=True, allowed=STUDY_STATUS),
-            _c("source_status", required=True, allowed=SOURCE_STATUS), _c("source", required=True), _c("notes"),
+            _c("study_id", required=True),
+            _c("indication", required=True, allowed=INDICATIONS),
+            _c("design", required=True),
+            _c("phase"),
+            _c("registration"),
+            _c("citation", required=True),
+            _c("pmid"),
+            _c("doi"),
+            _c("seed_reference"),
+            _c("status", required=True, allowed=STUDY_STATUS),
+            _c("source_status", required=True, allowed=SOURCE_STATUS),
+            _c("source", required=True),
+            _c("notes"),
         ],
         "key": ["study_id"],
     },
     "arms": {
         "columns": [
-            _c("study_id", required=True), _c("arm_id", required=True), _c("regimen", required=True),
-            _c("n_randomised", "int"), _c("n_enrolled", "int"), _c("n_evaluable", "int"),
-            _c("source_status", required=True, allowed=SOURCE_STATUS), _c("source", required=True), _c("notes"),
+            _c("study_id", required=True),
+            _c("arm_id", required=True),
+            _c("regimen", required=True),
+            _c("n_randomised", "int"),
+            _c("n_enrolled", "int"),
+            _c("n_evaluable", "int"),
+            _c("source_status", required=True, allowed=SOURCE_STATUS),
+            _c("source", required=True),
+            _c("notes"),
         ],
         "key": ["study_id", "arm_id"],
     },
     "outcomes": {
         "columns": [
-            _c("study_id", required=True), _c("arm_id", required=True), _c("endpoint", required=True),
-            _c("timepoint_value", "float"), _c("timepoint_unit", required=True, allowed=TIMEPOINT_UNITS),
-            _c("responders", "int"), _c("n", "int"), _c("reported_percent", "printed"),
-            _c("ci_low", "printed"), _c("ci_high", "printed"), _c("ci_level", "float"), _c("ci_method"),
-            _c("derived_responders", "int"), _c("derived_n", "int"), _c("derivation"),
-            _c("source_status", required=True, allowed=SOURCE_STATUS), _c("source_location", required=True),
+            _c("study_id", required=True),
+            _c("arm_id", required=True),
+            _c("endpoint", required=True),
+            _c("timepoint_value", "float"),
+            _c("timepoint_unit", required=True, allowed=TIMEPOINT_UNITS),
+            _c("responders", "int"),
+            _c("n", "int"),
+            _c("reported_percent", "printed"),
+            _c("ci_low", "printed"),
+            _c("ci_high", "printed"),
+            _c("ci_level", "float"),
+            _c("ci_method"),
+            _c("derived_responders", "int"),
+            _c("derived_n", "int"),
+            _c("derivation"),
+            _c("source_status", required=True, allowed=SOURCE_STATUS),
+            _c("source_location", required=True),
             _c("notes"),
         ],
         "key": ["study_id", "arm_id", "endpoint", "timepoint_value", "timepoint_unit"],
     },
     "comparisons": {
         "columns": [
-            _c("study_id", required=True), _c("endpoint", required=True), _c("timepoint_value", "float"),
-            _c("timepoint_unit", required=True, allowed=TIMEPOINT_UNITS), _c("arm_a", required=True),
-            _c("arm_b", required=True), _c("reported_p"), _c("test_stated", required=True),
-            _c("effect_measure", allowed=EFFECT_MEASURES), _c("reported_effect", "printed"),
-            _c("effect_ci_low", "printed"), _c("effect_ci_high", "printed"), _c("claim"),
-            _c("source_status", required=True, allowed=SOURCE_STATUS), _c("source_location", required=True),
+            _c("study_id", required=True),
+            _c("endpoint", required=True),
+            _c("timepoint_value", "float"),
+            _c("timepoint_unit", required=True, allowed=TIMEPOINT_UNITS),
+            _c("arm_a", required=True),
+            _c("arm_b", required=True),
+            _c("reported_p"),
+            _c("test_stated", required=True),
+            _c("effect_measure", allowed=EFFECT_MEASURES),
+            _c("reported_effect", "printed"),
+            _c("effect_ci_low", "printed"),
+            _c("effect_ci_high", "printed"),
+            _c("claim"),
+            _c("source_status", required=True, allowed=SOURCE_STATUS),
+            _c("source_location", required=True),
             _c("notes"),
         ],
         "key": ["study_id", "endpoint", "timepoint_value", "timepoint_unit", "arm_a", "arm_b"],
     },
     "time_to_event": {
         "columns": [
-            _c("study_id", required=True), _c("arm_id", required=True), _c("quantity", required=True),
-            _c("statistic", required=True, allowed=TTE_STATISTICS), _c("value", "float", required=True),
-            _c("unit", required=True, allowed=TIME_UNITS + ("percent",)), _c("ci_low", "float"),
-            _c("ci_high", "float"), _c("at_time", "float"), _c("at_time_unit", allowed=TIME_UNITS), _c("n", "int"),
-            _c("source_status", required=True, allowed=SOURCE_STATUS), _c("source_location", required=True),
+            _c("study_id", required=True),
+            _c("arm_id", required=True),
+            _c("quantity", required=True),
+            _c("statistic", required=True, allowed=TTE_STATISTICS),
+            _c("value", "float", required=True),
+            _c("unit", required=True, allowed=TIME_UNITS + ("percent",)),
+            _c("ci_low", "float"),
+            _c("ci_high", "float"),
+            _c("at_time", "float"),
+            _c("at_time_unit", allowed=TIME_UNITS),
+            _c("n", "int"),
+            _c("source_status", required=True, allowed=SOURCE_STATUS),
+            _c("source_location", required=True),
             _c("notes"),
         ],
         "key": ["study_id", "arm_id", "quantity", "statistic", "at_time"],
     },
     "patients": {
         "columns": [
-            _c("study_id", required=True), _c("arm_id", required=True), _c("patient_id", required=True),
-            _c("time_to_response", "float"), _c("time_to_response_unit", allowed=TIME_UNITS),
-            _c("responded", "bool", required=True), _c("duration_of_response", "float"),
-            _c("duration_unit", allowed=TIME_UNITS), _c("response_ongoing", "bool"),
-            _c("follow_up", "float"), _c("follow_up_unit", allowed=TIME_UNITS), _c("baseline_platelets", "float"),
-            _c("source_status", required=True, allowed=SOURCE_STATUS), _c("source_location", required=True),
+            _c("study_id", required=True),
+            _c("arm_id", required=True),
+            _c("patient_id", required=True),
+            _c("time_to_response", "float"),
+            _c("time_to_response_unit", allowed=TIME_UNITS),
+            _c("responded", "bool", required=True),
+            _c("duration_of_response", "float"),
+            _c("duration_unit", allowed=TIME_UNITS),
+            _c("response_ongoing", "bool"),
+            _c("follow_up", "float"),
+            _c("follow_up_unit", allowed=TIME_UNITS),
+            _c("baseline_platelets", "float"),
+            _c("source_status", required=True, allowed=SOURCE_STATUS),
+            _c("source_location", required=True),
             _c("notes"),
         ],
         "key": ["study_id", "patient_id"],
     },
     "designs": {
         "columns": [
-            _c("study_id", required=True), _c("source_label", required=True), _c("primary_endpoint"),
-            _c("planned_n", "int"), _c("n_arms", "int"), _c("allocation_ratio"),
-            _c("assumed_p_control", "float"), _c("assumed_p_treatment", "float"), _c("alpha", "float"),
-            _c("power", "float"), _c("sidedness", allowed=("one-sided", "two-sided")), _c("stratification"),
-            _c("source_status", required=True, allowed=SOURCE_STATUS), _c("source", required=True), _c("notes"),
+            _c("study_id", required=True),
+            _c("source_label", required=True),
+            _c("primary_endpoint"),
+            _c("planned_n", "int"),
+            _c("n_arms", "int"),
+            _c("allocation_ratio"),
+            _c("assumed_p_control", "float"),
+            _c("assumed_p_treatment", "float"),
+            _c("alpha", "float"),
+            _c("power", "float"),
+            _c("sidedness", allowed=("one-sided", "two-sided")),
+            _c("stratification"),
+            _c("source_status", required=True, allowed=SOURCE_STATUS),
+            _c("source", required=True),
+            _c("notes"),
         ],
         "key": ["study_id", "source_label"],
     },
@@ -150,8 +211,14 @@ class StudyData:
     data_dir: Path
     checksums: dict  # file name -> SHA-256 of its bytes, for report provenance
 
-    def outcome(self, study_id: str, arm_id: str, endpoint: str, timepoint_value=None,
-                timepoint_unit: str | None = None) -> pd.Series:
+    def outcome(
+        self,
+        study_id: str,
+        arm_id: str,
+        endpoint: str,
+        timepoint_value=None,
+        timepoint_unit: str | None = None,
+    ) -> pd.Series:
         """The one outcomes row for an arm, endpoint and timepoint (ValueError if not exactly one)."""
         o = self.outcomes
         sel = o[(o.study_id == study_id) & (o.arm_id == arm_id) & (o.endpoint == endpoint)]
@@ -160,12 +227,20 @@ class StudyData:
         if timepoint_value is not None:
             sel = sel[sel.timepoint_value == timepoint_value]
         if len(sel) != 1:
-            raise ValueError(f"expected one outcome for {study_id}/{arm_id}/{endpoint}/{timepoint_value} "
-                             f"{timepoint_unit}, found {len(sel)}")
+            raise ValueError(
+                f"expected one outcome for {study_id}/{arm_id}/{endpoint}/{timepoint_value} "
+                f"{timepoint_unit}, found {len(sel)}"
+            )
         return sel.iloc[0]
 
-    def counts(self, study_id: str, arm_id: str, endpoint: str, timepoint_value=None,
-               timepoint_unit: str | None = None) -> tuple[int, int, bool]:
+    def counts(
+        self,
+        study_id: str,
+        arm_id: str,
+        endpoint: str,
+        timepoint_value=None,
+        timepoint_unit: str | None = None,
+    ) -> tuple[int, int, bool]:
         """(responders, n, derived): published counts, else the derived ones (``derived=True``)."""
         row = self.outcome(study_id, arm_id, endpoint, timepoint_value, timepoint_unit)
         if not pd.isna(row.responders) and not pd.isna(row.n):
@@ -248,7 +323,9 @@ def _validate_table(fname: str, raw: pd.DataFrame, schema: dict, problems: list[
             if col.allowed is not None and text not in col.allowed:
                 problems.append(f"{where}: {text!r} is not one of {', '.join(col.allowed)}")
             parsed.append(_parse(text, col.kind, where, problems))
-        out[col.name] = pd.Series(parsed, dtype=_dtype(col.kind)) if col.kind != "str" else values.replace("", None)
+        out[col.name] = (
+            pd.Series(parsed, dtype=_dtype(col.kind)) if col.kind != "str" else values.replace("", None)
+        )
         if col.kind == "printed":
             out[col.name] = values.replace("", None)
     frame = pd.DataFrame(out)
@@ -308,24 +385,36 @@ def _check_rows(fname: str, frame: pd.DataFrame, problems: list[str]) -> None:
         each((r > n).fillna(False), lambda row: f"column responders: {row.responders} exceeds n ({row.n})")
         dr, dn = frame["derived_responders"], frame["derived_n"]
         each((dn == 0).fillna(False), lambda row: "column derived_n: must be at least 1, got 0")
-        each((dr > dn).fillna(False),
-             lambda row: f"column derived_responders: {row.derived_responders} exceeds derived_n ({row.derived_n})")
-        each(dr.notna() & frame["derivation"].isna(),
-             lambda row: "column derivation: a derived count needs the rule that derived it")
+        each(
+            (dr > dn).fillna(False),
+            lambda row: (
+                f"column derived_responders: {row.derived_responders} exceeds derived_n ({row.derived_n})"
+            ),
+        )
+        each(
+            dr.notna() & frame["derivation"].isna(),
+            lambda row: "column derivation: a derived count needs the rule that derived it",
+        )
         each(dr.isna() != dn.isna(), lambda row: "columns derived_responders/derived_n: give both or neither")
     if {"timepoint_value", "timepoint_unit"} <= cols:
         tv, tu = frame["timepoint_value"], frame["timepoint_unit"]
-        each(tv.isna() & (tu != "best") & tu.notna(),
-             lambda row: f"column timepoint_value: required for unit {row.timepoint_unit!r}")
+        each(
+            tv.isna() & (tu != "best") & tu.notna(),
+            lambda row: f"column timepoint_value: required for unit {row.timepoint_unit!r}",
+        )
         each(tv.notna() & (tu == "best"), lambda row: "column timepoint_value: must be empty for unit 'best'")
         each((tv < 0).fillna(False), lambda row: "column timepoint_value: must not be negative")
     if {"ci_low", "ci_high"} <= cols:
-        each(frame["ci_low"].isna() != frame["ci_high"].isna(),
-             lambda row: "columns ci_low/ci_high: give both bounds or neither")
+        each(
+            frame["ci_low"].isna() != frame["ci_high"].isna(),
+            lambda row: "columns ci_low/ci_high: give both bounds or neither",
+        )
     if "ci_level" in cols:
         lv = frame["ci_level"]
-        each(((lv <= 0) | (lv >= 100)).fillna(False),
-             lambda row: f"column ci_level: {row.ci_level} must be a percentage in (0, 100)")
+        each(
+            ((lv <= 0) | (lv >= 100)).fillna(False),
+            lambda row: f"column ci_level: {row.ci_level} must be a percentage in (0, 100)",
+        )
     if fname == "patients.csv":
         _check_patients(frame, each)
 
@@ -335,12 +424,17 @@ def _days(value, unit):
 
 
 def _check_patients(frame, each):
-    for col, unit in [("time_to_response", "time_to_response_unit"), ("duration_of_response", "duration_unit"),
-                      ("follow_up", "follow_up_unit")]:
+    for col, unit in [
+        ("time_to_response", "time_to_response_unit"),
+        ("duration_of_response", "duration_unit"),
+        ("follow_up", "follow_up_unit"),
+    ]:
         each((frame[col] < 0).fillna(False), lambda row, c=col: f"column {c}: negative time {row[c]}")
         each(frame[col].notna() & frame[unit].isna(), lambda row, u=unit: f"column {u}: unit required")
-    each((frame["responded"] == False) & frame["time_to_response"].notna(),  # noqa: E712 (nullable boolean)
-         lambda row: "column time_to_response: given for a patient who did not respond")
+    each(
+        (frame["responded"] == False) & frame["time_to_response"].notna(),  # noqa: E712 (nullable boolean)
+        lambda row: "column time_to_response: given for a patient who did not respond",
+    )
 
     def after_follow_up(row):
         ttr = _days(row.time_to_response, row.time_to_response_unit)
@@ -348,9 +442,14 @@ def _check_patients(frame, each):
         return ttr is not None and fu is not None and not pd.isna(ttr) and not pd.isna(fu) and ttr > fu
 
     mask = [after_follow_up(row) for row in frame.itertuples()]
-    each(mask, lambda row: f"column time_to_response: response at {row.time_to_response} "
-                           f"{row.time_to_response_unit} is after the end of follow-up "
-                           f"({row.follow_up} {row.follow_up_unit})")
+    each(
+        mask,
+        lambda row: (
+            f"column time_to_response: response at {row.time_to_response} "
+            f"{row.time_to_response_unit} is after the end of follow-up "
+            f"({row.follow_up} {row.follow_up_unit})"
+        ),
+    )
 
 
 def _check_relations(frames: dict[str, pd.DataFrame], problems: list[str]) -> None:
@@ -361,11 +460,14 @@ def _check_relations(frames: dict[str, pd.DataFrame], problems: list[str]) -> No
             continue
         for i, sid in enumerate(frame["study_id"]):
             if sid is not None and sid not in studies:
-                problems.append(f"{name}.csv, line {i + 2}, column study_id: unknown study {sid!r} "
-                                "(not in studies.csv)")
+                problems.append(
+                    f"{name}.csv, line {i + 2}, column study_id: unknown study {sid!r} (not in studies.csv)"
+                )
         arm_cols = [c for c in ("arm_id", "arm_a", "arm_b") if c in frame and name != "arms"]
         for col in arm_cols:
             for i, (sid, aid) in enumerate(zip(frame["study_id"], frame[col], strict=True)):
                 if sid in studies and aid is not None and (sid, aid) not in arms:
-                    problems.append(f"{name}.csv, line {i + 2}, column {col}: arm {aid!r} is not an arm of "
-                                    f"study {sid!r} in arms.csv")
+                    problems.append(
+                        f"{name}.csv, line {i + 2}, column {col}: arm {aid!r} is not an arm of "
+                        f"study {sid!r} in arms.csv"
+                    )

@@ -41,7 +41,9 @@ class FragilityResult(Result):
     note: str = ""
 
 
-def fragility_index(count1, nobs1, count2, nobs2, alpha: float = 0.05, method: str = "fisher") -> FragilityResult:
+def fragility_index(
+    count1, nobs1, count2, nobs2, alpha: float = 0.05, method: str = "fisher"
+) -> FragilityResult:
     """Fragility index (significant result) or reverse fragility index (non-significant one)."""
     x1, n1 = _checks.count_and_total(count1, nobs1, "count1", "nobs1")
     x2, n2 = _checks.count_and_total(count2, nobs2, "count2", "nobs2")
@@ -65,14 +67,42 @@ def fragility_index(count1, nobs1, count2, nobs2, alpha: float = 0.05, method: s
             elif group == 2 and b < n2:
                 b += 1
             else:
-                return FragilityResult(x1, n1, x2, n2, method, alpha, p0, True, "fragility", float("nan"),
-                                       float("nan"), a, b, p(a, b),
-                                       "no number of added events makes the result non-significant")
+                return FragilityResult(
+                    x1,
+                    n1,
+                    x2,
+                    n2,
+                    method,
+                    alpha,
+                    p0,
+                    True,
+                    "fragility",
+                    float("nan"),
+                    float("nan"),
+                    a,
+                    b,
+                    p(a, b),
+                    "no number of added events makes the result non-significant",
+                )
             steps += 1
             pv = p(a, b)
             if pv >= alpha:
-                return FragilityResult(x1, n1, x2, n2, method, alpha, p0, True, "fragility", float(steps),
-                                       steps / total, a, b, pv)
+                return FragilityResult(
+                    x1,
+                    n1,
+                    x2,
+                    n2,
+                    method,
+                    alpha,
+                    p0,
+                    True,
+                    "fragility",
+                    float(steps),
+                    steps / total,
+                    a,
+                    b,
+                    pv,
+                )
     # Reverse: smallest number of single-patient changes, searched over all four directions.
     best = None
     for d1, d2 in [(1, 0), (-1, 0), (0, 1), (0, -1)]:
@@ -87,8 +117,24 @@ def fragility_index(count1, nobs1, count2, nobs2, alpha: float = 0.05, method: s
                     best = (steps, a, b, pv)
                 break
     if best is None:
-        return FragilityResult(x1, n1, x2, n2, method, alpha, p0, False, "reverse fragility", float("nan"),
-                               float("nan"), x1, x2, p0, "no change in one group makes the result significant")
+        return FragilityResult(
+            x1,
+            n1,
+            x2,
+            n2,
+            method,
+            alpha,
+            p0,
+            False,
+            "reverse fragility",
+            float("nan"),
+            float("nan"),
+            x1,
+            x2,
+            p0,
+            "no change in one group makes the result significant",
+        )
     steps, a, b, pv = best
-    return FragilityResult(x1, n1, x2, n2, method, alpha, p0, False, "reverse fragility", float(steps),
-                           steps / total, a, b, pv)
+    return FragilityResult(
+        x1, n1, x2, n2, method, alpha, p0, False, "reverse fragility", float(steps), steps / total, a, b, pv
+    )

@@ -67,8 +67,15 @@ class MetaResult(Result):
     studies: pd.DataFrame = dataclasses.field(repr=False, compare=False)
 
 
-def pool_proportions(events, totals, method: str = "REML", transform: str = "logit",
-                     hartung_knapp: bool = False, level: float = 0.95, labels=None) -> MetaResult:
+def pool_proportions(
+    events,
+    totals,
+    method: str = "REML",
+    transform: str = "logit",
+    hartung_knapp: bool = False,
+    level: float = 0.95,
+    labels=None,
+) -> MetaResult:
     """Random-effects pooled proportion.
 
     Parameters
@@ -116,8 +123,17 @@ def pool_proportions(events, totals, method: str = "REML", transform: str = "log
     return _pool(yi, vi, method, hartung_knapp, level, measure, back, study_back, labels, x, n)
 
 
-def pool_effects(events1, totals1, events2, totals2, measure: str = "or", method: str = "REML",
-                 hartung_knapp: bool = False, level: float = 0.95, labels=None) -> MetaResult:
+def pool_effects(
+    events1,
+    totals1,
+    events2,
+    totals2,
+    measure: str = "or",
+    method: str = "REML",
+    hartung_knapp: bool = False,
+    level: float = 0.95,
+    labels=None,
+) -> MetaResult:
     """Random-effects pooled OR, RR or RD of group 1 versus group 2 (metafor "OR", "RR", "RD")."""
     x1, n1 = _counts(events1, totals1, "events1", "totals1")
     x2, n2 = _counts(events2, totals2, "events2", "totals2")
@@ -144,8 +160,9 @@ def pool_effects(events1, totals1, events2, totals2, measure: str = "or", method
         def back(v):
             return np.asarray(v, dtype=float)
 
-    return _pool(yi, vi, method, hartung_knapp, level, measure.upper(), back, lambda v, i: back(v), labels,
-                 x1, n1)
+    return _pool(
+        yi, vi, method, hartung_knapp, level, measure.upper(), back, lambda v, i: back(v), labels, x1, n1
+    )
 
 
 def _counts(events, totals, en, tn):
@@ -222,8 +239,10 @@ def _pool(yi, vi, method, hartung_knapp, level, measure, back, study_back, label
     method = _checks.choice(method, "method", TAU2_METHODS)
     level = _checks.level(level)
     if not np.all(np.isfinite(yi)) or not np.all(vi > 0):
-        raise ValueError("a study has an undefined effect size or zero variance (e.g. a proportion of 0 or 1 "
-                         "with transform='none'); use transform='logit' or 'freeman-tukey'")
+        raise ValueError(
+            "a study has an undefined effect size or zero variance (e.g. a proportion of 0 or 1 "
+            "with transform='none'); use transform='logit' or 'freeman-tukey'"
+        )
     k = len(yi)
     tau2 = _tau2(yi, vi, method)
     w = 1 / (vi + tau2)
@@ -252,15 +271,37 @@ def _pool(yi, vi, method, hartung_knapp, level, measure, back, study_back, label
     labels = list(labels) if labels is not None else [f"study {i + 1}" for i in range(k)]
     for i in range(k):
         s = math.sqrt(vi[i])
-        study_rows.append({
-            "study": labels[i], "events": int(x[i]), "total": int(n[i]),
-            "estimate": float(study_back(yi[i], i)), "low": float(study_back(yi[i] - z * s, i)),
-            "high": float(study_back(yi[i] + z * s, i)), "weight_percent": float(100 * w[i] / np.sum(w)),
-        })
+        study_rows.append(
+            {
+                "study": labels[i],
+                "events": int(x[i]),
+                "total": int(n[i]),
+                "estimate": float(study_back(yi[i], i)),
+                "low": float(study_back(yi[i] - z * s, i)),
+                "high": float(study_back(yi[i] + z * s, i)),
+                "weight_percent": float(100 * w[i] / np.sum(w)),
+            }
+        )
     return MetaResult(
-        measure=measure, method=method, k=k, estimate=float(back(mu)), low=float(back(lo)), high=float(back(hi)),
-        pi_low=float(back(pi_lo)), pi_high=float(back(pi_hi)), estimate_transformed=mu, se=se,
-        low_transformed=lo, high_transformed=hi, pi_low_transformed=pi_lo, pi_high_transformed=pi_hi,
-        tau2=float(tau2), i2=i2, q=q, q_pvalue=q_p, hartung_knapp=bool(hartung_knapp), level=level,
+        measure=measure,
+        method=method,
+        k=k,
+        estimate=float(back(mu)),
+        low=float(back(lo)),
+        high=float(back(hi)),
+        pi_low=float(back(pi_lo)),
+        pi_high=float(back(pi_hi)),
+        estimate_transformed=mu,
+        se=se,
+        low_transformed=lo,
+        high_transformed=hi,
+        pi_low_transformed=pi_lo,
+        pi_high_transformed=pi_hi,
+        tau2=float(tau2),
+        i2=i2,
+        q=q,
+        q_pvalue=q_p,
+        hartung_knapp=bool(hartung_knapp),
+        level=level,
         studies=pd.DataFrame(study_rows),
     )

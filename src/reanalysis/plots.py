@@ -19,8 +19,15 @@ def _theme():
     import seaborn as sns
 
     sns.set_theme(style="whitegrid", palette=PALETTE, font="DejaVu Sans", font_scale=0.9)
-    mpl.rcParams.update({"svg.hashsalt": "hetrombopag-reanalysis", "axes.titleweight": "bold",
-                         "axes.titlesize": 11, "figure.dpi": 100, "savefig.dpi": 110})
+    mpl.rcParams.update(
+        {
+            "svg.hashsalt": "hetrombopag-reanalysis",
+            "axes.titleweight": "bold",
+            "axes.titlesize": 11,
+            "figure.dpi": 100,
+            "savefig.dpi": 110,
+        }
+    )
 
 
 def _figure(width=7.5, height=4.5, **kw):
@@ -35,9 +42,21 @@ def _caption(fig, caption):
         fig.text(0.01, 0.005, caption, ha="left", va="bottom", fontsize=7, color="#444444", wrap=True)
 
 
-def forest_plot(frame: pd.DataFrame, *, estimate="estimate", low="low", high="high", label="label",
-                group=None, reference: float | None = None, log_scale: bool = False, title: str = "",
-                xlabel: str = "", caption: str = "", pooled: pd.DataFrame | None = None):
+def forest_plot(
+    frame: pd.DataFrame,
+    *,
+    estimate="estimate",
+    low="low",
+    high="high",
+    label="label",
+    group=None,
+    reference: float | None = None,
+    log_scale: bool = False,
+    title: str = "",
+    xlabel: str = "",
+    caption: str = "",
+    pooled: pd.DataFrame | None = None,
+):
     """Estimates with CIs, one row per line of ``frame`` (top to bottom in frame order).
 
     ``pooled`` (same columns) is drawn as diamonds below the studies. ``reference`` draws a
@@ -59,7 +78,9 @@ def forest_plot(frame: pd.DataFrame, *, estimate="estimate", low="low", high="hi
     if pooled is not None:
         for k, (_, r) in enumerate(pooled.iterrows()):
             yk = len(pooled) - 1 - k
-            ax.fill([r[low], r[estimate], r[high], r[estimate]], [yk, yk + 0.3, yk, yk - 0.3], color=PALETTE[3])
+            ax.fill(
+                [r[low], r[estimate], r[high], r[estimate]], [yk, yk + 0.3, yk, yk - 0.3], color=PALETTE[3]
+            )
             labels.append(r[label])
             ticks.append(yk)
     ax.set_yticks(ticks)
@@ -71,8 +92,12 @@ def forest_plot(frame: pd.DataFrame, *, estimate="estimate", low="low", high="hi
     if group is not None:
         from matplotlib.lines import Line2D
 
-        ax.legend(handles=[Line2D([], [], color=c, marker="s", label=g) for g, c in colours.items()],
-                  loc="lower left", fontsize=8, frameon=True)
+        ax.legend(
+            handles=[Line2D([], [], color=c, marker="s", label=g) for g, c in colours.items()],
+            loc="lower left",
+            fontsize=8,
+            frameon=True,
+        )
     ax.set_title(title)
     ax.set_xlabel(xlabel)
     ax.set_ylim(-0.8, max(ticks) + 0.8)
@@ -81,8 +106,19 @@ def forest_plot(frame: pd.DataFrame, *, estimate="estimate", low="low", high="hi
     return fig
 
 
-def response_plot(frame: pd.DataFrame, *, x="timepoint", estimate="estimate", low="low", high="high", hue="arm",
-                  title: str = "", xlabel: str = "", ylabel: str = "Response rate (%)", caption: str = ""):
+def response_plot(
+    frame: pd.DataFrame,
+    *,
+    x="timepoint",
+    estimate="estimate",
+    low="low",
+    high="high",
+    hue="arm",
+    title: str = "",
+    xlabel: str = "",
+    ylabel: str = "Response rate (%)",
+    caption: str = "",
+):
     """Response rates (in percent) with CIs by arm across timepoints (or any category on x)."""
     fig, ax = _figure(7, 4.2)
     cats = list(dict.fromkeys(frame[x]))
@@ -92,8 +128,16 @@ def response_plot(frame: pd.DataFrame, *, x="timepoint", estimate="estimate", lo
         sub = frame[frame[hue] == g]
         xs = np.array([cats.index(v) for v in sub[x]]) + (gi - (len(groups) - 1) / 2) * width
         est, lo, hi = (100 * sub[c].to_numpy(dtype=float) for c in (estimate, low, high))
-        ax.errorbar(xs, est, yerr=[est - lo, hi - est], fmt="o", color=PALETTE[gi % len(PALETTE)], capsize=4,
-                    lw=1.5, label=str(g))
+        ax.errorbar(
+            xs,
+            est,
+            yerr=[est - lo, hi - est],
+            fmt="o",
+            color=PALETTE[gi % len(PALETTE)],
+            capsize=4,
+            lw=1.5,
+            label=str(g),
+        )
     ax.set_xticks(range(len(cats)))
     ax.set_xticklabels([str(c) for c in cats])
     ax.set_xlim(-0.6, len(cats) - 0.4)
@@ -108,8 +152,16 @@ def response_plot(frame: pd.DataFrame, *, x="timepoint", estimate="estimate", lo
     return fig
 
 
-def km_plot(results: dict, *, at_risk_times=None, title: str = "", xlabel: str = "Time", ylabel: str = "Probability",
-            cumulative: bool = False, caption: str = ""):
+def km_plot(
+    results: dict,
+    *,
+    at_risk_times=None,
+    title: str = "",
+    xlabel: str = "Time",
+    ylabel: str = "Probability",
+    cumulative: bool = False,
+    caption: str = "",
+):
     """Kaplan-Meier curves (``{label: KaplanMeierResult}``) with a numbers-at-risk table below.
 
     ``cumulative=True`` draws 1 - S (cumulative probability of response). Censoring marks are
@@ -138,8 +190,16 @@ def km_plot(results: dict, *, at_risk_times=None, title: str = "", xlabel: str =
         cens = r.table[r.table["censored"] > 0]
         yc = r.survival_at(cens["time"])
         ax.plot(cens["time"], 1 - yc if cumulative else yc, "|", color=c, ms=8)
-        tab_ax.text(-0.06, len(results) - 1 - i, label, transform=tab_ax.get_yaxis_transform(), ha="right",
-                    va="center", fontsize=8, color=c)
+        tab_ax.text(
+            -0.06,
+            len(results) - 1 - i,
+            label,
+            transform=tab_ax.get_yaxis_transform(),
+            ha="right",
+            va="center",
+            fontsize=8,
+            color=c,
+        )
         for tt, n in zip(at_risk_times, r.at_risk(at_risk_times), strict=True):
             tab_ax.text(tt, len(results) - 1 - i, str(n), ha="center", va="center", fontsize=8)
     ax.set_ylim(-0.02, 1.02)
@@ -160,8 +220,17 @@ def km_plot(results: dict, *, at_risk_times=None, title: str = "", xlabel: str =
     return fig
 
 
-def swimmer_plot(patients: pd.DataFrame, *, patient="patient_id", response_start="response_start", end="end",
-                 ongoing="ongoing", title: str = "", xlabel: str = "Time", caption: str = ""):
+def swimmer_plot(
+    patients: pd.DataFrame,
+    *,
+    patient="patient_id",
+    response_start="response_start",
+    end="end",
+    ongoing="ongoing",
+    title: str = "",
+    xlabel: str = "Time",
+    caption: str = "",
+):
     """Swimmer plot for case series with per-patient data.
 
     One bar per patient from 0 to ``end`` (last follow-up); the responding part from
@@ -176,15 +245,26 @@ def swimmer_plot(patients: pd.DataFrame, *, patient="patient_id", response_start
             ax.plot(r[response_start], y, "v", color=PALETTE[1], ms=7)
         if bool(r[ongoing]):
             span = float(patients[end].max())
-            ax.annotate("", xy=(r[end] + 0.05 * span, y), xytext=(r[end], y), annotation_clip=False,
-                        arrowprops=dict(arrowstyle="->", color=PALETTE[0], lw=1.5))
+            ax.annotate(
+                "",
+                xy=(r[end] + 0.05 * span, y),
+                xytext=(r[end], y),
+                annotation_clip=False,
+                arrowprops=dict(arrowstyle="->", color=PALETTE[0], lw=1.5),
+            )
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
-    ax.legend(handles=[Patch(color="#DDDDDD", label="follow-up"), Patch(color=PALETTE[0], label="in response"),
-                       Line2D([], [], marker="v", ls="", color=PALETTE[1], label="response onset"),
-                       Line2D([], [], marker=">", ls="", color=PALETTE[0], label="ongoing at last follow-up")],
-              fontsize=7, loc="lower right")
+    ax.legend(
+        handles=[
+            Patch(color="#DDDDDD", label="follow-up"),
+            Patch(color=PALETTE[0], label="in response"),
+            Line2D([], [], marker="v", ls="", color=PALETTE[1], label="response onset"),
+            Line2D([], [], marker=">", ls="", color=PALETTE[0], label="ongoing at last follow-up"),
+        ],
+        fontsize=7,
+        loc="lower right",
+    )
     ax.set_xlim(0, float(patients[end].max()) * 1.1)
     ax.set_yticks(range(len(patients)))
     ax.set_yticklabels(list(patients[patient])[::-1])
@@ -195,8 +275,18 @@ def swimmer_plot(patients: pd.DataFrame, *, patient="patient_id", response_start
     return fig
 
 
-def range_plot(frame: pd.DataFrame, *, label="label", median="median", minimum="minimum", maximum="maximum",
-               title: str = "", xlabel: str = "", caption: str = "", log_scale: bool = False):
+def range_plot(
+    frame: pd.DataFrame,
+    *,
+    label="label",
+    median="median",
+    minimum="minimum",
+    maximum="maximum",
+    title: str = "",
+    xlabel: str = "",
+    caption: str = "",
+    log_scale: bool = False,
+):
     """Published median and range per study or arm (for studies that publish only those)."""
     fig, ax = _figure(8.5, max(2.0, 0.45 * len(frame) + 1.3))
     for i, (_, r) in enumerate(frame.iterrows()):
@@ -219,13 +309,27 @@ def range_plot(frame: pd.DataFrame, *, label="label", median="median", minimum="
     return fig
 
 
-def power_curve(frame: pd.DataFrame, *, x="difference", y="power", hue="design", target: float | None = 0.8,
-                title: str = "", xlabel: str = "", caption: str = ""):
+def power_curve(
+    frame: pd.DataFrame,
+    *,
+    x="difference",
+    y="power",
+    hue="design",
+    target: float | None = 0.8,
+    title: str = "",
+    xlabel: str = "",
+    caption: str = "",
+):
     """Power against the true difference (or any x), one line per design."""
     fig, ax = _figure(7, 4.2)
     for i, (g, sub) in enumerate(frame.groupby(hue, sort=False)):
-        ax.plot(100 * sub[x] if sub[x].abs().max() <= 1 else sub[x], sub[y], color=PALETTE[i % len(PALETTE)],
-                lw=1.8, label=str(g))
+        ax.plot(
+            100 * sub[x] if sub[x].abs().max() <= 1 else sub[x],
+            sub[y],
+            color=PALETTE[i % len(PALETTE)],
+            lw=1.8,
+            label=str(g),
+        )
     if target is not None:
         ax.axhline(target, color="#666666", ls="--", lw=1)
     ax.set_ylim(0, 1.02)
@@ -242,7 +346,12 @@ def verdict_plot(frame: pd.DataFrame, *, title: str = "", caption: str = ""):
     """Stacked counts of audit verdicts per study (``frame`` = output of :func:`reanalysis.audit.audit`)."""
     from .audit import VERDICTS
 
-    counts = frame.groupby(["study_id", "verdict"]).size().unstack(fill_value=0).reindex(columns=VERDICTS, fill_value=0)
+    counts = (
+        frame.groupby(["study_id", "verdict"])
+        .size()
+        .unstack(fill_value=0)
+        .reindex(columns=VERDICTS, fill_value=0)
+    )
     fig, ax = _figure(7.5, max(2.5, 0.4 * len(counts) + 1.5))
     left = np.zeros(len(counts))
     colours = dict(zip(VERDICTS, [PALETTE[2], PALETTE[5], PALETTE[3], "#BBBBBB"], strict=True))
@@ -266,5 +375,14 @@ def close(fig) -> None:
     plt.close(fig)
 
 
-__all__ = ["PALETTE", "forest_plot", "response_plot", "km_plot", "swimmer_plot", "range_plot", "power_curve",
-           "verdict_plot", "close"]
+__all__ = [
+    "PALETTE",
+    "forest_plot",
+    "response_plot",
+    "km_plot",
+    "swimmer_plot",
+    "range_plot",
+    "power_curve",
+    "verdict_plot",
+    "close",
+]

@@ -71,7 +71,11 @@ def power_two_proportions(p1, p2, n1, n2, alpha: float = 0.05, method: str = "no
         raise ValueError(f"n1 and n2 must be at least 1, got {n1} and {n2}")
     alpha = _checks.probability(alpha, "alpha")
     method = _checks.choice(method, "method", POWER_METHODS)
-    power = _normal_power(p1, p2, n1, n2, alpha) if method == "normal" else _exact_power(p1, p2, n1, n2, alpha, method)
+    power = (
+        _normal_power(p1, p2, n1, n2, alpha)
+        if method == "normal"
+        else _exact_power(p1, p2, n1, n2, alpha, method)
+    )
     return PowerResult(p1, p2, n1, n2, alpha, power, method)
 
 
@@ -89,8 +93,15 @@ class SampleSizeResult(Result):
     method: str
 
 
-def sample_size_two_proportions(p1, p2, power: float = 0.8, ratio: float = 1.0, alpha: float = 0.05,
-                                method: str = "normal", max_n: int = 5000) -> SampleSizeResult:
+def sample_size_two_proportions(
+    p1,
+    p2,
+    power: float = 0.8,
+    ratio: float = 1.0,
+    alpha: float = 0.05,
+    method: str = "normal",
+    max_n: int = 5000,
+) -> SampleSizeResult:
     """Smallest group sizes (n1, n2 = ceil(ratio * n1)) reaching ``power``.
 
     For ``"normal"`` the continuous solution is also returned (``n1_exact``; equal to R's
@@ -136,7 +147,9 @@ class DetectableDifference(Result):
     difference_lower: float
 
 
-def minimal_detectable_difference(p_ref, n1, n2, power: float = 0.8, alpha: float = 0.05) -> DetectableDifference:
+def minimal_detectable_difference(
+    p_ref, n1, n2, power: float = 0.8, alpha: float = 0.05
+) -> DetectableDifference:
     """Smallest true difference from ``p_ref`` (group 2) that group 1 of ``n1`` detects with ``power``.
 
     Uses the normal approximation; both directions are returned because the binomial variance
@@ -190,5 +203,9 @@ def power_one_proportion(p0, p1, n, alpha: float = 0.05, method: str = "exact") 
         pw = float(stats.binom.sf(c - 1, n, p1))
     else:
         z = stats.norm.isf(alpha)
-        pw = float(stats.norm.cdf((math.sqrt(n) * (p1 - p0) - z * math.sqrt(p0 * (1 - p0))) / math.sqrt(p1 * (1 - p1))))
+        pw = float(
+            stats.norm.cdf(
+                (math.sqrt(n) * (p1 - p0) - z * math.sqrt(p0 * (1 - p0))) / math.sqrt(p1 * (1 - p1))
+            )
+        )
     return OneSampleDesign(p0, p1, n, alpha, method, c, actual, pw)

@@ -31,7 +31,16 @@ from scipy import optimize, stats
 from . import _checks
 from ._results import Result
 
-CI_METHODS = ("clopper-pearson", "wilson", "wilson-cc", "jeffreys", "agresti-coull", "wald", "mid-p", "wald-t")
+CI_METHODS = (
+    "clopper-pearson",
+    "wilson",
+    "wilson-cc",
+    "jeffreys",
+    "agresti-coull",
+    "wald",
+    "mid-p",
+    "wald-t",
+)
 TEST_METHODS = ("chi2", "chi2-yates", "g-test", "fisher", "fisher-midp", "barnard", "boschloo", "z-unpooled")
 EFFECT_METHODS = {
     "rd": ("newcombe", "wald", "agresti-caffo", "miettinen-nurminen"),
@@ -184,7 +193,9 @@ def _wilson_cc(x: int, n: int, level: float) -> tuple[float, float]:
     yates = min(0.5, abs(x - n * 0.5))
     z22n = z * z / (2 * n)
     pc = p + yates / n
-    high = 1.0 if pc >= 1 else (pc + z22n + z * math.sqrt(pc * (1 - pc) / n + z22n / (2 * n))) / (1 + 2 * z22n)
+    high = (
+        1.0 if pc >= 1 else (pc + z22n + z * math.sqrt(pc * (1 - pc) / n + z22n / (2 * n))) / (1 + 2 * z22n)
+    )
     pc = p - yates / n
     low = 0.0 if pc <= 0 else (pc + z22n - z * math.sqrt(pc * (1 - pc) / n + z22n / (2 * n))) / (1 + 2 * z22n)
     return low, high
@@ -210,8 +221,12 @@ def _midp_ci(x: int, n: int, level: float) -> tuple[float, float]:
         return binom.cdf(x - 1, n, p) + 0.5 * binom.pmf(x, n, p)
 
     eps = 1e-15
-    low = 0.0 if x == 0 else optimize.brentq(lambda p: upper_tail(p) - a2, eps, 1 - eps, xtol=1e-14, rtol=1e-14)
-    high = 1.0 if x == n else optimize.brentq(lambda p: lower_tail(p) - a2, eps, 1 - eps, xtol=1e-14, rtol=1e-14)
+    low = (
+        0.0 if x == 0 else optimize.brentq(lambda p: upper_tail(p) - a2, eps, 1 - eps, xtol=1e-14, rtol=1e-14)
+    )
+    high = (
+        1.0 if x == n else optimize.brentq(lambda p: lower_tail(p) - a2, eps, 1 - eps, xtol=1e-14, rtol=1e-14)
+    )
     return float(low), float(high)
 
 
@@ -299,7 +314,11 @@ def _test(x1: int, n1: int, x2: int, n2: int, method: str) -> tuple[float, float
     if var == 0:
         if p1 == p2:
             return 0.0, 1.0, _DEGENERATE
-        return math.inf, 0.0, "unpooled variance is zero with unequal proportions: the Wald z test is undefined"
+        return (
+            math.inf,
+            0.0,
+            "unpooled variance is zero with unequal proportions: the Wald z test is undefined",
+        )
     z = (p1 - p2) / math.sqrt(var)
     return z, float(2 * stats.norm.sf(abs(z))), ""
 
@@ -324,8 +343,9 @@ def _fisher_minlike(x1, n1, x2, n2, midp: bool) -> tuple[float, float]:
 # --------------------------------------------------------------------------------------------
 # Two proportions: effect sizes
 # --------------------------------------------------------------------------------------------
-def effect_size(count1, nobs1, count2, nobs2, measure: str = "rd", method: str | None = None,
-                level: float = 0.95) -> EffectSize:
+def effect_size(
+    count1, nobs1, count2, nobs2, measure: str = "rd", method: str | None = None, level: float = 0.95
+) -> EffectSize:
     """Risk difference, risk ratio or odds ratio of group 1 versus group 2 with a CI.
 
     Parameters
@@ -407,7 +427,12 @@ def _effect(x1, n1, x2, n2, measure, method, level):
         from scipy.stats.contingency import odds_ratio
 
         if x1 + x2 == 0 or x1 + x2 == n1 + n2:
-            return math.nan, 0.0, math.inf, "no events (or no non-events) in either group: the odds ratio is not estimable"
+            return (
+                math.nan,
+                0.0,
+                math.inf,
+                "no events (or no non-events) in either group: the odds ratio is not estimable",
+            )
 
         res = odds_ratio([[x1, n1 - x1], [x2, n2 - x2]], kind="conditional")
         ci = res.confidence_interval(confidence_level=level)
@@ -415,7 +440,12 @@ def _effect(x1, n1, x2, n2, measure, method, level):
         return est, low, high, _infinite_note(est, low, high)
     low, high = _mn_interval(x1, n1, x2, n2, measure, z)
     if measure == "or" and (x1 + x2 == 0 or x1 + x2 == n1 + n2):
-        return math.nan, 0.0, math.inf, "no events (or no non-events) in either group: the odds ratio is not estimable"
+        return (
+            math.nan,
+            0.0,
+            math.inf,
+            "no events (or no non-events) in either group: the odds ratio is not estimable",
+        )
     if measure == "rr" and x1 + x2 == 0:
         return math.nan, 0.0, math.inf, "no events in either group: the risk ratio is not estimable"
     return crude, low, high, _infinite_note(crude, low, high)
@@ -511,11 +541,19 @@ def _mn_interval(x1, n1, x2, n2, measure, z):
     if x1 == 0 or (measure == "or" and x2 == n2):
         low = 0.0
     else:
-        low = 0.0 if g(low_end) <= z else math.exp(optimize.brentq(lambda t: g(t) - z, low_end, _walk(g, centre, z, -1), **tol))
+        low = (
+            0.0
+            if g(low_end) <= z
+            else math.exp(optimize.brentq(lambda t: g(t) - z, low_end, _walk(g, centre, z, -1), **tol))
+        )
     if x2 == 0 or (measure == "or" and x1 == n1):
         high = math.inf
     else:
-        high = math.inf if g(high_end) >= -z else math.exp(optimize.brentq(lambda t: g(t) + z, _walk(g, centre, -z, 1), high_end, **tol))
+        high = (
+            math.inf
+            if g(high_end) >= -z
+            else math.exp(optimize.brentq(lambda t: g(t) + z, _walk(g, centre, -z, 1), high_end, **tol))
+        )
     return low, high
 
 
@@ -561,24 +599,33 @@ def compare_all(count1, nobs1, count2, nobs2, methods=TEST_METHODS):
     """Every test of :func:`compare_proportions` on one table, as a DataFrame (one row per method)."""
     import pandas as pd
 
-    return pd.concat([compare_proportions(count1, nobs1, count2, nobs2, method=m).to_frame() for m in methods],
-                     ignore_index=True)
+    return pd.concat(
+        [compare_proportions(count1, nobs1, count2, nobs2, method=m).to_frame() for m in methods],
+        ignore_index=True,
+    )
 
 
 def effects_all(count1, nobs1, count2, nobs2, level: float = 0.95):
     """Every measure and method of :func:`effect_size` on one table, as a DataFrame."""
     import pandas as pd
 
-    return pd.concat([effect_size(count1, nobs1, count2, nobs2, measure=m, method=k, level=level).to_frame()
-                      for m, methods in EFFECT_METHODS.items() for k in methods], ignore_index=True)
+    return pd.concat(
+        [
+            effect_size(count1, nobs1, count2, nobs2, measure=m, method=k, level=level).to_frame()
+            for m, methods in EFFECT_METHODS.items()
+            for k in methods
+        ],
+        ignore_index=True,
+    )
 
 
 def ci_all(count, nobs, methods=CI_METHODS, level: float = 0.95):
     """Every CI method of :func:`proportion_ci` for one proportion, as a DataFrame."""
     import pandas as pd
 
-    return pd.concat([proportion_ci(count, nobs, method=m, level=level).to_frame() for m in methods],
-                     ignore_index=True)
+    return pd.concat(
+        [proportion_ci(count, nobs, method=m, level=level).to_frame() for m in methods], ignore_index=True
+    )
 
 
 @functools.lru_cache(maxsize=256)

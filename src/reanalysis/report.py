@@ -45,7 +45,11 @@ def fmt(value, digits: int = 3) -> str:
             return "∞" if value > 0 else "-∞"
         if value != 0 and abs(value) < 10 ** (-digits):
             return f"{value:.2e}"
-        return f"{value:.{digits}f}".rstrip("0").rstrip(".") if "." in f"{value:.{digits}f}" else f"{value:.{digits}f}"
+        return (
+            f"{value:.{digits}f}".rstrip("0").rstrip(".")
+            if "." in f"{value:.{digits}f}"
+            else f"{value:.{digits}f}"
+        )
     return str(value)
 
 
@@ -67,8 +71,10 @@ def markdown_table(frame: pd.DataFrame, digits: int = 3) -> str:
 
 def html_table(frame: pd.DataFrame, digits: int = 3) -> str:
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
-    body = "".join("<tr>" + "".join(f"<td>{html.escape(fmt(v, digits))}</td>" for v in row) + "</tr>"
-                   for row in frame.itertuples(index=False))
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(fmt(v, digits))}</td>" for v in row) + "</tr>"
+        for row in frame.itertuples(index=False)
+    )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
@@ -76,7 +82,9 @@ def html_table(frame: pd.DataFrame, digits: int = 3) -> str:
 class Section:
     title: str
     finding: str
-    parts: list = field(default_factory=list)  # ("text", str) | ("table", name, frame, digits) | ("figure", name, alt)
+    parts: list = field(
+        default_factory=list
+    )  # ("text", str) | ("table", name, frame, digits) | ("figure", name, alt)
 
 
 @dataclass
@@ -121,8 +129,10 @@ class Report:
         body = [f"<h1>{html.escape(self.title)}</h1>", _md_to_html(self.intro)]
         for s in self.sections:
             md += [f"## {s.title}", "", f"> **Finding.** {s.finding}", ""]
-            body += [f"<h2>{html.escape(s.title)}</h2>",
-                     f'<p class="finding"><strong>Finding.</strong> {_inline(s.finding)}</p>']
+            body += [
+                f"<h2>{html.escape(s.title)}</h2>",
+                f'<p class="finding"><strong>Finding.</strong> {_inline(s.finding)}</p>',
+            ]
             for part in s.parts:
                 if part[0] == "text":
                     md += [part[1], ""]
@@ -133,16 +143,24 @@ class Report:
                     atomic_write(out_dir / "tables" / f"{name}.csv", csv.encode())
                     mdt = markdown_table(frame, digits)
                     atomic_write(out_dir / "tables" / f"{name}.md", (mdt + "\n").encode())
-                    md += ([f"*{caption}*", ""] if caption else []) + [mdt, "",
-                                                                       f"[table as CSV](tables/{name}.csv)", ""]
+                    md += ([f"*{caption}*", ""] if caption else []) + [
+                        mdt,
+                        "",
+                        f"[table as CSV](tables/{name}.csv)",
+                        "",
+                    ]
                     body += ([f"<p><em>{html.escape(caption)}</em></p>"] if caption else []) + [
-                        html_table(frame, digits), f'<p><a href="tables/{name}.csv">table as CSV</a></p>']
+                        html_table(frame, digits),
+                        f'<p><a href="tables/{name}.csv">table as CSV</a></p>',
+                    ]
                 else:
                     _, name, alt = part
                     md += [f"![{alt}](figures/{name}.png)", "", f"[SVG](figures/{name}.svg)", ""]
                     data = base64.b64encode(pngs[name]).decode()
-                    body.append(f'<figure><img alt="{html.escape(alt)}" src="data:image/png;base64,{data}">'
-                                f"<figcaption>{html.escape(alt)}</figcaption></figure>")
+                    body.append(
+                        f'<figure><img alt="{html.escape(alt)}" src="data:image/png;base64,{data}">'
+                        f"<figcaption>{html.escape(alt)}</figcaption></figure>"
+                    )
         md += ["---", "", provenance, ""]
         body += [f"<footer>{_md_to_html(provenance)}</footer>"]
         atomic_write(out_dir / "report.md", "\n".join(md).encode())
@@ -152,8 +170,9 @@ class Report:
 def render_html(title: str, body: str) -> str:
     import jinja2
 
-    env = jinja2.Environment(loader=jinja2.PackageLoader("reanalysis", "templates"), autoescape=False,
-                             keep_trailing_newline=True)
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("reanalysis", "templates"), autoescape=False, keep_trailing_newline=True
+    )
     return env.get_template("report.html.j2").render(title=html.escape(title), body=body)
 
 
@@ -196,8 +215,10 @@ def provenance(study_data, data_files: list[str] | None = None) -> str:
     versions = ", ".join(f"{lib} {version(lib)}" for lib in libs)
     files = data_files or sorted(study_data.checksums)
     sums = "\n".join(f"- `data/{f}`: `{study_data.checksums[f]}`" for f in files)
-    return (f"**Provenance.** Generated by hetrombopag-reanalysis {__version__} with {versions}. "
-            f"Rebuild with `make reports`.\n\nData files (SHA-256):\n\n{sums}")
+    return (
+        f"**Provenance.** Generated by hetrombopag-reanalysis {__version__} with {versions}. "
+        f"Rebuild with `make reports`.\n\nData files (SHA-256):\n\n{sums}"
+    )
 
 
 def parse_args(description: str):

@@ -114,8 +114,18 @@ def kaplan_meier(durations, events, conf_type: str = "log", level: float = 0.95)
     se = np.sqrt(varhaz)
     z = stats.norm.isf((1 - level) / 2)
     low, high = _bands(surv, se, z, conf_type)
-    table = pd.DataFrame({"time": times, "n_risk": n_risk.astype(int), "events": d.astype(int),
-                          "censored": cens.astype(int), "survival": surv, "std_err": se, "low": low, "high": high})
+    table = pd.DataFrame(
+        {
+            "time": times,
+            "n_risk": n_risk.astype(int),
+            "events": d.astype(int),
+            "censored": cens.astype(int),
+            "survival": surv,
+            "std_err": se,
+            "low": low,
+            "high": high,
+        }
+    )
     med = _findq(times, surv, 0.5)
     med_low = _findq(times, low, 0.5)
     med_high = _findq(times, high, 0.5)
@@ -184,7 +194,9 @@ class CumulativeIncidenceResult(Result):
         return _step(self.table["time"].to_numpy(), self.table["cumulative_incidence"].to_numpy(), times, 0.0)
 
 
-def cumulative_incidence(durations, event_type, event_of_interest=1, level: float = 0.95) -> CumulativeIncidenceResult:
+def cumulative_incidence(
+    durations, event_type, event_of_interest=1, level: float = 0.95
+) -> CumulativeIncidenceResult:
     """Aalen-Johansen cumulative incidence of one event type in the presence of competing ones.
 
     ``event_type`` is 0 for censored and a positive code per event type (e.g. 1 = response,
@@ -218,9 +230,11 @@ def cumulative_incidence(durations, event_type, event_of_interest=1, level: floa
     for j in range(len(times)):
         diff = cif[j] - cif[: j + 1]
         nj = n_risk[: j + 1]
-        var[j] = (np.sum(diff**2 * term_all[: j + 1])
-                  + np.sum(s_before[: j + 1] ** 2 * d_k[: j + 1] * (nj - d_k[: j + 1]) / nj**3)
-                  - 2 * np.sum(diff * s_before[: j + 1] * d_k[: j + 1] * (nj - d_k[: j + 1]) / nj**3))
+        var[j] = (
+            np.sum(diff**2 * term_all[: j + 1])
+            + np.sum(s_before[: j + 1] ** 2 * d_k[: j + 1] * (nj - d_k[: j + 1]) / nj**3)
+            - 2 * np.sum(diff * s_before[: j + 1] * d_k[: j + 1] * (nj - d_k[: j + 1]) / nj**3)
+        )
     var = np.maximum(var, 0.0)
     z = stats.norm.isf((1 - level) / 2)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -229,12 +243,23 @@ def cumulative_incidence(durations, event_type, event_of_interest=1, level: floa
         scale = np.sqrt(var) / (lc * np.abs(np.log(lc)))
         low = np.where(ok, lc ** np.exp(z * scale), np.where(cif >= 1, 1.0, 0.0))
         high = np.where(ok, lc ** np.exp(-z * scale), np.where(cif >= 1, 1.0, 0.0))
-    table = pd.DataFrame({"time": times, "n_risk": n_risk.astype(int), "events": d_k.astype(int),
-                          "cumulative_incidence": cif, "variance": var, "low": low, "high": high})
+    table = pd.DataFrame(
+        {
+            "time": times,
+            "n_risk": n_risk.astype(int),
+            "events": d_k.astype(int),
+            "cumulative_incidence": cif,
+            "variance": var,
+            "low": low,
+            "high": high,
+        }
+    )
     return CumulativeIncidenceResult(int(event_of_interest), level, len(t), table)
 
 
-def cumulative_response(durations, responded, competing=None, level: float = 0.95) -> CumulativeIncidenceResult:
+def cumulative_response(
+    durations, responded, competing=None, level: float = 0.95
+) -> CumulativeIncidenceResult:
     """Cumulative probability of response over time.
 
     Without competing events this is 1 - Kaplan-Meier (censoring at last follow-up); with a
@@ -308,8 +333,12 @@ def clean_curve(curve: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"time": t, "survival": s})
 
 
-def reconstruct_ipd(curve: pd.DataFrame, at_risk: pd.DataFrame | None = None, total_events: int | None = None,
-                    n_start: int | None = None) -> pd.DataFrame:
+def reconstruct_ipd(
+    curve: pd.DataFrame,
+    at_risk: pd.DataFrame | None = None,
+    total_events: int | None = None,
+    n_start: int | None = None,
+) -> pd.DataFrame:
     """Approximate individual patient data from a digitised Kaplan-Meier curve (Guyot 2012).
 
     Parameters
@@ -344,7 +373,9 @@ def reconstruct_ipd(curve: pd.DataFrame, at_risk: pd.DataFrame | None = None, to
     if len(tr) == 0 or tr[0] != 0:
         raise ValueError("at_risk must start at time 0")
     if np.any(np.diff(tr) <= 0) or np.any(np.diff(nr) > 0) or np.any(nr < 0) or np.any(nr != np.round(nr)):
-        raise ValueError("at_risk times must increase and n_risk must be non-increasing non-negative integers")
+        raise ValueError(
+            "at_risk times must increase and n_risk must be non-increasing non-negative integers"
+        )
     nr = nr.astype(int)
     keep = tr <= ts[-1]
     tr, nr = tr[keep], nr[keep]
@@ -392,14 +423,18 @@ def reconstruct_ipd(curve: pd.DataFrame, at_risk: pd.DataFrame | None = None, to
             n_hat[k + 1] = max(0, n_hat[k] - d[k] - cen_i[k])
             if d[k] != 0:
                 last_local = k
-        cen[lo:hi + 1] = cen_i[lo:hi + 1]
+        cen[lo : hi + 1] = cen_i[lo : hi + 1]
         return last_local, times_i
 
     for i in range(n_int):
         last_start = last
         if i + 1 < n_int:
             s_lo = ss[lower[i]]
-            nc = int(round(nr[i] * (ss[lower[i + 1]] / s_lo if s_lo > 0 else 0) - nr[i + 1])) if s_lo > 0 else 0
+            nc = (
+                int(round(nr[i] * (ss[lower[i + 1]] / s_lo if s_lo > 0 else 0) - nr[i + 1]))
+                if s_lo > 0
+                else 0
+            )
             nc = max(nc, 0)
             for _ in range(1000):
                 last, times_i = run_interval(i, nc, last_start)
@@ -438,15 +473,18 @@ def reconstruct_ipd(curve: pd.DataFrame, at_risk: pd.DataFrame | None = None, to
     n_left = int(nr[0]) - len(rows)
     if n_left > 0:  # still at risk at the end of the curve: censored there
         rows.extend([(float(ts[-1]), 0)] * n_left)
-    ipd = pd.DataFrame(rows, columns=["time", "event"]).sort_values(["time", "event"], ascending=[True, False],
-                                                                     kind="mergesort")
+    ipd = pd.DataFrame(rows, columns=["time", "event"]).sort_values(
+        ["time", "event"], ascending=[True, False], kind="mergesort"
+    )
     return ipd.reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------------------------
 # Case series and published summaries
 # --------------------------------------------------------------------------------------------
-def case_series_durations(patients: pd.DataFrame, quantity: str = "duration_of_response", unit: str = "month") -> pd.DataFrame:
+def case_series_durations(
+    patients: pd.DataFrame, quantity: str = "duration_of_response", unit: str = "month"
+) -> pd.DataFrame:
     """Turn per-patient case-series rows (``data/patients.csv``) into durations and events.
 
     ``quantity="time_to_response"``: time from start to response (event) or to last follow-up
@@ -475,7 +513,9 @@ def case_series_durations(patients: pd.DataFrame, quantity: str = "duration_of_r
         fu = conv(r.follow_up, r.follow_up_unit, "follow-up")
         dor = conv(r.duration_of_response, r.duration_unit, "duration of response")
         if not math.isnan(ttr) and not math.isnan(fu) and ttr > fu:
-            raise ValueError(f"{pid}: response at {ttr:.3g} {unit} is after the end of follow-up ({fu:.3g} {unit})")
+            raise ValueError(
+                f"{pid}: response at {ttr:.3g} {unit} is after the end of follow-up ({fu:.3g} {unit})"
+            )
         if quantity == "time_to_response":
             if r.responded:
                 if math.isnan(ttr):
@@ -489,7 +529,9 @@ def case_series_durations(patients: pd.DataFrame, quantity: str = "duration_of_r
             if math.isnan(dor):
                 raise ValueError(f"{pid}: responder without duration of response")
             if not math.isnan(ttr) and not math.isnan(fu) and ttr + dor > fu + 1e-9:
-                raise ValueError(f"{pid}: response lasting {dor:.3g} {unit} from {ttr:.3g} ends after follow-up")
+                raise ValueError(
+                    f"{pid}: response lasting {dor:.3g} {unit} from {ttr:.3g} ends after follow-up"
+                )
             rows.append((r.patient_id, dor, 0 if bool(r.response_ongoing) else 1))
     return pd.DataFrame(rows, columns=["patient_id", "duration", "event"])
 
@@ -505,7 +547,9 @@ class PublishedSummary(Result):
     statement: str
 
 
-def summarise_published(quantity: str, unit: str, median=None, minimum=None, maximum=None, n=None) -> PublishedSummary:
+def summarise_published(
+    quantity: str, unit: str, median=None, minimum=None, maximum=None, n=None
+) -> PublishedSummary:
     """What a published median/range supports, in words, without inventing patients.
 
     A range of ``n`` values bounds every patient's value; with a median it places half of the
@@ -521,12 +565,18 @@ def summarise_published(quantity: str, unit: str, median=None, minimum=None, max
         parts.append(f"{who} fell between {minimum:g} and {maximum:g} {unit}")
     if not parts:
         raise ValueError("give a median or a minimum and maximum")
-    cannot = ("cannot be recovered: the share still without the event (censoring), the shape of the "
-              "distribution, a confidence interval for the median, or a comparison with another study")
+    cannot = (
+        "cannot be recovered: the share still without the event (censoring), the shape of the "
+        "distribution, a confidence interval for the median, or a comparison with another study"
+    )
     statement = "; ".join(parts) + ". What " + cannot + "."
     nan = math.nan
-    return PublishedSummary(quantity, unit, float(n) if n is not None and not pd.isna(n) else nan,
-                            float(median) if median is not None and not pd.isna(median) else nan,
-                            float(minimum) if minimum is not None and not pd.isna(minimum) else nan,
-                            float(maximum) if maximum is not None and not pd.isna(maximum) else nan,
-                            statement[0].upper() + statement[1:])
+    return PublishedSummary(
+        quantity,
+        unit,
+        float(n) if n is not None and not pd.isna(n) else nan,
+        float(median) if median is not None and not pd.isna(median) else nan,
+        float(minimum) if minimum is not None and not pd.isna(minimum) else nan,
+        float(maximum) if maximum is not None and not pd.isna(maximum) else nan,
+        statement[0].upper() + statement[1:],
+    )
