@@ -5,7 +5,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from reanalysis import data, plots, power
+from reanalysis import data, plots, power, proportions
 from reanalysis.report import Report, parse_args, pct, provenance, run
 
 SOURCE = "Source: data/designs.csv, data/arms.csv (registries; NCT05864014 abstract); RECITE placebo rate for reference."
@@ -54,11 +54,13 @@ def sizing(rep, d):
         "NCT05864014 arm I vs placebo (70 vs 71)": (int(ph3["hpag"]), int(ph3["placebo"])),
         f"NCT05394285, {n_ph2} planned, if 1:1": (n_ph2 // 2, n_ph2 - n_ph2 // 2),
     }
-    recite = d.outcomes[(d.outcomes.study_id == "cit_recite_romiplostim")].set_index("arm_id")
-    p_placebo = float(recite.loc["placebo", "derived_responders"]) / float(recite.loc["placebo", "derived_n"])
-    p_romi = float(recite.loc["romiplostim", "derived_responders"]) / float(
-        recite.loc["romiplostim", "derived_n"]
-    )
+    recite = [
+        proportions.proportion_ci(
+            *d.counts("cit_recite_romiplostim", arm, "no_dose_modification", 3, "cycle")[:2]
+        )
+        for arm in ("placebo", "romiplostim")
+    ]
+    p_placebo, p_romi = (r.estimate for r in recite)
     rows = []
     for label, (n1, n2) in designs_n.items():
         for p_ref in (0.2, round(p_placebo, 3), 0.5):

@@ -56,85 +56,35 @@ def fragility_index(
     p0 = p(x1, x2)
     significant = p0 < alpha
     total = n1 + n2
+    kind = "fragility" if significant else "reverse fragility"
+
+    def result(steps, a, b, pvalue, note=""):
+        index = float(steps) if steps is not None else float("nan")
+        return FragilityResult(
+            x1, n1, x2, n2, method, alpha, p0, significant, kind, index, index / total, a, b, pvalue, note
+        )
+
     if significant:
         # Walsh: add events to the group with fewer events (group 1 on a tie of counts).
-        group = 1 if x1 <= x2 else 2
-        a, b = x1, x2
-        steps = 0
-        while True:
-            if group == 1 and a < n1:
-                a += 1
-            elif group == 2 and b < n2:
-                b += 1
-            else:
-                return FragilityResult(
-                    x1,
-                    n1,
-                    x2,
-                    n2,
-                    method,
-                    alpha,
-                    p0,
-                    True,
-                    "fragility",
-                    float("nan"),
-                    float("nan"),
-                    a,
-                    b,
-                    p(a, b),
-                    "no number of added events makes the result non-significant",
-                )
-            steps += 1
+        d1, d2 = (1, 0) if x1 <= x2 else (0, 1)
+        a, b, steps = x1, x2, 0
+        while a + d1 <= n1 and b + d2 <= n2:
+            a, b, steps = a + d1, b + d2, steps + 1
             pv = p(a, b)
             if pv >= alpha:
-                return FragilityResult(
-                    x1,
-                    n1,
-                    x2,
-                    n2,
-                    method,
-                    alpha,
-                    p0,
-                    True,
-                    "fragility",
-                    float(steps),
-                    steps / total,
-                    a,
-                    b,
-                    pv,
-                )
+                return result(steps, a, b, pv)
+        return result(None, a, b, p(a, b), "no number of added events makes the result non-significant")
     # Reverse: smallest number of single-patient changes, searched over all four directions.
     best = None
     for d1, d2 in [(1, 0), (-1, 0), (0, 1), (0, -1)]:
-        a, b = x1, x2
-        steps = 0
+        a, b, steps = x1, x2, 0
         while 0 <= a + d1 <= n1 and 0 <= b + d2 <= n2:
-            a, b = a + d1, b + d2
-            steps += 1
+            a, b, steps = a + d1, b + d2, steps + 1
             pv = p(a, b)
             if pv < alpha:
                 if best is None or steps < best[0]:
                     best = (steps, a, b, pv)
                 break
     if best is None:
-        return FragilityResult(
-            x1,
-            n1,
-            x2,
-            n2,
-            method,
-            alpha,
-            p0,
-            False,
-            "reverse fragility",
-            float("nan"),
-            float("nan"),
-            x1,
-            x2,
-            p0,
-            "no change in one group makes the result significant",
-        )
-    steps, a, b, pv = best
-    return FragilityResult(
-        x1, n1, x2, n2, method, alpha, p0, False, "reverse fragility", float(steps), steps / total, a, b, pv
-    )
+        return result(None, x1, x2, p0, "no change in one group makes the result significant")
+    return result(*best)

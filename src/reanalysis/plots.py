@@ -42,6 +42,15 @@ def _caption(fig, caption):
         fig.text(0.01, 0.005, caption, ha="left", va="bottom", fontsize=7, color="#444444", wrap=True)
 
 
+def _finish(fig, ax, title, xlabel, caption):
+    """Title, x label, layout leaving room for the source caption, and the caption."""
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    fig.tight_layout(rect=(0, 0.06, 1, 1))
+    _caption(fig, caption)
+    return fig
+
+
 def forest_plot(
     frame: pd.DataFrame,
     *,
@@ -98,12 +107,8 @@ def forest_plot(
             fontsize=8,
             frameon=True,
         )
-    ax.set_title(title)
-    ax.set_xlabel(xlabel)
     ax.set_ylim(-0.8, max(ticks) + 0.8)
-    fig.tight_layout(rect=(0, 0.06, 1, 1))
-    _caption(fig, caption)
-    return fig
+    return _finish(fig, ax, title, xlabel, caption)
 
 
 def response_plot(
@@ -142,14 +147,10 @@ def response_plot(
     ax.set_xticklabels([str(c) for c in cats])
     ax.set_xlim(-0.6, len(cats) - 0.4)
     ax.set_ylim(-2, 104)  # room for markers at 0% and 100%
-    ax.set_title(title)
-    ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     if len(groups) > 1:
         ax.legend(fontsize=8, loc="best")
-    fig.tight_layout(rect=(0, 0.06, 1, 1))
-    _caption(fig, caption)
-    return fig
+    return _finish(fig, ax, title, xlabel, caption)
 
 
 def km_plot(
@@ -268,11 +269,7 @@ def swimmer_plot(
     ax.set_xlim(0, float(patients[end].max()) * 1.1)
     ax.set_yticks(range(len(patients)))
     ax.set_yticklabels(list(patients[patient])[::-1])
-    ax.set_title(title)
-    ax.set_xlabel(xlabel)
-    fig.tight_layout(rect=(0, 0.06, 1, 1))
-    _caption(fig, caption)
-    return fig
+    return _finish(fig, ax, title, xlabel, caption)
 
 
 def range_plot(
@@ -301,12 +298,8 @@ def range_plot(
     ax.set_yticklabels(list(frame[label])[::-1])
     if log_scale:
         ax.set_xscale("log")
-    ax.set_title(title)
-    ax.set_xlabel(xlabel)
     ax.set_ylim(-0.7, len(frame) - 0.3)
-    fig.tight_layout(rect=(0, 0.06, 1, 1))
-    _caption(fig, caption)
-    return fig
+    return _finish(fig, ax, title, xlabel, caption)
 
 
 def power_curve(
@@ -333,13 +326,9 @@ def power_curve(
     if target is not None:
         ax.axhline(target, color="#666666", ls="--", lw=1)
     ax.set_ylim(0, 1.02)
-    ax.set_title(title)
-    ax.set_xlabel(xlabel)
     ax.set_ylabel("Power")
     ax.legend(fontsize=8, loc="lower right")
-    fig.tight_layout(rect=(0, 0.06, 1, 1))
-    _caption(fig, caption)
-    return fig
+    return _finish(fig, ax, title, xlabel, caption)
 
 
 def verdict_plot(frame: pd.DataFrame, *, title: str = "", caption: str = ""):
@@ -361,12 +350,8 @@ def verdict_plot(frame: pd.DataFrame, *, title: str = "", caption: str = ""):
         left += counts[v].to_numpy()
     ax.set_yticks(ys)
     ax.set_yticklabels(counts.index)
-    ax.set_xlabel("Published numbers (count)")
-    ax.set_title(title)
     ax.legend(fontsize=8, loc="lower right")
-    fig.tight_layout(rect=(0, 0.06, 1, 1))
-    _caption(fig, caption)
-    return fig
+    return _finish(fig, ax, title, "Published numbers (count)", caption)
 
 
 def close(fig) -> None:
