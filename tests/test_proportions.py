@@ -152,11 +152,15 @@ def test_pvalue_matrix_equals_scalar_tests(method, n1, n2):
             )
 
 
-@pytest.mark.parametrize("table", [(42, 64, 31, 42), (24, 79, 25, 67), (3, 10, 0, 10), (7, 7, 2, 9), (1, 20, 1, 3)])
+@pytest.mark.parametrize(
+    "table", [(42, 64, 31, 42), (24, 79, 25, 67), (3, 10, 0, 10), (7, 7, 2, 9), (1, 20, 1, 3)]
+)
 def test_unconditional_tests_agree_with_scipy_given_enough_search_points(table):
     x1, n1, x2, n2 = table
     cols = [[x1, x2], [n1 - x1, n2 - x2]]
     assert compare_proportions(*table, method="barnard").pvalue == pytest.approx(
-        stats.barnard_exact(cols, n=512).pvalue, abs=1e-9)
+        stats.barnard_exact(cols, n=512).pvalue, abs=1e-9
+    )
     assert compare_proportions(*table, method="boschloo").pvalue == pytest.approx(
-        stats.boschloo_exact(cols, n=512).pvalue, abs=1e-9)
+        stats.boschloo_exact(cols, n=512).pvalue, abs=1e-9
+    )

@@ -56,14 +56,14 @@ def test_logrank_matches_survdiff(row):
     sorted(pd.read_csv(REF / "cuminc.csv").groupby(["set", "cause"]).groups),
     ids=lambda k: f"set{k[0]}-cause{k[1]}",
 )
-def test_cumulative_incidence_matches_cuminc_point_estimates(key):
+def test_cumulative_incidence_matches_cuminc(key):
     ref = pd.read_csv(REF / "cuminc.csv")
     ref = ref[(ref.set == key[0]) & (ref.cause == key[1])].groupby("time").last().reset_index()
     d = DATA[DATA.set == key[0]]
     res = sv.cumulative_incidence(d.time, d.cause, event_of_interest=key[1])
     np.testing.assert_allclose(res.at(ref.time.to_numpy()), ref.est.to_numpy(), atol=1e-8)
-    # The CI uses the delta-method variance; cmprsk reports Gray's variance estimator, which is
-    # a different (asymptotically equivalent) formula, so only the point estimates are compared.
+    variance = sv._step(res.table.time.to_numpy(), res.table.variance.to_numpy(), ref.time.to_numpy(), 0.0)
+    np.testing.assert_allclose(variance, ref["var"].to_numpy(), atol=1e-8)
     assert np.all(
         (res.table.low <= res.table.cumulative_incidence + 1e-12)
         & (res.table.cumulative_incidence <= res.table.high + 1e-12)

@@ -331,8 +331,14 @@ def _sup_pvalue(region: np.ndarray, n1: int, n2: int) -> float:
     N = n1 + n2
     i = np.arange(n1 + 1)[:, None]
     j = np.arange(n2 + 1)[None, :]
-    logc = (special.gammaln(n1 + 1) - special.gammaln(i + 1) - special.gammaln(n1 - i + 1)
-            + special.gammaln(n2 + 1) - special.gammaln(j + 1) - special.gammaln(n2 - j + 1))
+    logc = (
+        special.gammaln(n1 + 1)
+        - special.gammaln(i + 1)
+        - special.gammaln(n1 - i + 1)
+        + special.gammaln(n2 + 1)
+        - special.gammaln(j + 1)
+        - special.gammaln(n2 - j + 1)
+    )
     # Group the region's tables by total responders s: P = sum_s c_s pi^s (1 - pi)^(N - s).
     s_all = np.broadcast_to(i + j, region.shape)[region]
     lc = np.broadcast_to(logc, region.shape)[region]
@@ -352,8 +358,9 @@ def _sup_pvalue(region: np.ndarray, n1: int, n2: int) -> float:
     values = prob(_NUISANCE_GRID)
     k = int(np.argmax(values))
     lo, hi = _NUISANCE_GRID[max(k - 1, 0)], _NUISANCE_GRID[min(k + 1, len(_NUISANCE_GRID) - 1)]
-    best = optimize.minimize_scalar(lambda p: -prob(p)[0], bounds=(lo, hi), method="bounded",
-                                    options={"xatol": 1e-12})
+    best = optimize.minimize_scalar(
+        lambda p: -prob(p)[0], bounds=(lo, hi), method="bounded", options={"xatol": 1e-12}
+    )
     return float(min(1.0, max(values[k], -best.fun)))
 
 

@@ -200,9 +200,9 @@ def cumulative_incidence(
     """Aalen-Johansen cumulative incidence of one event type in the presence of competing ones.
 
     ``event_type`` is 0 for censored and a positive code per event type (e.g. 1 = response,
-    2 = death or transplant before response). Point estimates equal ``cmprsk::cuminc``'s. The
-    CI uses the delta-method variance (Marubini & Valsecchi 1995, eq. 10.16; Pintilie 2006,
-    eq. 4.4) on the log(-log) scale, so it stays inside [0, 1].
+    2 = death or transplant before response). Point estimates and variances equal
+    ``cmprsk::cuminc``'s (Gray's variance estimator); the pointwise CI is built on the log(-log)
+    scale from that variance, so it stays inside [0, 1].
 
     The estimator is written out here rather than taken from lifelines' AalenJohansenFitter
     because that fitter breaks tied event times by adding random jitter, which would make the
@@ -224,17 +224,7 @@ def cumulative_incidence(
     s_after = np.cumprod(1 - d_all / n_risk)
     s_before = np.concatenate([[1.0], s_after[:-1]])
     cif = np.cumsum(s_before * d_k / n_risk)
-    var = np.empty_like(cif)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        term_all = np.where(n_risk > d_all, d_all / (n_risk * (n_risk - d_all)), 0.0)
-    for j in range(len(times)):
-        diff = cif[j] - cif[: j + 1]
-        nj = n_risk[: j + 1]
-        var[j] = (
-            np.sum(diff**2 * term_all[: j + 1])
-            + np.sum(s_before[: j + 1] ** 2 * d_k[: j + 1] * (nj - d_k[: j + 1]) / nj**3)
-            - 2 * np.sum(diff * s_before[: j + 1] * d_k[: j + 1] * (nj - d_k[: j + 1]) / nj**3)
-        )
+    var = _gray_variance(n_risk, d_all, d_k, s_before, s_after, cif)
     var = np.maximum(var, 0.0)
     z = stats.norm.isf((1 - level) / 2)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -255,6 +245,42 @@ def cumulative_incidence(
         }
     )
     return CumulativeIncidenceResult(int(event_of_interest), level, len(t), table)
+
+
+def _gray_variance(n_risk, d_all, d_k, s_before, s_after, cif):
+    """Variance of the cumulative incidence as ``cmprsk::cuminc`` reports it (Gray's estimator).
+
+    Three running sums over event times accumulate, for other-cause and own-cause events in turn,
+    the delta-method contributions of each hazard increment (with the hypergeometric tie factor
+    1 - (d - 1)/(n - 1)); the variance at an own-cause event time is v1 + F² v3 - 2 F v2. As in
+    cmprsk it is updated only at own-cause event times and carried forward in between.
+    """
+    v1 = v2 = v3 = 0.0
+    out = np.zeros_like(cif)
+    current = 0.0
+    for j in range(len(cif)):
+        n, other, own, before, after, f = (
+            n_risk[j],
+            d_all[j] - d_k[j],
+            d_k[j],
+            s_before[j],
+            s_after[j],
+            cif[j],
+        )
+        if other > 0 and after > 0:
+            tie = 1 - (other - 1) / (n - 1) if other > 1 else 1.0
+            w = before * before * tie * other / (n * n)
+            a, b = 1 / after, f / after
+            v1, v2, v3 = v1 + b * b * w, v2 + a * b * w, v3 + a * a * w
+        if own > 0:
+            tie = 1 - (own - 1) / (n - 1) if own > 1 else 1.0
+            w = before * before * tie * own / (n * n)
+            a = 1 / after if after > 0 else 0.0
+            b = 1 + a * f
+            v1, v2, v3 = v1 + b * b * w, v2 + a * b * w, v3 + a * a * w
+            current = v1 + f * f * v3 - 2 * f * v2
+        out[j] = current
+    return out
 
 
 def cumulative_response(
