@@ -162,7 +162,8 @@ def test_case_series_impossible_rows_are_errors():
 
 def test_summary_level_statement_says_what_cannot_be_said():
     s = sv.summarise_published("time_to_response", "week", median=7.9, minimum=2.0, maximum=32.1)
-    assert "7.9 week" in s.statement and "cannot be recovered" in s.statement
+    assert "median is 7.9 weeks" in s.statement and "2 to 32.1 weeks" in s.statement
+    assert "Not recoverable" in s.statement
 
 
 def test_bad_survival_input():

@@ -583,19 +583,20 @@ def summarise_published(
     comparison can be recovered, and a range over very few patients is not an interval
     estimate of anything.
     """
+    units = f"{unit}s" if unit in ("day", "week", "month", "year") else unit
     parts = []
     if median is not None and not pd.isna(median):
-        parts.append(f"half of the patients with the event had it by {median:g} {unit}")
+        parts.append(f"the median is {median:g} {units}")
     if minimum is not None and maximum is not None and not (pd.isna(minimum) or pd.isna(maximum)):
-        who = f"all {int(n)} patients" if n is not None and not pd.isna(n) else "every patient"
-        parts.append(f"{who} fell between {minimum:g} and {maximum:g} {unit}")
+        over = f" across {int(n)} patients" if n is not None and not pd.isna(n) else ""
+        parts.append(f"values range from {minimum:g} to {maximum:g} {units}{over}")
     if not parts:
         raise ValueError("give a median or a minimum and maximum")
     cannot = (
-        "cannot be recovered: the share still without the event (censoring), the shape of the "
-        "distribution, a confidence interval for the median, or a comparison with another study"
+        "how many observations were censored (e.g. responses still ongoing), the shape of the distribution, "
+        "a confidence interval for the median, or a comparison with another study"
     )
-    statement = "; ".join(parts) + ". What " + cannot + "."
+    statement = "; ".join(parts) + ". Not recoverable from these numbers: " + cannot + "."
     nan = math.nan
     return PublishedSummary(
         quantity,
