@@ -49,7 +49,7 @@ reference:
 	cd tests/reference && Rscript make_reference.R
 
 clean:
-	rm -rf reports/saa reports/itp reports/cit reports/audit reports/index.html
+	rm -rf reports/saa reports/itp reports/cit reports/audit reports/index.html reports/index.md
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
 	rm -rf .pytest_cache .ruff_cache .hypothesis
 
