@@ -15,3 +15,12 @@ def test_lazy_submodules_and_version():
 
     assert reanalysis.__version__ != "0+unknown"
     assert reanalysis.proportions.proportion_ci(1, 2).estimate == 0.5
+
+
+def test_readme_example_runs():
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    code = re.search(r"```python\n(.*?)```", readme, re.S).group(1)
+    exec(compile(code, "README.md", "exec"), {})
