@@ -75,6 +75,7 @@ def hpag_vs_epag(rep, d, audit_table):
         digits=4,
         caption="Closest candidates for p = 0.494 (HPAG n 55-67, EPAG n 35-42)",
     )
+    alternative_readings(rep, s, d)
     x1, n1, _ = d.counts("saa_hpag_vs_epag", "hpag_ist", "overall_response", 6, "month")
     x2, n2, _ = d.counts("saa_hpag_vs_epag", "epag_ist", "overall_response", 6, "month")
     fi = fragility.fragility_index(x1, n1, x2, n2)
@@ -112,6 +113,73 @@ def hpag_vs_epag(rep, d, audit_table):
         caption=SOURCE + " Counts inferred; exact 95% CIs.",
     )
     rep.figure(s, "saa_hpag_vs_epag", fig, "6-month overall and complete response by arm with exact 95% CIs")
+
+
+def alternative_readings(rep, s, d):
+    # With all 67 HPAG patients in the denominator the printed 65.6% and 31.3% are truncations of
+    # 44/67 and 21/67; PR = OR - CR and NR = N - OR follow. These are hypotheses, not data.
+    hpag_or = audit.consistent_counts("65.6", n=67, truncated=True)["count"].iloc[0]
+    hpag_cr = audit.consistent_counts("31.3", n=67, truncated=True)["count"].iloc[0]
+    epag_or = d.counts("saa_hpag_vs_epag", "epag_ist", "overall_response", 6, "month")[0]
+    epag_cr = d.counts("saa_hpag_vs_epag", "epag_ist", "complete_response", 6, "month")[0]
+    readings = [
+        (
+            "2x2 overall response, N = 64 (closest standard test)",
+            "0.494",
+            proportions.compare_proportions(42, 64, 31, 42, method="chi2-yates").pvalue,
+            "chi2-yates",
+        ),
+        (
+            "2x2 overall response, N = 67 (percentages truncated)",
+            "0.494",
+            proportions.compare_proportions(int(hpag_or), 67, epag_or, 42, method="chi2-yates").pvalue,
+            "chi2-yates",
+        ),
+        (
+            "3x2 CR / PR / NR by arm, N = 67",
+            "0.494",
+            audit.contingency_pvalue(
+                [[hpag_cr, hpag_or - hpag_cr, 67 - hpag_or], [epag_cr, epag_or - epag_cr, 42 - epag_or]]
+            ).pvalue,
+            "Pearson chi2",
+        ),
+        (
+            "2x2 CR vs PR among responders, N = 67",
+            "0.59",
+            audit.contingency_pvalue(
+                [[hpag_cr, hpag_or - hpag_cr], [epag_cr, epag_or - epag_cr]], correction=True
+            ).pvalue,
+            "chi2-yates",
+        ),
+    ]
+    frame = pd.DataFrame(
+        [
+            {
+                "reading": r,
+                "published p": p,
+                "test": t,
+                "computed p": v,
+                "prints as published": audit.pvalue_consistent(p, v),
+            }
+            for r, p, v, t in readings
+        ]
+    )
+    rep.text(
+        s,
+        "**Readings that would reproduce them.** If all 67 HPAG patients were evaluable and the percentages were "
+        "truncated rather than rounded (44/67 = 65.67% printed as 65.6%; 21/67 = 31.34%), a chi-square on the "
+        "three response categories (CR / PR / no response) gives p = 0.494, and a Yates chi-square comparing CR "
+        "with PR among responders gives p = 0.59. Neither is the test of the endpoint as labelled (overall or "
+        "complete response vs the rest), and with this many candidate analyses an exact match can be a "
+        "coincidence: the paper's methods are needed to settle it.",
+    )
+    rep.table(
+        s,
+        "saa_hpag_vs_epag_readings",
+        frame,
+        digits=4,
+        caption="Candidate readings of the published p-values",
+    )
 
 
 def phase3(rep, d, audit_table):

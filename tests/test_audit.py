@@ -124,3 +124,16 @@ def test_cli_bad_arguments_exit_2_with_one_line(args):
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
     assert proc.stderr.strip().splitlines()[-1].startswith("reanalysis")
+
+
+def test_contingency_pvalue_and_truncated_candidates():
+    # The 3 x 2 reading of the HPAG vs EPAG overall-response p-value (N = 67, truncated prints)
+    res = audit.contingency_pvalue([[21, 23, 23], [12, 19, 11]])
+    assert res.dof == 2 and audit.pvalue_consistent("0.494", res.pvalue)
+    assert audit.pvalue_consistent(
+        "0.59", audit.contingency_pvalue([[21, 23], [12, 19]], correction=True).pvalue
+    )
+    table = audit.explain_pvalue("0.494", ("65.6", 67), (31, 42), truncated=True)
+    assert set(table["count1"]) == {44}
+    with pytest.raises(ValueError, match="non-negative integer counts"):
+        audit.contingency_pvalue([[1, -2], [3, 4]])

@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from . import proportions
+from ._results import Result
 
 VERDICTS = ("reproduced", "reproduced-with-assumptions", "not-reproducible", "not-checkable")
 _EPS = 1e-7  # floating-point slack at a rounding boundary, relative to the last printed digit
@@ -239,23 +240,23 @@ def closest_ci_method(
 # --------------------------------------------------------------------------------------------
 # p-values
 # --------------------------------------------------------------------------------------------
-def _candidate_counts(group) -> list[tuple[int, int]]:
+def _candidate_counts(group, truncated: bool = False) -> list[tuple[int, int]]:
     """(count, n) pairs for a group given as (count, n) or (printed percent, n or n-range)."""
     if not isinstance(group, (tuple, list)) or len(group) != 2:
         raise ValueError(f"a group is (count, n) or (printed percent, n or n-range), got {group!r}")
     first, second = group
     if isinstance(first, str):
         table = (
-            consistent_counts(first, n=second)
+            consistent_counts(first, n=second, truncated=truncated)
             if not (isinstance(second, tuple))
-            else consistent_counts(first, n_range=second)
+            else consistent_counts(first, n_range=second, truncated=truncated)
         )
         return list(zip(table["count"].tolist(), table["n"].tolist(), strict=True))
     x, n = proportions._checks.count_and_total(first, second, "group count", "group n")
     return [(x, n)]
 
 
-def explain_pvalue(reported, group1, group2, methods=None) -> pd.DataFrame:
+def explain_pvalue(reported, group1, group2, methods=None, truncated: bool = False) -> pd.DataFrame:
     """Every candidate table and test for a published two-group p-value, best first.
 
     Parameters
@@ -267,6 +268,8 @@ def explain_pvalue(reported, group1, group2, methods=None) -> pd.DataFrame:
         ``(low, high)`` tuple or a range of candidate denominators.
     methods : list of str, optional
         Tests of :func:`~reanalysis.proportions.compare_proportions` (default: all).
+    truncated : bool
+        Read printed percentages as truncated rather than rounded (65.67 printed as 65.6).
 
     Returns
     -------
@@ -278,8 +281,8 @@ def explain_pvalue(reported, group1, group2, methods=None) -> pd.DataFrame:
     for m in methods:
         proportions._checks.choice(m, "methods", proportions.TEST_METHODS)
     rows = []
-    for x1, n1 in _candidate_counts(group1):
-        for x2, n2 in _candidate_counts(group2):
+    for x1, n1 in _candidate_counts(group1, truncated):
+        for x2, n2 in _candidate_counts(group2, truncated):
             for m in methods:
                 p = proportions.compare_proportions(x1, n1, x2, n2, method=m).pvalue
                 rows.append((x1, n1, x2, n2, m, p, printed.contains(p), printed.distance(p)))
@@ -294,6 +297,34 @@ def explain_pvalue(reported, group1, group2, methods=None) -> pd.DataFrame:
         kind="mergesort",
     )
     return frame.drop(columns="_order").reset_index(drop=True)
+
+
+@dataclasses.dataclass(frozen=True)
+class ContingencyTest(Result):
+    """Pearson chi-square test of an r x c table (e.g. CR / PR / no response by arm)."""
+
+    statistic: float
+    pvalue: float
+    dof: int
+    correction: bool
+
+
+def contingency_pvalue(table, correction: bool = False) -> ContingencyTest:
+    """Pearson chi-square test of independence for an r x c table of counts (scipy).
+
+    For reading published p-values that come from something other than a two-group test of one
+    binary endpoint, e.g. response categories (CR / PR / NR) by arm. ``correction`` applies
+    Yates' correction, which scipy (like R) uses only for 2 x 2 tables.
+    """
+    from scipy import stats
+
+    arr = np.asarray(table)
+    if arr.ndim != 2 or min(arr.shape) < 2 or np.any(arr < 0) or np.any(arr != np.round(arr)):
+        raise ValueError(
+            f"table must be a 2-D array of non-negative integer counts with at least 2 x 2 cells, got {table!r}"
+        )
+    res = stats.chi2_contingency(arr, correction=correction)
+    return ContingencyTest(float(res.statistic), float(res.pvalue), int(res.dof), bool(correction))
 
 
 # --------------------------------------------------------------------------------------------
