@@ -351,10 +351,7 @@ def _timepoint(row) -> str:
     return f"{int(v) if float(v).is_integer() else v} {row.timepoint_unit}"
 
 
-def _fmt(x: float, like: Printed | None = None) -> str:
-    if like is not None and like.comparator == "=":
-        decimals = max(0, -int(math.floor(math.log10(2 * (like.value - like.low) + 1e-300))))
-        return f"{x:.{min(decimals + 1, 12)}f}"
+def _fmt(x: float) -> str:
     if x != 0 and abs(x) < 1e-3:
         return f"{x:.2e}"
     return f"{x:.4g}"

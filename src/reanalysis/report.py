@@ -45,11 +45,8 @@ def fmt(value, digits: int = 3) -> str:
             return "∞" if value > 0 else "-∞"
         if value != 0 and abs(value) < 10 ** (-digits):
             return f"{value:.2e}"
-        return (
-            f"{value:.{digits}f}".rstrip("0").rstrip(".")
-            if "." in f"{value:.{digits}f}"
-            else f"{value:.{digits}f}"
-        )
+        text = f"{value:.{digits}f}"
+        return text.rstrip("0").rstrip(".") if "." in text else text
     return str(value)
 
 

@@ -208,12 +208,11 @@ def cumulative_incidence(
     because that fitter breaks tied event times by adding random jitter, which would make the
     estimates differ from cmprsk and from run to run.
     """
-    t = np.asarray(durations, dtype=float)
     c = np.asarray(event_type)
-    t, _ = _durations_events(t, (c > 0).astype(int) if c.shape == t.shape else c)
-    if not np.all(c == np.round(c)) or np.any(c < 0):
+    if c.ndim != 1 or not np.issubdtype(c.dtype, np.number) or not np.all(c == np.round(c)) or np.any(c < 0):
         raise ValueError("event_type must hold non-negative integer codes (0 = censored)")
     c = c.astype(int)
+    t, _ = _durations_events(durations, (c > 0).astype(int))
     if event_of_interest not in set(c.tolist()) - {0}:
         raise ValueError(f"event_of_interest={event_of_interest!r} does not occur in event_type")
     level = _checks.level(level)
