@@ -155,3 +155,16 @@ def test_every_seed_number_is_in_the_data(row):
     values = {str(v) for v in rows[row.column].dropna()}
     as_numbers = {float(v) for v in values}
     assert row.value in values or float(row.value) in as_numbers, f"seed number {row.seed_text!r} not found"
+
+
+@pytest.mark.parametrize("content", ["", "study_id,arm_id\na,b,c,d\n", b"\xff\xfe\x00bad"])
+def test_unparseable_csv_is_named(data_copy, content):
+    path = data_copy / "arms.csv"
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content)
+    with pytest.raises(
+        data.DataValidationError, match=r"arms.csv: (cannot be read as UTF-8 CSV|missing column)"
+    ):
+        data.load(data_copy)

@@ -281,7 +281,12 @@ def load(data_dir: str | Path | None = None) -> StudyData:
             frames[name] = _empty(schema)
             continue
         checksums[path.name] = hashlib.sha256(path.read_bytes()).hexdigest()
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[], encoding="utf-8")
+        try:
+            raw = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[], encoding="utf-8")
+        except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as err:
+            problems.append(f"{path.name}: cannot be read as UTF-8 CSV ({str(err).strip()})")
+            frames[name] = _empty(schema)
+            continue
         frames[name] = _validate_table(path.name, raw, schema, problems)
     _check_relations(frames, problems)
     if problems:
