@@ -137,3 +137,19 @@ def test_contingency_pvalue_and_truncated_candidates():
     assert set(table["count1"]) == {44}
     with pytest.raises(ValueError, match="non-negative integer counts"):
         audit.contingency_pvalue([[1, -2], [3, 4]])
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(1, 300).flatmap(lambda n: st.tuples(st.integers(0, n), st.just(n))), st.integers(0, 2))
+def test_every_count_is_consistent_with_its_own_rounded_print(kn, decimals):
+    k, n = kn
+    printed = f"{100 * k / n:.{decimals}f}"
+    table = audit.consistent_counts(printed, n=n)
+    assert k in set(table["count"])
+    # and nothing listed prints differently
+    for pct in table["exact_percent"]:
+        assert abs(pct - float(printed)) <= 0.5 * 10**-decimals + 1e-9
