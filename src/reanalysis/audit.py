@@ -357,15 +357,6 @@ def _fmt(x: float) -> str:
     return f"{x:.4g}"
 
 
-def _counts_for(row):
-    """Published (count, n) for an outcomes row, or derived ones, or None; and whether derived."""
-    if not pd.isna(row.responders) and not pd.isna(row.n):
-        return (int(row.responders), int(row.n)), False
-    if not pd.isna(row.derived_responders):
-        return (int(row.derived_responders), int(row.derived_n)), True
-    return None, False
-
-
 def audit(data=None) -> pd.DataFrame:
     """One row per published percentage, CI, p-value and effect estimate in the study data.
 
@@ -394,7 +385,10 @@ def audit(data=None) -> pd.DataFrame:
 
 def _audit_outcome(row):
     base = dict(study_id=row.study_id, endpoint=row.endpoint, timepoint=_timepoint(row), arm=row.arm_id)
-    counts, derived = _counts_for(row)
+    from .data import outcome_counts
+
+    found = outcome_counts(row)
+    counts, derived = (found[:2], found[2]) if found else (None, False)
     out = []
     if row.reported_percent is not None:
         printed = parse_printed(row.reported_percent)

@@ -242,17 +242,24 @@ class StudyData:
         timepoint_unit: str | None = None,
     ) -> tuple[int, int, bool]:
         """(responders, n, derived): published counts, else the derived ones (``derived=True``)."""
-        row = self.outcome(study_id, arm_id, endpoint, timepoint_value, timepoint_unit)
-        if not pd.isna(row.responders) and not pd.isna(row.n):
-            return int(row.responders), int(row.n), False
-        if not pd.isna(row.derived_responders):
-            return int(row.derived_responders), int(row.derived_n), True
-        raise ValueError(f"no counts published or derived for {study_id}/{arm_id}/{endpoint}")
+        found = outcome_counts(self.outcome(study_id, arm_id, endpoint, timepoint_value, timepoint_unit))
+        if found is None:
+            raise ValueError(f"no counts published or derived for {study_id}/{arm_id}/{endpoint}")
+        return found
 
     def table(self, name: str) -> pd.DataFrame:
         if name not in TABLES:
             raise ValueError(f"name must be one of {', '.join(TABLES)}; got {name!r}")
         return getattr(self, name)
+
+
+def outcome_counts(row) -> tuple[int, int, bool] | None:
+    """(responders, n, derived) of an outcomes row: published counts, else derived ones, else None."""
+    if not pd.isna(row.responders) and not pd.isna(row.n):
+        return int(row.responders), int(row.n), False
+    if not pd.isna(row.derived_responders):
+        return int(row.derived_responders), int(row.derived_n), True
+    return None
 
 
 def default_data_dir() -> Path:
@@ -328,11 +335,9 @@ def _validate_table(fname: str, raw: pd.DataFrame, schema: dict, problems: list[
             if col.allowed is not None and text not in col.allowed:
                 problems.append(f"{where}: {text!r} is not one of {', '.join(col.allowed)}")
             parsed.append(_parse(text, col.kind, where, problems))
-        out[col.name] = (
-            pd.Series(parsed, dtype=_dtype(col.kind)) if col.kind != "str" else values.replace("", None)
-        )
-        if col.kind == "printed":
-            out[col.name] = values.replace("", None)
+        # Text and printed numbers stay strings (empty = None); the rest take their parsed type.
+        typed = col.kind in ("int", "float", "bool")
+        out[col.name] = pd.Series(parsed, dtype=_dtype(col.kind)) if typed else values.replace("", None)
     frame = pd.DataFrame(out)
     _check_rows(fname, frame, problems)
     key = schema["key"]

@@ -461,19 +461,10 @@ def _effect(x1, n1, x2, n2, measure, method, level):
     p1, p2 = x1 / n1, x2 / n2
     if measure == "rd":
         est = p1 - p2
-        if method == "wald":
-            se = math.sqrt(p1 * (1 - p1) / n1 + p2 * (1 - p2) / n2)
-            return est, max(-1.0, est - z * se), min(1.0, est + z * se), ""
-        if method == "agresti-caffo":
-            q1, q2 = (x1 + 1) / (n1 + 2), (x2 + 1) / (n2 + 2)
-            se = math.sqrt(q1 * (1 - q1) / (n1 + 2) + q2 * (1 - q2) / (n2 + 2))
-            return est, max(-1.0, q1 - q2 - z * se), min(1.0, q1 - q2 + z * se), ""
-        if method == "newcombe":
-            l1, u1 = _ci_bounds(x1, n1, "wilson", level)
-            l2, u2 = _ci_bounds(x2, n2, "wilson", level)
-            low = est - math.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2)
-            high = est + math.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
-            return est, low, high, ""
+        if method != "miettinen-nurminen":
+            # statsmodels (Fagerland, Lydersen & Laake 2015); only the range [-1, 1] is imposed here.
+            low, high = _statsmodels_ci(x1, n1, x2, n2, "diff", _SM_DIFF[method], level)
+            return est, max(-1.0, low), min(1.0, high), ""
         low, high = _mn_interval(x1, n1, x2, n2, "rd", z)
         return est, low, high, ""
     zero_cell = 0 in (x1, n1 - x1, x2, n2 - x2)
@@ -483,13 +474,10 @@ def _effect(x1, n1, x2, n2, measure, method, level):
         if zero_cell:
             a, b, c, d = a + 0.5, b + 0.5, c + 0.5, d + 0.5
             note = "zero cell: 0.5 added to every cell (Haldane-Anscombe) for the log-scale Wald interval"
-        if measure == "rr":
-            est = (a / (a + b)) / (c / (c + d))
-            se = math.sqrt(1 / a - 1 / (a + b) + 1 / c - 1 / (c + d))
-        else:
-            est = (a * d) / (b * c)
-            se = math.sqrt(1 / a + 1 / b + 1 / c + 1 / d)
-        return est, est * math.exp(-z * se), est * math.exp(z * se), note
+        compare, sm_method = ("ratio", "log") if measure == "rr" else ("odds-ratio", "logit")
+        low, high = _statsmodels_ci(a, a + b, c, c + d, compare, sm_method, level)
+        est = (a / (a + b)) / (c / (c + d)) if measure == "rr" else (a * d) / (b * c)
+        return est, low, high, note
     crude = _ratio(p1, p2) if measure == "rr" else _ratio(x1 * (n2 - x2), (n1 - x1) * x2)
     if method == "conditional":
         from scipy.stats.contingency import odds_ratio
@@ -517,6 +505,16 @@ def _effect(x1, n1, x2, n2, measure, method, level):
     if measure == "rr" and x1 + x2 == 0:
         return math.nan, 0.0, math.inf, "no events in either group: the risk ratio is not estimable"
     return crude, low, high, _infinite_note(crude, low, high)
+
+
+_SM_DIFF = {"wald": "wald", "agresti-caffo": "agresti-caffo", "newcombe": "newcomb"}
+
+
+def _statsmodels_ci(x1, n1, x2, n2, compare, method, level):
+    from statsmodels.stats.proportion import confint_proportions_2indep
+
+    low, high = confint_proportions_2indep(x1, n1, x2, n2, method=method, compare=compare, alpha=1 - level)
+    return float(low), float(high)
 
 
 def _infinite_note(est, low, high):
