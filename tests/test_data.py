@@ -71,16 +71,22 @@ def test_round_trip_through_csv(data_copy):
             "ghost",
             "outcomes.csv, line 6, column study_id: unknown study 'ghost'",
         ),
-        ("outcomes.csv", 6, "reported_percent", "about 40", "'about 40' is not a printed number"),
+        ("outcomes.csv", 6, "reported_percent", "about 40", "cannot read 'about 40' as a printed percentage"),
+        ("outcomes.csv", 6, "reported_percent", "140", "printed percentage '140' is outside 0-100"),
+        ("outcomes.csv", 6, "ci_level", "0.95", "column ci_level: 0.95 looks like a proportion"),
+        ("comparisons.csv", 2, "reported_p", "1.5", "printed p-value '1.5' is outside 0-1"),
+        ("comparisons.csv", 2, "reported_p", "p=abc", "cannot read 'p=abc' as a printed p-value"),
+        ("comparisons.csv", 2, "reported_p", "−0.3", "printed p-value '−0.3' is outside 0-1"),
+        ("comparisons.csv", 2, "reported_p", "0.05%", "carries a % sign"),
         ("outcomes.csv", 6, "source_status", "rumour", "column source_status: 'rumour' is not one of"),
         ("outcomes.csv", 7, "timepoint_value", "18", "line 6: duplicate key"),
         ("arms.csv", 3, "arm_id", "hpag_ist", "arms.csv, line 3: duplicate key"),
         (
             "studies.csv",
             2,
-            "indication",
-            "AML",
-            "studies.csv, line 2, column indication: 'AML' is not one of",
+            "status",
+            "finished",
+            "studies.csv, line 2, column status: 'finished' is not one of",
         ),
         ("comparisons.csv", 2, "arm_b", "xyz", "comparisons.csv, line 2, column arm_b: arm 'xyz'"),
         ("time_to_event.csv", 2, "value", "", "time_to_event.csv, line 2, column value: value required"),
@@ -104,13 +110,16 @@ def test_every_problem_is_listed_at_once(data_copy):
 
 
 def test_missing_file_and_column(data_copy):
+    # A missing table is an empty table, not an error; a missing required column is.
     (data_copy / "designs.csv").unlink()
+    assert data.load(data_copy).designs.empty
     frame = pd.read_csv(data_copy / "arms.csv", dtype=str).drop(columns=["regimen"])
     frame.to_csv(data_copy / "arms.csv", index=False)
     with pytest.raises(data.DataValidationError) as err:
         data.load(data_copy)
     text = str(err.value)
-    assert "designs.csv: file missing" in text and "arms.csv: missing column(s) regimen" in text
+    assert "arms.csv: missing required column(s) regimen" in text
+    assert len(err.value.problems) == 1  # the unreadable table does not cascade into relation errors
 
 
 def test_patients_reject_impossible_rows(data_copy):
@@ -131,7 +140,7 @@ def test_patients_reject_impossible_rows(data_copy):
 
 
 def test_missing_data_dir_is_a_clear_error(tmp_path):
-    with pytest.raises(data.DataValidationError, match="data directory not found"):
+    with pytest.raises(data.DataValidationError, match="evidence folder not found"):
         data.load(tmp_path / "nowhere")
 
 
@@ -165,6 +174,8 @@ def test_unparseable_csv_is_named(data_copy, content):
     else:
         path.write_text(content)
     with pytest.raises(
-        data.DataValidationError, match=r"arms.csv: (cannot be read as UTF-8 CSV|missing column)"
-    ):
+        data.DataValidationError,
+        match=r"arms.csv(, line \d+)?: (cannot be read as UTF-8|missing required column|empty file)",
+    ) as err:
         data.load(data_copy)
+    assert len(err.value.problems) <= 3

@@ -1,0 +1,972 @@
+"""Evidence folders: one schema for the published numbers of any paper, any indication.
+
+An *evidence folder* holds tidy CSV tables, one fact per row, every row traceable to its source.
+The repository's ``data/`` (the hetrombopag evidence) is one such folder; ``examples/`` holds
+others. :func:`load` reads and validates a folder; :func:`init` writes a blank one ready to fill.
+
+Tables (see :data:`SCHEMAS` for every column, its type and meaning):
+
+``studies.csv`` (required)   one row per study
+``arms.csv``                 one row per arm (sizes)
+``outcomes.csv``             binary endpoints: responders / n, printed percentage and CI, per arm
+``comparisons.csv``          published between-arm tests and effects (p, OR/RR/RD/HR with CI)
+``time_to_event.csv``        published medians, ranges, landmark rates (``NR`` allowed)
+``patients.csv``             per-patient values, only where a source publishes them
+``designs.csv``              trial designs and sample-size assumptions
+``protocols.csv``            eligibility, regimens, doses, response definitions, endpoints
+
+Only ``studies.csv`` and at least one of outcomes / comparisons / time_to_event are required; a
+missing table is an empty table. A column not needed may be left out (it reads as empty), but an
+unknown column is an error (it is usually a typo). Lines starting with ``#`` are comments (the
+blank folder from :func:`init` has one commented example row per table).
+
+All problems are collected and raised together as one :class:`DataValidationError` naming the
+file, the line (the header is line 1) and the column of each. Printed values (percentages, CI
+bounds, p-values, effects) stay strings so that "65.60" and "65.6" differ: their decimals are part
+of what the paper reported.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import difflib
+import hashlib
+import io
+import os
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .printed import parse_printed
+
+SOURCE_STATUS = ("confirmed", "secondary", "seed-only", "derived")
+# Indications of the flagship data set; any other free text is accepted too.
+FLAGSHIP_INDICATIONS = ("SAA", "ITP", "CIT")
+STUDY_STATUS = ("completed", "ongoing", "design-only")
+# "best" = best response at any time during follow-up (no fixed timepoint); "cycle" = chemotherapy cycle.
+TIMEPOINT_UNITS = ("day", "week", "month", "year", "cycle", "best")
+TIME_UNITS = ("day", "week", "month", "year")
+TTE_STATISTICS = ("median", "mean", "min", "max", "q1", "q3", "rate_at")
+EFFECT_MEASURES = ("or", "rr", "rd", "hr")
+EFFECT_UNITS = ("ratio", "proportion", "percentage-points")
+CI_UNITS = ("percent", "proportion")
+PROTOCOL_CATEGORIES = (
+    "design",
+    "eligibility",
+    "exclusion",
+    "regimen",
+    "primary-endpoint",
+    "secondary-endpoint",
+    "response-definition",
+    "monitoring",
+)
+
+# Days per unit, for comparing times recorded in different units (Julian year).
+DAYS_PER_UNIT = {"day": 1.0, "week": 7.0, "month": 365.25 / 12, "year": 365.25}
+
+#: Outcome tables at least one of which an evidence folder must have.
+RESULT_TABLES = ("outcomes", "comparisons", "time_to_event")
+
+
+@dataclasses.dataclass(frozen=True)
+class Column:
+    """One column of a table: name, kind, whether required, allowed values, meaning."""
+
+    name: str
+    # "str" (free text), "int", "float", "bool", or a printed number kept as printed:
+    # "percent" (0-100), "pvalue" (0-1, NS), "printed" (any number), "printed_nr" (any number or NR)
+    kind: str = "str"
+    required: bool = False
+    allowed: tuple[str, ...] | None = None
+    doc: str = ""
+    example: str = ""
+
+
+def _c(name, kind="str", required=False, allowed=None, doc="", example=""):
+    return Column(name, kind, required, allowed, doc, example)
+
+
+_SOURCE = [
+    _c(
+        "source_status",
+        required=True,
+        allowed=SOURCE_STATUS,
+        doc="confirmed (seen in the cited source), secondary (stated by a secondary source only), "
+        "derived (back-calculated); seed-only = the flagship seed document",
+        example="confirmed",
+    ),
+]
+_WHERE = _c(
+    "source_location", required=True, doc="table / figure / page / sentence of the source", example="Table 2"
+)
+_NOTES = _c("notes", doc="disagreements, caveats")
+
+SCHEMAS: dict[str, dict] = {
+    "studies": {
+        "doc": "one row per study or registered trial",
+        "columns": [
+            _c("study_id", required=True, doc="identifier used by every other table", example="trial_a"),
+            _c(
+                "label",
+                doc="short readable name for tables and figures (default: the study_id)",
+                example="Trial A 2020",
+            ),
+            _c(
+                "indication",
+                required=True,
+                doc="free text (e.g. SAA, ITP, iNHL, solid tumour)",
+                example="iNHL",
+            ),
+            _c(
+                "design",
+                required=True,
+                doc='e.g. "randomised, double-blind, placebo-controlled"',
+                example="randomised, open-label",
+            ),
+            _c("phase", doc="trial phase as registered", example="3"),
+            _c("registration", doc="NCT / EudraCT / ChiCTR identifier", example="NCT00000000"),
+            _c(
+                "citation",
+                required=True,
+                doc="citation as far as confirmed",
+                example="Author A, et al. Journal 2020;1:1-10",
+            ),
+            _c("pmid", doc="PubMed identifier"),
+            _c("doi", doc="DOI"),
+            _c("seed_reference", doc="reference number(s) in a seed document, ;-separated"),
+            _c(
+                "status",
+                required=True,
+                allowed=STUDY_STATUS,
+                doc="completed / ongoing / design-only",
+                example="completed",
+            ),
+            *_SOURCE,
+            _c(
+                "source",
+                required=True,
+                doc="URL or description of where the row was checked",
+                example="https://doi.org/...",
+            ),
+            _NOTES,
+        ],
+        "key": ["study_id"],
+    },
+    "arms": {
+        "doc": "one row per arm",
+        "columns": [
+            _c("study_id", required=True, example="trial_a"),
+            _c("arm_id", required=True, doc="arm identifier, unique within a study", example="treatment"),
+            _c("regimen", required=True, doc="treatment as described", example="drug X 10 mg daily"),
+            _c("n_randomised", "int", doc="patients randomised (RCTs)", example="100"),
+            _c("n_enrolled", "int", doc="patients enrolled or treated (non-randomised designs)"),
+            _c("n_evaluable", "int", doc="patients analysed for the primary endpoint, when stated"),
+            *_SOURCE,
+            _c("source", required=True, example="Table 1"),
+            _NOTES,
+        ],
+        "key": ["study_id", "arm_id"],
+    },
+    "outcomes": {
+        "doc": "binary endpoints, one row per arm x endpoint x timepoint (x stratum)",
+        "columns": [
+            _c("study_id", required=True, example="trial_a"),
+            _c("arm_id", required=True, example="treatment"),
+            _c(
+                "endpoint",
+                required=True,
+                doc="e.g. overall_response, complete_response",
+                example="overall_response",
+            ),
+            _c("timepoint_value", "float", doc="assessment time; empty when the unit is 'best'", example="6"),
+            _c(
+                "timepoint_unit",
+                required=True,
+                allowed=TIMEPOINT_UNITS,
+                doc="day / week / month / year / cycle / best (best response at any time)",
+                example="month",
+            ),
+            _c("stratum", doc="stratum label for stratified results; empty = the whole arm"),
+            _c("responders", "int", doc="patients with the endpoint, as published", example="42"),
+            _c("n", "int", doc="denominator, as published", example="64"),
+            _c("reported_percent", "percent", doc="percentage as printed (0-100)", example="65.6"),
+            _c("ci_low", "printed", doc="lower CI bound as printed", example="52.7"),
+            _c("ci_high", "printed", doc="upper CI bound as printed", example="77.1"),
+            _c("ci_unit", allowed=CI_UNITS, doc="scale of the printed CI: percent (default) or proportion"),
+            _c("ci_level", "float", doc="confidence level in percent (e.g. 95)", example="95"),
+            _c("ci_method", doc="CI method as stated by the paper, or 'not stated'"),
+            _c("derived_responders", "int", doc="back-calculated count (only when not published)"),
+            _c("derived_n", "int", doc="back-calculated denominator"),
+            _c("derivation", doc="the rule used to derive them"),
+            *_SOURCE,
+            _WHERE,
+            _NOTES,
+        ],
+        "key": ["study_id", "arm_id", "endpoint", "timepoint_value", "timepoint_unit", "stratum"],
+    },
+    "comparisons": {
+        "doc": "published between-arm tests and effects, one row per comparison",
+        "columns": [
+            _c("study_id", required=True, example="trial_a"),
+            _c(
+                "endpoint",
+                required=True,
+                doc="links to outcomes.csv (or names a time-to-event endpoint)",
+                example="overall_response",
+            ),
+            _c("timepoint_value", "float", example="6"),
+            _c("timepoint_unit", required=True, allowed=TIMEPOINT_UNITS, example="month"),
+            _c("arm_a", required=True, doc="first arm (effects are arm_a vs arm_b)", example="treatment"),
+            _c("arm_b", required=True, doc="second arm", example="control"),
+            _c("other_arms", doc="further arms of a k-group comparison, ;-separated, in order (e.g. dose)"),
+            _c("categories", doc="mutually exclusive endpoints forming an r x c table, ;-separated"),
+            _c("stratified_by", doc="stratification factor; strata are outcomes rows with a stratum"),
+            _c(
+                "reported_p",
+                "pvalue",
+                doc='p-value as printed ("0.494", "<0.001", ".027", "NS")',
+                example="0.03",
+            ),
+            _c(
+                "test_stated",
+                required=True,
+                doc="test named by the paper, or 'not stated'",
+                example="not stated",
+            ),
+            _c("effect_measure", allowed=EFFECT_MEASURES, doc="or / rr / rd / hr", example="or"),
+            _c("reported_effect", "printed", doc="published effect as printed", example="1.8"),
+            _c("effect_ci_low", "printed", doc="published CI, lower", example="1.1"),
+            _c("effect_ci_high", "printed", doc="published CI, upper", example="2.9"),
+            _c("effect_ci_level", "float", doc="confidence level of the effect CI in percent (default 95)"),
+            _c(
+                "effect_unit",
+                allowed=EFFECT_UNITS,
+                doc="ratio (or/rr/hr), proportion or percentage-points (rd); inferred when empty",
+            ),
+            _c("adjustment", doc="empty = not stated; 'none' = crude; else how the estimate was adjusted"),
+            _c("claim", doc="a verbal claim when no number was published"),
+            *_SOURCE,
+            _WHERE,
+            _NOTES,
+        ],
+        "key": [
+            "study_id",
+            "endpoint",
+            "timepoint_value",
+            "timepoint_unit",
+            "arm_a",
+            "arm_b",
+            "effect_measure",
+        ],
+    },
+    "time_to_event": {
+        "doc": "published summaries of time to response, duration of response, survival",
+        "columns": [
+            _c("study_id", required=True, example="trial_a"),
+            _c("arm_id", required=True, example="treatment"),
+            _c(
+                "quantity",
+                required=True,
+                doc="e.g. overall_survival, time_to_response",
+                example="progression_free_survival",
+            ),
+            _c(
+                "statistic",
+                required=True,
+                allowed=TTE_STATISTICS,
+                doc="median / mean / min / max / q1 / q3 / rate_at",
+                example="median",
+            ),
+            _c("value", "printed_nr", required=True, doc="as printed; NR = not reached", example="14.2"),
+            _c(
+                "unit",
+                required=True,
+                allowed=TIME_UNITS + ("percent",),
+                doc="day / week / month / year; percent for rate_at",
+                example="month",
+            ),
+            _c("ci_low", "printed_nr", doc="CI as printed; NR allowed", example="11.0"),
+            _c("ci_high", "printed_nr", example="NR"),
+            _c("ci_level", "float", doc="confidence level in percent (default 95)"),
+            _c("at_time", "float", doc="landmark for rate_at"),
+            _c("at_time_unit", allowed=TIME_UNITS),
+            _c("n", "int", doc="patients the summary is over, when stated"),
+            *_SOURCE,
+            _WHERE,
+            _NOTES,
+        ],
+        "key": ["study_id", "arm_id", "quantity", "statistic", "at_time"],
+    },
+    "patients": {
+        "doc": "per-patient values, only where a source publishes them",
+        "columns": [
+            _c("study_id", required=True, example="trial_a"),
+            _c("arm_id", required=True, example="treatment"),
+            _c("patient_id", required=True, example="1"),
+            _c("time_to_response", "float", doc="from start of treatment"),
+            _c("time_to_response_unit", allowed=TIME_UNITS),
+            _c("responded", "bool", required=True, doc="true / false", example="true"),
+            _c("duration_of_response", "float", doc="from response to loss of response or last follow-up"),
+            _c("duration_unit", allowed=TIME_UNITS),
+            _c("response_ongoing", "bool", doc="true = censored at last follow-up"),
+            _c("follow_up", "float", doc="from start of treatment"),
+            _c("follow_up_unit", allowed=TIME_UNITS),
+            _c("baseline_platelets", "float", doc="10^9/L"),
+            *_SOURCE,
+            _WHERE,
+            _NOTES,
+        ],
+        "key": ["study_id", "patient_id"],
+    },
+    "designs": {
+        "doc": "trial designs and sample-size assumptions, one row per source",
+        "columns": [
+            _c("study_id", required=True, example="trial_a"),
+            _c(
+                "source_label", required=True, doc="registry / protocol / abstract / seed", example="protocol"
+            ),
+            _c("primary_endpoint", doc="as registered"),
+            _c("planned_n", "int", doc="planned total sample size"),
+            _c("n_arms", "int"),
+            _c("allocation_ratio", doc='e.g. "2:1"'),
+            _c("assumed_p_control", "float", doc="design assumption (proportion)"),
+            _c("assumed_p_treatment", "float", doc="design assumption (proportion)"),
+            _c("alpha", "float"),
+            _c("power", "float"),
+            _c("sidedness", allowed=("one-sided", "two-sided")),
+            _c("stratification", doc="stratification factors"),
+            *_SOURCE,
+            _c("source", required=True, example="registry record"),
+            _NOTES,
+        ],
+        "key": ["study_id", "source_label"],
+    },
+    "protocols": {
+        "doc": "protocol facts: design, eligibility, regimens and doses, endpoints, response definitions",
+        "columns": [
+            _c("study_id", required=True, example="trial_a"),
+            _c("arm_id", doc="arm the item applies to; empty = the whole study"),
+            _c(
+                "category",
+                required=True,
+                allowed=PROTOCOL_CATEGORIES,
+                doc=", ".join(PROTOCOL_CATEGORIES),
+                example="regimen",
+            ),
+            _c("item", required=True, doc="short name, unique within study/arm/category", example="dose"),
+            _c("text", required=True, doc="the statement, as in the source", example="10 mg once daily"),
+            _c("value", "printed", doc="number in the statement, when there is one", example="10"),
+            _c("unit", doc="unit of value", example="mg/day"),
+            *_SOURCE,
+            _c("source", required=True, example="Methods"),
+            _NOTES,
+        ],
+        "key": ["study_id", "arm_id", "category", "item"],
+    },
+}
+
+TABLES = tuple(SCHEMAS)
+_TRUE = {"true", "yes", "1"}
+_FALSE = {"false", "no", "0"}
+_PRINTED_KINDS = {
+    "percent": ("percent", False),
+    "pvalue": ("pvalue", False),
+    "printed": ("number", False),
+    "printed_nr": ("number", True),
+}
+
+
+class DataValidationError(ValueError):
+    """Raised when one or more tables break the schema; ``problems`` lists every one."""
+
+    def __init__(self, problems: list[str], folder: str | None = None):
+        self.problems = list(problems)
+        where = f" in the evidence folder {folder}" if folder else ""
+        head = f"{len(self.problems)} problem(s){where}:"
+        super().__init__("\n  ".join([head, *self.problems]))
+
+
+@dataclasses.dataclass(frozen=True)
+class Evidence:
+    """The validated tables of one evidence folder, one DataFrame per table."""
+
+    studies: pd.DataFrame
+    arms: pd.DataFrame
+    outcomes: pd.DataFrame
+    comparisons: pd.DataFrame
+    time_to_event: pd.DataFrame
+    patients: pd.DataFrame
+    designs: pd.DataFrame
+    protocols: pd.DataFrame
+    folder: Path  # absolute path of the folder read
+    label: str  # the folder as the user named it (printed in reports)
+    checksums: dict  # file name -> SHA-256 of its bytes, for report provenance (files present only)
+
+    @property
+    def data_dir(self) -> Path:
+        """The folder read (alias of ``folder``)."""
+        return self.folder
+
+    def outcome(self, study_id, arm_id, endpoint, timepoint_value=None, timepoint_unit=None, stratum=None):
+        """The one outcomes row for an arm, endpoint and timepoint (ValueError if not exactly one)."""
+        o = self.outcomes
+        sel = o[(o.study_id == study_id) & (o.arm_id == arm_id) & (o.endpoint == endpoint)]
+        sel = sel[sel.stratum.isna()] if stratum is None else sel[sel.stratum == stratum]
+        if timepoint_unit is not None:
+            sel = sel[sel.timepoint_unit == timepoint_unit]
+        if timepoint_value is not None:
+            sel = sel[sel.timepoint_value == timepoint_value]
+        if len(sel) != 1:
+            raise ValueError(
+                f"expected one outcome for {study_id}/{arm_id}/{endpoint}/{timepoint_value} "
+                f"{timepoint_unit}, found {len(sel)} in {self.label}/outcomes.csv"
+            )
+        return sel.iloc[0]
+
+    def counts(self, study_id, arm_id, endpoint, timepoint_value=None, timepoint_unit=None, stratum=None):
+        """(responders, n, derived): published counts, else the derived ones (``derived=True``)."""
+        row = self.outcome(study_id, arm_id, endpoint, timepoint_value, timepoint_unit, stratum)
+        found = outcome_counts(row)
+        if found is None:
+            raise ValueError(f"no counts published or derived for {study_id}/{arm_id}/{endpoint}")
+        return found
+
+    def table(self, name: str) -> pd.DataFrame:
+        if name not in TABLES:
+            raise ValueError(f"name must be one of {', '.join(TABLES)}; got {name!r}")
+        return getattr(self, name)
+
+    def study_label(self, study_id: str) -> str:
+        """The study's short readable name (its ``label``, else its study_id)."""
+        sel = self.studies[self.studies.study_id == study_id]
+        if len(sel) and isinstance(sel.iloc[0].label, str) and sel.iloc[0].label.strip():
+            return sel.iloc[0].label.strip()
+        return study_id
+
+    def study(self, study_id: str) -> pd.Series:
+        sel = self.studies[self.studies.study_id == study_id]
+        if len(sel) != 1:
+            raise ValueError(f"unknown study {study_id!r} in {self.label}/studies.csv")
+        return sel.iloc[0]
+
+
+# The name used before evidence folders were general.
+StudyData = Evidence
+
+
+def outcome_counts(row) -> tuple[int, int, bool] | None:
+    """(responders, n, derived) of an outcomes row: published counts, else derived ones, else None."""
+    if not pd.isna(row.responders) and not pd.isna(row.n):
+        return int(row.responders), int(row.n), False
+    if not pd.isna(row.derived_responders):
+        return int(row.derived_responders), int(row.derived_n), True
+    return None
+
+
+def default_folder() -> Path:
+    """The evidence folder used when none is given.
+
+    ``$REANALYSIS_DATA`` if set, else ``./data`` in the current working directory if it holds a
+    ``studies.csv``. Never a folder found from where the package is installed: a copied checkout
+    must read its own data, not the original's.
+    """
+    env = os.environ.get("REANALYSIS_DATA")
+    if env:
+        return Path(env)
+    here = Path("data")
+    if (here / "studies.csv").is_file():
+        return here
+    raise DataValidationError(
+        [
+            "no evidence folder given, $REANALYSIS_DATA is not set and ./data/studies.csv does not exist "
+            "here; pass the folder (e.g. load('path/to/folder')) or create one with `reanalysis init DIR`"
+        ]
+    )
+
+
+# The name used before evidence folders were general.
+default_data_dir = default_folder
+
+
+def load(folder: str | Path | None = None) -> Evidence:
+    """Read and validate every table in an evidence folder.
+
+    Parameters
+    ----------
+    folder : str or Path, optional
+        The evidence folder. Default: :func:`default_folder` (``$REANALYSIS_DATA`` or ``./data``).
+
+    Raises
+    ------
+    DataValidationError
+        Listing every problem found, each with file, line and column.
+    """
+    folder = Path(folder) if folder is not None else default_folder()
+    label = str(folder)
+    if not folder.is_dir():
+        raise DataValidationError(
+            [f"{folder}: evidence folder not found (`reanalysis init {folder}` creates one)"]
+        )
+    problems: list[str] = []
+    frames: dict[str, pd.DataFrame] = {}
+    checksums: dict[str, str] = {}
+    present = {p.name for p in folder.glob("*.csv")}
+    broken: set[str] = set()  # tables that could not be read: their relations are not checked
+    for name, schema in SCHEMAS.items():
+        path = folder / f"{name}.csv"
+        if not path.is_file():
+            frames[name] = empty_table(name)
+            if name == "arms":
+                broken.add(name)  # no arms table: arm ids cannot be checked against it
+            continue
+        raw_bytes = path.read_bytes()
+        checksums[path.name] = hashlib.sha256(raw_bytes).hexdigest()
+        rows, lines = _read_csv(path.name, raw_bytes, problems)
+        if rows is None:
+            frames[name] = empty_table(name)
+            broken.add(name)
+            continue
+        before = len(problems)
+        frames[name] = _validate_table(path.name, rows, lines, schema, problems)
+        if frames[name].empty and len(problems) > before:
+            broken.add(name)
+    if "studies.csv" not in present:
+        problems.append(
+            f"studies.csv: required table missing from {folder} (`reanalysis init DIR` writes one)"
+        )
+    if not any(f"{t}.csv" in present for t in RESULT_TABLES):
+        problems.append(
+            f"{folder}: no results table: give at least one of "
+            + ", ".join(f"{t}.csv" for t in RESULT_TABLES)
+        )
+    for extra in sorted(present - {f"{t}.csv" for t in TABLES}):
+        close = difflib.get_close_matches(extra, [f"{t}.csv" for t in TABLES], n=1, cutoff=0.8)
+        if close:
+            problems.append(f"{extra}: not a table of an evidence folder; did you mean {close[0]}?")
+    _check_relations(frames, problems, broken)
+    if problems:
+        raise DataValidationError(problems, label)
+    return Evidence(**frames, folder=folder.resolve(), label=label, checksums=dict(sorted(checksums.items())))
+
+
+def empty_table(name: str) -> pd.DataFrame:
+    """A table with no rows and every column typed as the schema says."""
+    return pd.DataFrame({c.name: pd.Series(dtype=_dtype(c.kind)) for c in SCHEMAS[name]["columns"]})
+
+
+def _dtype(kind):
+    return {"int": "Int64", "float": "float64", "bool": "boolean"}.get(kind, "object")
+
+
+def _read_csv(fname: str, raw: bytes, problems: list[str]):
+    """Rows of a CSV (header first) with each row's physical line number; '#' lines are comments."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        problems.append(f"{fname}: cannot be read as UTF-8 ({err.reason} at byte {err.start})")
+        return None, None
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        problems.append(f"{fname}, line {line}: contains a NUL byte (a binary or corrupted file?)")
+        return None, None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    rows, lines = [], []
+    start = 1
+    try:
+        for row in reader:
+            if row and row[0].lstrip().startswith("#"):
+                start = reader.line_num + 1
+                continue
+            if not row or all(not c.strip() for c in row):
+                start = reader.line_num + 1
+                continue
+            rows.append(row)
+            lines.append(start)
+            start = reader.line_num + 1
+    except csv.Error as err:
+        problems.append(f"{fname}, line {reader.line_num}: cannot be read as CSV ({err})")
+        return None, None
+    if not rows:
+        problems.append(f"{fname}: empty file (expected at least a header line)")
+        return None, None
+    return rows, lines
+
+
+def _validate_table(fname, rows, lines, schema, problems) -> pd.DataFrame:
+    cols = schema["columns"]
+    names = [c.name for c in cols]
+    header = [h.strip() for h in rows[0]]
+    header_line = lines[0]
+    missing = [c.name for c in cols if c.required and c.name not in header]
+    unknown = [h for h in header if h not in names]
+    dup = sorted({h for h in header if header.count(h) > 1})
+    if missing:
+        problems.append(f"{fname}: missing required column(s) {', '.join(missing)}")
+    for h in unknown:
+        close = difflib.get_close_matches(h, names, n=1, cutoff=0.75)
+        hint = f" (did you mean {close[0]}?)" if close else " (see the README of the evidence folder format)"
+        problems.append(f"{fname}, line {header_line}: unknown column {h!r}{hint}")
+    if dup:
+        problems.append(f"{fname}, line {header_line}: duplicate column(s) {', '.join(dup)}")
+    if missing or dup:
+        return empty_table_from(cols)
+    body = rows[1:]
+    body_lines = lines[1:]
+    index = {h: i for i, h in enumerate(header)}
+    for r, line in zip(body, body_lines, strict=True):
+        if len(r) != len(header):
+            problems.append(
+                f"{fname}, line {line}: {len(r)} fields where the header has {len(header)} (a missing or extra comma?)"
+            )
+    out = {}
+    for col in cols:
+        i = index.get(col.name)
+        values = [(r[i].strip() if i is not None and i < len(r) else "") for r in body]
+        parsed = []
+        for text, line in zip(values, body_lines, strict=True):
+            where = f"{fname}, line {line}, column {col.name}"
+            if text == "":
+                if col.required:
+                    problems.append(f"{where}: value required")
+                parsed.append(None)
+                continue
+            if col.allowed is not None and text not in col.allowed:
+                problems.append(f"{where}: {text!r} is not one of {', '.join(col.allowed)}")
+            parsed.append(_parse(text, col.kind, where, problems))
+        typed = col.kind in ("int", "float", "bool")
+        if typed:
+            out[col.name] = pd.Series(parsed, dtype=_dtype(col.kind))
+        else:
+            out[col.name] = pd.Series([v if v != "" else None for v in values], dtype=object)
+    frame = pd.DataFrame(out)
+    frame.attrs["lines"] = body_lines
+    _check_rows(fname, frame, body_lines, problems)
+    key = schema["key"]
+    dupkey = frame.duplicated(subset=key, keep=False)
+    for i in np.flatnonzero(dupkey.to_numpy()):
+        shown = ", ".join(f"{k}={frame.iloc[i][k]}" for k in key if not pd.isna(frame.iloc[i][k]))
+        problems.append(f"{fname}, line {body_lines[i]}: duplicate key ({shown})")
+    return frame
+
+
+def empty_table_from(cols) -> pd.DataFrame:
+    return pd.DataFrame({c.name: pd.Series(dtype=_dtype(c.kind)) for c in cols})
+
+
+def _parse(text, kind, where, problems):
+    if kind == "str":
+        return text
+    if kind in _PRINTED_KINDS:
+        printed_kind, allow_nr = _PRINTED_KINDS[kind]
+        try:
+            parse_printed(text, kind=printed_kind, allow_nr=allow_nr)
+        except ValueError as err:
+            problems.append(f"{where}: {err}")
+        return text
+    if kind == "bool":
+        low = text.lower()
+        if low in _TRUE:
+            return True
+        if low in _FALSE:
+            return False
+        problems.append(f"{where}: {text!r} is not true/false")
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        problems.append(f"{where}: {text!r} is not a number")
+        return None
+    if not np.isfinite(value):
+        problems.append(f"{where}: {text!r} is not a finite number")
+        return None
+    if kind == "int":
+        if value != int(value):
+            problems.append(f"{where}: {text!r} is not a whole number")
+            return None
+        if value < 0:
+            problems.append(f"{where}: {text!r} must not be negative")
+            return None
+        return int(value)
+    return value
+
+
+def _check_rows(fname: str, frame: pd.DataFrame, lines: list[int], problems: list[str]) -> None:
+    cols = set(frame.columns)
+
+    def each(mask, message):
+        for i in np.flatnonzero(np.asarray(mask, dtype=bool)):
+            problems.append(f"{fname}, line {lines[i]}, {message(frame.iloc[i])}")
+
+    if {"responders", "n"} <= cols:
+        r, n = frame["responders"], frame["n"]
+        each((n == 0).fillna(False), lambda row: "column n: must be at least 1, got 0")
+        each((r > n).fillna(False), lambda row: f"column responders: {row.responders} exceeds n ({row.n})")
+        dr, dn = frame["derived_responders"], frame["derived_n"]
+        each((dn == 0).fillna(False), lambda row: "column derived_n: must be at least 1, got 0")
+        each(
+            (dr > dn).fillna(False),
+            lambda row: (
+                f"column derived_responders: {row.derived_responders} exceeds derived_n ({row.derived_n})"
+            ),
+        )
+        each(
+            dr.notna() & frame["derivation"].isna(),
+            lambda row: "column derivation: a derived count needs the rule that derived it",
+        )
+        each(dr.isna() != dn.isna(), lambda row: "columns derived_responders/derived_n: give both or neither")
+    if {"timepoint_value", "timepoint_unit"} <= cols:
+        tv, tu = frame["timepoint_value"], frame["timepoint_unit"]
+        each(
+            tv.isna() & (tu != "best") & tu.notna(),
+            lambda row: f"column timepoint_value: required for unit {row.timepoint_unit!r}",
+        )
+        each(tv.notna() & (tu == "best"), lambda row: "column timepoint_value: must be empty for unit 'best'")
+        each((tv < 0).fillna(False), lambda row: "column timepoint_value: must not be negative")
+    if {"ci_low", "ci_high"} <= cols:
+        each(
+            frame["ci_low"].isna() != frame["ci_high"].isna(),
+            lambda row: "columns ci_low/ci_high: give both bounds or neither",
+        )
+    for level_col in ("ci_level", "effect_ci_level"):
+        if level_col in cols:
+            lv = frame[level_col]
+            each(
+                (lv <= 1).fillna(False),
+                lambda row, c=level_col: (
+                    f"column {c}: {row[c]} looks like a proportion; write the level in percent (e.g. 95)"
+                ),
+            )
+            each(
+                ((lv > 1) & ((lv < 50) | (lv >= 100))).fillna(False),
+                lambda row, c=level_col: f"column {c}: {row[c]} must be a percentage in [50, 100) (e.g. 95)",
+            )
+    if fname == "comparisons.csv":
+        _check_comparisons(frame, each)
+    if fname == "time_to_event.csv":
+        each(
+            (frame["statistic"] == "rate_at") & frame["at_time"].isna(),
+            lambda row: "column at_time: a rate_at statistic needs the landmark time",
+        )
+        each(
+            frame["at_time"].notna() & frame["at_time_unit"].isna(),
+            lambda row: "column at_time_unit: unit required with at_time",
+        )
+        each(
+            frame["ci_low"].isna() != frame["ci_high"].isna(),
+            lambda row: "columns ci_low/ci_high: give both bounds or neither",
+        )
+    if fname == "patients.csv":
+        _check_patients(frame, each)
+
+
+def _check_comparisons(frame, each):
+    measure, effect = frame["effect_measure"], frame["reported_effect"]
+    each(
+        measure.notna() & effect.isna() & frame["effect_ci_low"].isna(),
+        lambda row: (
+            f"column reported_effect: effect_measure {row.effect_measure!r} is given without an effect"
+        ),
+    )
+    each(
+        measure.isna() & (effect.notna() | frame["effect_ci_low"].notna()),
+        lambda row: "column effect_measure: an effect is given without its measure (or / rr / rd / hr)",
+    )
+    each(
+        frame["effect_ci_low"].isna() != frame["effect_ci_high"].isna(),
+        lambda row: "columns effect_ci_low/effect_ci_high: give both bounds or neither",
+    )
+    unit = frame["effect_unit"]
+    ratio = measure.isin(["or", "rr", "hr"])
+    each(
+        ratio & unit.notna() & (unit != "ratio"),
+        lambda row: f"column effect_unit: {row.effect_measure} is a ratio, not {row.effect_unit!r}",
+    )
+    each(
+        (measure == "rd") & (unit == "ratio"),
+        lambda row: "column effect_unit: a risk difference is a proportion or percentage-points, not a ratio",
+    )
+
+    def nonpositive(row):
+        if row.effect_measure not in ("or", "rr", "hr"):
+            return False
+        for v in (row.reported_effect, row.effect_ci_low, row.effect_ci_high):
+            if v is not None and not pd.isna(v):
+                try:
+                    if parse_printed(v).value <= 0:
+                        return True
+                except ValueError:
+                    pass  # already reported
+        return False
+
+    each(
+        [nonpositive(row) for row in frame.itertuples()],
+        lambda row: f"column reported_effect: a {row.effect_measure.upper()} and its CI must be positive",
+    )
+    each(
+        frame["reported_p"].isna() & measure.isna() & frame["claim"].isna(),
+        lambda row: "column reported_p: a comparison needs a p-value, an effect or a claim",
+    )
+
+
+def _days(value, unit):
+    return value * DAYS_PER_UNIT[unit] if unit in DAYS_PER_UNIT and value is not None else None
+
+
+def _check_patients(frame, each):
+    for col, unit in [
+        ("time_to_response", "time_to_response_unit"),
+        ("duration_of_response", "duration_unit"),
+        ("follow_up", "follow_up_unit"),
+    ]:
+        each((frame[col] < 0).fillna(False), lambda row, c=col: f"column {c}: negative time {row[c]}")
+        each(frame[col].notna() & frame[unit].isna(), lambda row, u=unit: f"column {u}: unit required")
+    each(
+        (frame["responded"] == False) & frame["time_to_response"].notna(),  # noqa: E712 (nullable boolean)
+        lambda row: "column time_to_response: given for a patient who did not respond",
+    )
+
+    def after_follow_up(row):
+        ttr = _days(row.time_to_response, row.time_to_response_unit)
+        fu = _days(row.follow_up, row.follow_up_unit)
+        return ttr is not None and fu is not None and not pd.isna(ttr) and not pd.isna(fu) and ttr > fu
+
+    mask = [after_follow_up(row) for row in frame.itertuples()]
+    each(
+        mask,
+        lambda row: (
+            f"column time_to_response: response at {row.time_to_response} "
+            f"{row.time_to_response_unit} is after the end of follow-up "
+            f"({row.follow_up} {row.follow_up_unit})"
+        ),
+    )
+
+
+def _split(value) -> list[str]:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return []
+    return [v.strip() for v in str(value).split(";") if v.strip()]
+
+
+def _check_relations(frames: dict[str, pd.DataFrame], problems: list[str], broken: set[str]) -> None:
+    # A table that could not be read would make every reference to it look wrong: skip those.
+    studies = set(frames["studies"]["study_id"].dropna())
+    arms = set(zip(frames["arms"]["study_id"], frames["arms"]["arm_id"], strict=True))
+    for name, frame in frames.items():
+        if name == "studies" or "study_id" not in frame or name in broken:
+            continue
+        lines = frame.attrs.get("lines", [])
+        for i, sid in enumerate(frame["study_id"]):
+            if "studies" not in broken and sid is not None and sid not in studies:
+                problems.append(
+                    f"{name}.csv, line {lines[i]}, column study_id: unknown study {sid!r} (not in studies.csv)"
+                )
+        arm_cols = [c for c in ("arm_id", "arm_a", "arm_b", "other_arms") if c in frame and name != "arms"]
+        if "arms" in broken:
+            arm_cols = []
+        for col in arm_cols:
+            for i, (sid, value) in enumerate(zip(frame["study_id"], frame[col], strict=True)):
+                for aid in _split(value):
+                    if sid in studies and (sid, aid) not in arms:
+                        problems.append(
+                            f"{name}.csv, line {lines[i]}, column {col}: arm {aid!r} is not an arm of "
+                            f"study {sid!r} in arms.csv"
+                        )
+    comparisons, outcomes = frames["comparisons"], frames["outcomes"]
+    lines = comparisons.attrs.get("lines", [])
+    endpoints = set(zip(outcomes["study_id"], outcomes["endpoint"], strict=True))
+    for i, row in enumerate(comparisons.itertuples(index=False)):
+        for cat in _split(row.categories):
+            if (row.study_id, cat) not in endpoints:
+                problems.append(
+                    f"comparisons.csv, line {lines[i]}, column categories: {cat!r} is not an endpoint of study "
+                    f"{row.study_id!r} in outcomes.csv"
+                )
+        if row.stratified_by is not None and not pd.isna(row.stratified_by):
+            strata = outcomes[
+                (outcomes.study_id == row.study_id)
+                & (outcomes.endpoint == row.endpoint)
+                & outcomes.stratum.notna()
+            ]
+            if strata.empty:
+                problems.append(
+                    f"comparisons.csv, line {lines[i]}, column stratified_by: no outcomes rows with a stratum for "
+                    f"{row.study_id}/{row.endpoint}"
+                )
+
+
+# --------------------------------------------------------------------------------------------
+# A blank evidence folder
+# --------------------------------------------------------------------------------------------
+def init(folder: str | Path, *, overwrite: bool = False) -> list[Path]:
+    """Write a blank evidence folder: every table's header, one commented example row, a README.
+
+    Refuses to overwrite existing files unless ``overwrite=True``. Returns the paths written.
+    """
+    folder = Path(folder)
+    targets = [folder / f"{name}.csv" for name in TABLES] + [folder / "README.md"]
+    existing = [p for p in targets if p.exists()]
+    if existing and not overwrite:
+        raise ValueError(
+            f"{folder} already has {', '.join(p.name for p in existing)}; choose an empty folder "
+            "(or pass overwrite=True / --force)"
+        )
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, schema in SCHEMAS.items():
+        cols = schema["columns"]
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow([c.name for c in cols])
+        example = [c.example for c in cols]
+        example[0] = "# e.g. " + example[0]
+        writer.writerow(example)
+        (folder / f"{name}.csv").write_text(buf.getvalue(), encoding="utf-8")
+    (folder / "README.md").write_text(schema_markdown(), encoding="utf-8")
+    return targets
+
+
+def schema_markdown() -> str:
+    """The evidence-folder format as Markdown (written by :func:`init`; also in the docs)."""
+    lines = [
+        "# Evidence folder",
+        "",
+        "Fill one CSV per table; each row is one published fact with its source. Only `studies.csv` and",
+        "at least one of `outcomes.csv`, `comparisons.csv`, `time_to_event.csv` are needed; delete or",
+        "leave empty the tables you do not use. Lines starting with `#` are comments (each table has one",
+        "commented example row). Then run `reanalysis report THIS_FOLDER --out REPORT_FOLDER`.",
+        "",
+        "Conventions:",
+        "",
+        "- **Printed values stay as printed**: percentages, CI bounds, p-values and effects are copied",
+        '  exactly ("65.60" is not "65.6"; "<0.001", ".03", "NS"); their decimals are what the audit reads.',
+        "- **Empty means not published.** A count you back-calculated goes in `derived_*` columns with the",
+        "  rule in `derivation`, never in the published columns.",
+        "- CI bounds of a percentage are on the percent scale unless `ci_unit` is `proportion`; a risk",
+        "  difference printed in percentage points needs `effect_unit = percentage-points` (it is",
+        "  inferred, and the report says so, when left empty).",
+        "- `ci_level` is a percentage (95, not 0.95).",
+        "",
+    ]
+    for name, schema in SCHEMAS.items():
+        lines += [
+            f"## {name}.csv: {schema['doc']}",
+            "",
+            "| column | required | type | meaning |",
+            "|---|---|---|---|",
+        ]
+        kinds = {
+            "str": "text",
+            "int": "integer",
+            "float": "number",
+            "bool": "true/false",
+            "percent": "printed %",
+            "pvalue": "printed p",
+            "printed": "printed number",
+            "printed_nr": "printed number or NR",
+        }
+        for c in schema["columns"]:
+            kind = kinds[c.kind] if c.allowed is None else " / ".join(c.allowed)
+            lines.append(f"| {c.name} | {'yes' if c.required else ''} | {kind} | {c.doc} |")
+        lines.append("")
+    return "\n".join(lines)
