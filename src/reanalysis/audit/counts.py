@@ -1,0 +1,167 @@
+"""Which counts fit a printed percentage (a GRIM-type check for proportions).
+
+Brown & Heathers, Soc Psychol Personal Sci 2017 (GRIM); for percentages of a binary outcome the
+question is which ``count / n`` print as the published percentage for a known n or an n range.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+from .. import _checks
+from ..printed import _EPS, parse_printed
+
+#: Largest number of (count, n) candidates :func:`consistent_counts` will list; beyond it the
+#: question is too vague to answer usefully (narrow the n range instead).
+MAX_CANDIDATES = 2_000_000
+
+
+def n_values(n=None, n_range=None, *, name: str = "n") -> np.ndarray:
+    """Candidate denominators from ``n`` or ``n_range``, as a sorted int array.
+
+    One documented meaning for each form:
+
+    - ``n``: one whole number (``64``), or a collection of candidate denominators
+      (``[60, 64]``, ``range(55, 68)``, a numpy array): each value is one candidate;
+    - ``n_range``: ``(low, high)``, both ends included; any two-element sequence (tuple, list,
+      array) of whole numbers.
+
+    Strings, booleans, non-whole numbers (3.7), NaN and values below 1 raise ValueError.
+    """
+    if n is not None and n_range is not None:
+        raise ValueError("give n or n_range, not both")
+    if n is None and n_range is None:
+        raise ValueError("n or n_range is required (e.g. n=64 or n_range=(55, 67))")
+    if n_range is not None:
+        if isinstance(n_range, (str, bytes)) or not isinstance(n_range, Iterable):
+            raise ValueError(f"n_range must be (low, high) with whole numbers, got {n_range!r}")
+        bounds = list(n_range)
+        if len(bounds) != 2:
+            raise ValueError(f"n_range must be (low, high) with two whole numbers, got {n_range!r}")
+        low = _checks.count(bounds[0], "n_range low")
+        high = _checks.count(bounds[1], "n_range high")
+        if low < 1 or high < low:
+            raise ValueError(f"n_range must satisfy 1 <= low <= high, got {n_range!r}")
+        return np.arange(low, high + 1, dtype=np.int64)
+    if isinstance(n, numbers.Number) or isinstance(n, (str, bytes)) or n is None:
+        values = [_checks.count(n, name)]
+    elif isinstance(n, Iterable):
+        values = [_checks.count(v, f"{name} value") for v in n]
+    else:
+        raise ValueError(f"{name} must be a whole number or a collection of whole numbers, got {n!r}")
+    if not values:
+        raise ValueError(f"{name} must contain at least one denominator")
+    if min(values) < 1:
+        raise ValueError(f"{name} must be at least 1, got {min(values)}")
+    return np.unique(np.asarray(values, dtype=np.int64))
+
+
+def count_candidates(
+    percent, n=None, n_range=None, *, truncated: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
+    """Arrays (count, n) of every count/n that prints as ``percent`` (sorted by n, then count)."""
+    printed = parse_printed(percent, kind="percent")
+    ns = n_values(n, n_range)
+    lo, hi = printed.bounds(truncated=truncated)
+    slack = _EPS * printed.step if printed.exact else 0.0
+    # Counts k with lo <= 100 k / n <= hi (then filtered exactly by Printed.contains).
+    k_lo = np.maximum(0, np.ceil((lo - slack) * ns / 100 - 1e-9)).astype(np.int64)
+    k_hi = np.minimum(ns, np.floor((hi + slack) * ns / 100 + 1e-9)).astype(np.int64)
+    sizes = np.maximum(0, k_hi - k_lo + 1)
+    total = int(sizes.sum())
+    if total > MAX_CANDIDATES:
+        raise ValueError(
+            f"{total:,} candidate counts fit {printed.text}% for n in {ns[0]}-{ns[-1]} (limit "
+            f"{MAX_CANDIDATES:,}): narrow the n range"
+        )
+    nn = np.repeat(ns, sizes)
+    starts = np.repeat(k_lo - np.concatenate([[0], np.cumsum(sizes)[:-1]]), sizes)
+    kk = starts + np.arange(total, dtype=np.int64)
+    pct = 100.0 * kk / np.maximum(nn, 1)
+    keep = contains(printed, pct, truncated=truncated)
+    return kk[keep], nn[keep]
+
+
+def contains(printed, values, *, truncated: bool = False) -> np.ndarray:
+    """Vectorised :meth:`Printed.contains` over an array of values."""
+    x = np.asarray(values, dtype=float)
+    if printed.not_reached:
+        return np.isposinf(x)
+    eps = _EPS * printed.step
+    cmp = printed.comparator
+    with np.errstate(invalid="ignore"):
+        if cmp == "<":
+            out = x < printed.value
+        elif cmp == "<=":
+            out = x < printed.value + eps
+        elif cmp == ">":
+            out = x > printed.value
+        elif cmp == ">=":
+            out = x > printed.value - eps
+        elif truncated:
+            if printed.value >= 0:
+                out = (printed.value - eps <= x) & (x < printed.value + printed.step - eps)
+            else:
+                out = (printed.value - printed.step + eps < x) & (x <= printed.value + eps)
+        else:
+            out = (printed.low - eps <= x) & (x <= printed.high + eps)
+    return out & ~np.isnan(x)
+
+
+def distance(printed, values) -> np.ndarray:
+    """Vectorised :meth:`Printed.distance`."""
+    x = np.asarray(values, dtype=float)
+    inside = contains(printed, x)
+    if printed.not_reached:
+        return np.where(inside, 0.0, np.inf)
+    if printed.comparator != "=":
+        d = np.abs(x - printed.value)
+    else:
+        d = np.minimum(np.abs(x - printed.low), np.abs(x - printed.high))
+    return np.where(inside, 0.0, np.where(np.isnan(x), np.inf, d))
+
+
+def consistent_counts(percent, n=None, n_range=None, *, truncated: bool = False) -> pd.DataFrame:
+    """Every ``count/n`` whose percentage prints as ``percent``.
+
+    Parameters
+    ----------
+    percent : str
+        The printed percentage ("65.6", "41.8%", "<5", ">95"); its decimals set the rounding
+        interval; "<" / ">" bounds include every count below / above.
+    n : int or collection of int
+        One denominator or an explicit collection of candidates (see :func:`n_values`).
+    n_range : (low, high)
+        Candidate denominators ``low..high`` (both ends included).
+    truncated : bool
+        Accept truncation (65.67 printed as 65.6) instead of rounding.
+
+    Returns
+    -------
+    DataFrame with columns ``count``, ``n``, ``exact_percent``, sorted by n then count. An empty
+    frame (typed columns) means no count fits.
+
+    Raises
+    ------
+    ValueError
+        An unreadable percentage, one outside 0-100, a bad n, or more than
+        :data:`MAX_CANDIDATES` candidates.
+    """
+    k, nn = count_candidates(percent, n, n_range, truncated=truncated)
+    return pd.DataFrame(
+        {
+            "count": pd.Series(k, dtype="int64"),
+            "n": pd.Series(nn, dtype="int64"),
+            "exact_percent": pd.Series(100.0 * k / np.maximum(nn, 1), dtype="float64"),
+        }
+    )
+
+
+def percent_decimals(printed) -> int:
+    """Decimals of a printed percentage (for printing a recomputed one the same way)."""
+    return max(0, -int(math.floor(math.log10(printed.step) + 1e-9)))

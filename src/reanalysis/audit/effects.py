@@ -1,0 +1,276 @@
+"""Published effects: crude recomputation from counts, and internal consistency checks.
+
+- :func:`closest_effect` — which crude OR / RR / RD method on the counts comes closest to a
+  published effect with its CI (read on the scale it was printed on).
+- :func:`ratio_pvalue_from_ci` / :func:`ratio_consistency` — the p-value implied by a ratio's
+  (OR, RR, HR) confidence interval on the log scale (Altman & Bland, BMJ 2011;343:d2090 "How to
+  obtain the P value from a confidence interval"), over every value the printed numbers could
+  have been rounded from, against the printed p-value.
+- :func:`interval_order` — a median (or rate) with its CI: is the estimate inside its interval,
+  the interval ordered, "NR" (not reached) where it can be?
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import math
+
+from scipy import stats
+
+from .. import _checks, proportions
+from .._results import Result
+from ..printed import parse_printed
+
+EFFECT_SCALES = ("ratio", "proportion", "percentage-points")
+
+
+def rd_scale(estimate, low=None, high=None, declared: str | None = None) -> tuple[str, bool]:
+    """(scale, inferred) of a printed risk difference.
+
+    ``declared`` ("proportion" / "percentage-points") wins; otherwise a value with magnitude
+    above 1 means percentage points ("38 (23.4-52.8)"), else a proportion, and ``inferred`` is
+    True so the caller can say so.
+    """
+    if declared:
+        return _checks.choice(declared, "effect_unit", ("proportion", "percentage-points")), False
+    values = [parse_printed(v).value for v in (estimate, low, high) if v is not None]
+    return ("percentage-points" if any(abs(v) > 1 for v in values) else "proportion"), True
+
+
+@dataclasses.dataclass(frozen=True)
+class EffectMatch(Result):
+    """The crude method closest to a published effect (``distance`` 0: it prints the same)."""
+
+    measure: str
+    method: str
+    estimate: float
+    low: float
+    high: float
+    distance: float
+    scale: str
+
+
+def closest_effect(
+    x1,
+    n1,
+    x2,
+    n2,
+    measure,
+    reported,
+    reported_low=None,
+    reported_high=None,
+    scale: str | None = None,
+    level: float = 0.95,
+) -> EffectMatch:
+    """The crude :func:`~reanalysis.proportions.effect_size` method closest to a printed effect.
+
+    ``scale`` is the printed scale of a risk difference ("proportion" or "percentage-points");
+    computed differences are multiplied by 100 before comparing with percentage points.
+    """
+    measure = _checks.choice(measure, "measure", tuple(proportions.EFFECT_METHODS))
+    pe = parse_printed(reported)
+    pl = parse_printed(reported_low) if reported_low is not None else None
+    ph = parse_printed(reported_high) if reported_high is not None else None
+    factor = 1.0
+    if measure == "rd":
+        scale = scale or "proportion"
+        factor = 100.0 if scale == "percentage-points" else 1.0
+    else:
+        scale = "ratio"
+    best = None
+    for method in proportions.EFFECT_METHODS[measure]:
+        res = proportions.effect_size(x1, n1, x2, n2, measure=measure, method=method, level=level)
+        d = pe.distance(factor * res.estimate)
+        if pl is not None:
+            d = max(d, pl.distance(factor * res.low), ph.distance(factor * res.high))
+        if best is None or d < best.distance:
+            best = EffectMatch(measure, method, res.estimate, res.low, res.high, float(d), scale)
+    return best
+
+
+@dataclasses.dataclass(frozen=True)
+class RatioConsistency(Result):
+    """The p-value implied by an effect's CI, against the printed p-value.
+
+    ``p_low``/``p_high``: smallest and largest implied p over every estimate and bound the
+    printed numbers could have been rounded from; ``p_central``: from the printed values as
+    they stand. ``centred``: the estimate sits at the centre of its CI (geometric centre for a
+    ratio, arithmetic for a difference) within rounding, as a Wald interval does.
+    """
+
+    estimate: str
+    ci_low: str
+    ci_high: str
+    reported_p: str
+    level: float
+    scale: str
+    p_central: float
+    p_low: float
+    p_high: float
+    consistent: bool
+    estimate_inside: bool
+    centred: bool
+    explanation: str
+
+
+def ratio_pvalue_from_ci(estimate: float, low: float, high: float, level: float = 0.95) -> float:
+    """Two-sided p of a ratio from its CI: SE = (ln high - ln low) / (2 z), z = ln(est) / SE."""
+    for name, v in (("estimate", estimate), ("low", low), ("high", high)):
+        if not (isinstance(v, (int, float)) and math.isfinite(v) and v > 0):
+            raise ValueError(f"{name} must be a positive finite ratio, got {v!r}")
+    return _pvalue_from_ci(math.log(estimate), math.log(low), math.log(high), level)
+
+
+def difference_pvalue_from_ci(estimate: float, low: float, high: float, level: float = 0.95) -> float:
+    """Two-sided p of a difference from its CI: SE = (high - low) / (2 z), z = est / SE."""
+    for name, v in (("estimate", estimate), ("low", low), ("high", high)):
+        if not (isinstance(v, (int, float)) and math.isfinite(v)):
+            raise ValueError(f"{name} must be a finite number, got {v!r}")
+    return _pvalue_from_ci(estimate, low, high, level)
+
+
+def _pvalue_from_ci(est, low, high, level):
+    if not low < high:
+        raise ValueError(f"the CI must have low < high, got {low!r}-{high!r}")
+    level = _checks.level(level)
+    se = (high - low) / (2 * stats.norm.isf((1 - level) / 2))
+    return float(2 * stats.norm.sf(abs(est) / se))
+
+
+def ratio_consistency(estimate, ci_low, ci_high, reported_p, level: float = 0.95, *, scale: str = "ratio"):
+    """Whether a printed effect, its CI and its p-value agree (Altman & Bland, BMJ 2011).
+
+    Parameters
+    ----------
+    estimate, ci_low, ci_high : str
+        The effect and its CI as printed.
+    reported_p : str
+        The p-value as printed ("0.03", "<0.001").
+    level : float
+        Confidence level of the CI in (0, 1).
+    scale : {"ratio", "difference"}
+        A ratio (OR, RR, HR; the CI is symmetric on the log scale) or a difference (RD, mean
+        difference; symmetric on the original scale).
+
+    Notes
+    -----
+    Every corner of the rounding box of (estimate, low, high) is tried, so a p printed from
+    unrounded values is not flagged for rounding in the printed effect. The check assumes a
+    Wald-type interval (Cox, logistic and Mantel-Haenszel intervals are); a profile-likelihood,
+    score or exact interval, or a p-value from another test (log-rank, Fisher), can differ a
+    little, so only a p-value outside the whole range is called inconsistent.
+    """
+    scale = _checks.choice(scale, "scale", ("ratio", "difference"))
+    level = _checks.level(level)
+    pe, pl, ph = (parse_printed(v) for v in (estimate, ci_low, ci_high))
+    pp = parse_printed(reported_p, kind="pvalue")
+    ratio = scale == "ratio"
+    if ratio:
+        for p in (pe, pl, ph):
+            if p.value <= 0:
+                raise ValueError(f"a ratio and its CI must be positive, got {p.text!r}")
+    if not pl.value < ph.value:
+        raise ValueError(f"the CI must have low < high, got {pl.text}-{ph.text}")
+
+    def corners(p):
+        return (max(p.low, 1e-300), p.value, p.high) if ratio else (p.low, p.value, p.high)
+
+    box = [(e, lo, hi) for e, lo, hi in itertools.product(corners(pe), corners(pl), corners(ph)) if lo < hi]
+    implied = ratio_pvalue_from_ci if ratio else difference_pvalue_from_ci
+    ps = [implied(e, lo, hi, level) for e, lo, hi in box]
+    p_central = implied(pe.value, pl.value, ph.value, level)
+    p_low, p_high = min(ps), max(ps)
+    lo_p, hi_p = pp.bounds()
+    consistent = not (hi_p < p_low * (1 - 1e-9) or lo_p > p_high * (1 + 1e-9))
+    inside = pl.low <= pe.high and pe.low <= ph.high
+
+    def offset(e, lo, hi):
+        return math.log(e) - (math.log(lo) + math.log(hi)) / 2 if ratio else e - (lo + hi) / 2
+
+    offsets = [offset(e, lo, hi) for e, lo, hi in box]
+    centred = min(offsets) <= 0 <= max(offsets)
+    pct = f"{level * 100:g}%"
+    text = (
+        f"{pct} CI {pl.text} to {ph.text} implies p = {_fmt_p(p_central)} (range {_fmt_p(p_low)}-{_fmt_p(p_high)} "
+        f"over the rounding of the printed numbers); printed p {pp.text}"
+    )
+    if not inside:
+        text += "; the estimate lies outside its own CI"
+    elif not centred:
+        where = "on the log scale " if ratio else ""
+        text += f"; the estimate is not at the centre of its CI {where}(not a Wald-type interval?)"
+    return RatioConsistency(
+        pe.text,
+        pl.text,
+        ph.text,
+        pp.text,
+        level,
+        scale,
+        p_central,
+        p_low,
+        p_high,
+        bool(consistent and inside),
+        bool(inside),
+        bool(centred),
+        text + ".",
+    )
+
+
+def _fmt_p(p: float) -> str:
+    if p < 1e-4:
+        return f"{p:.1e}"
+    return f"{p:.4f}".rstrip("0").rstrip(".") if p < 0.1 else f"{p:.3f}"
+
+
+@dataclasses.dataclass(frozen=True)
+class IntervalOrder(Result):
+    """A printed estimate with its CI: ordered, estimate inside, NR where allowed."""
+
+    estimate: str
+    ci_low: str
+    ci_high: str
+    ordered: bool
+    estimate_inside: bool
+    explanation: str
+
+    @property
+    def consistent(self) -> bool:
+        return self.ordered and self.estimate_inside
+
+
+def interval_order(estimate, ci_low, ci_high, *, kind: str = "number") -> IntervalOrder:
+    """Check that ``ci_low <= estimate <= ci_high`` as printed (NR = not reached = +infinity).
+
+    A median that is not reached cannot have a finite upper bound; a reached median can have an
+    NR upper bound (the curve does not fall below the bound's level before follow-up ends).
+    """
+    pe = parse_printed(estimate, kind=kind, allow_nr=True)
+    pl = parse_printed(ci_low, kind=kind, allow_nr=True)
+    ph = parse_printed(ci_high, kind=kind, allow_nr=True)
+
+    def lo(p):
+        return math.inf if p.not_reached else p.low
+
+    def hi(p):
+        return math.inf if p.not_reached else p.high
+
+    ordered = lo(pl) <= hi(ph)
+    inside = lo(pl) <= hi(pe) and lo(pe) <= hi(ph)
+    problems = []
+    if not ordered:
+        problems.append(f"the lower bound {pl.text} is above the upper bound {ph.text}")
+    elif not inside:
+        problems.append(f"the estimate {pe.text} lies outside its CI {pl.text}-{ph.text}")
+    if pl.not_reached and not pe.not_reached:
+        problems.append("a lower bound cannot be 'not reached' when the estimate is reached")
+        ordered = False
+    text = (
+        "; ".join(problems)
+        if problems
+        else f"{pe.text} lies within {pl.text}-{ph.text}"
+        + (" (NR read as not reached)" if pe.not_reached or ph.not_reached else "")
+    )
+    return IntervalOrder(
+        pe.text, pl.text, ph.text, bool(ordered), bool(inside), text[0].upper() + text[1:] + "."
+    )

@@ -1,0 +1,142 @@
+"""A paper's method fingerprint: which single CI method and test explain most of its numbers.
+
+A paper usually computes all its intervals with one method and its p-values with one test. When
+22 of 24 printed intervals are Clopper-Pearson, the two that are not are worth a second look
+(a typo, a different denominator, a different analysis). The fingerprint is read off the audit
+table, where every reproduced CI and p-value lists all the methods that reproduce it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pandas as pd
+
+from .. import proportions
+from .._results import Result
+
+_CI_ORDER = {m: i for i, m in enumerate(proportions.CI_METHODS)}
+_TEST_ORDER = {m: i for i, m in enumerate(proportions.TEST_METHODS)}
+
+
+@dataclasses.dataclass(frozen=True)
+class Fingerprint(Result):
+    """The dominant CI method and test of one study, and the numbers that do not fit them.
+
+    ``ci_method`` explains ``ci_explained`` of ``ci_total`` checkable intervals; ``test`` explains
+    ``test_explained`` of ``test_total`` exactly printed p-values (p-values printed as bounds such
+    as "<0.001" do not identify a test and are left out). ``outliers`` lists the intervals and
+    p-values that the dominant method does not reproduce, with what (if anything) they fit.
+    """
+
+    study_id: str
+    ci_method: str
+    ci_explained: int
+    ci_total: int
+    test: str
+    test_explained: int
+    test_total: int
+    summary: str
+    outliers: pd.DataFrame = dataclasses.field(repr=False, compare=False)
+
+
+def _methods(cell) -> list[str]:
+    return [m for m in str(cell or "").split(";") if m]
+
+
+def _dominant(rows: pd.DataFrame, order: dict) -> tuple[str, int]:
+    tally: dict[str, int] = {}
+    for cell in rows["method"]:
+        for m in set(_methods(cell)):
+            if m in order:
+                tally[m] = tally.get(m, 0) + 1
+    if not tally:
+        return "", 0
+    best = min(tally, key=lambda m: (-tally[m], order[m]))
+    return best, tally[best]
+
+
+def fingerprint(audit_frame: pd.DataFrame, study_id: str) -> Fingerprint:
+    """The method fingerprint of one study from an audit table (:func:`reanalysis.audit.audit`)."""
+    rows = audit_frame[audit_frame.study_id == study_id]
+    if rows.empty:
+        raise ValueError(f"study_id {study_id!r} has no rows in the audit table")
+    cis = rows[(rows.kind == "ci") & (rows.verdict != "not-checkable")]
+    ps = rows[(rows.kind == "pvalue") & (rows.check == "method")]
+    ci_method, ci_n = _dominant(cis, _CI_ORDER)
+    test, test_n = _dominant(ps, _TEST_ORDER)
+    outliers = []
+    for kind, frame, best in (("ci", cis, ci_method), ("pvalue", ps, test)):
+        for r in frame.itertuples(index=False):
+            fits = _methods(r.method)
+            if best and best in fits:
+                continue
+            outliers.append(
+                {
+                    "kind": kind,
+                    "endpoint": r.endpoint,
+                    "timepoint": r.timepoint,
+                    "arm": r.arm,
+                    "reported": r.reported,
+                    "fits": ", ".join(fits) if fits else "no standard method",
+                    "verdict": r.verdict,
+                }
+            )
+    parts = []
+    if len(cis):
+        parts.append(
+            f"{ci_n} of {len(cis)} intervals are {ci_method}"
+            if ci_method
+            else f"none of {len(cis)} intervals fits a standard method"
+        )
+    if len(ps):
+        parts.append(
+            f"{test_n} of {len(ps)} exactly printed p-values are {test}"
+            if test
+            else f"none of {len(ps)} exactly printed p-values fits a standard test"
+        )
+    n_out = len(outliers)
+    if parts:
+        summary = "; ".join(parts) + (
+            f"; {n_out} number(s) do not fit the paper's own method." if n_out else "."
+        )
+        summary = summary[0].upper() + summary[1:]
+    else:
+        summary = "No interval or exactly printed p-value to fingerprint."
+    columns = ["kind", "endpoint", "timepoint", "arm", "reported", "fits", "verdict"]
+    return Fingerprint(
+        study_id,
+        ci_method,
+        ci_n,
+        len(cis),
+        test,
+        test_n,
+        len(ps),
+        summary,
+        pd.DataFrame(outliers, columns=columns),
+    )
+
+
+def fingerprints(audit_frame: pd.DataFrame) -> pd.DataFrame:
+    """One fingerprint row per study with at least one interval or exactly printed p-value."""
+    out = []
+    for sid in dict.fromkeys(audit_frame["study_id"]):
+        rows = audit_frame[audit_frame.study_id == sid]
+        if not ((rows.kind == "ci").any() or ((rows.kind == "pvalue") & (rows.check == "method")).any()):
+            continue
+        fp = fingerprint(audit_frame, sid)
+        row = fp.to_dict()
+        row["ci_method"] = row["ci_method"] or None  # printed as a dash, not an empty cell
+        row["test"] = row["test"] or None
+        out.append(row)
+    columns = [
+        "study_id",
+        "ci_method",
+        "ci_explained",
+        "ci_total",
+        "test",
+        "test_explained",
+        "test_total",
+        "summary",
+    ]
+    return pd.DataFrame(out, columns=columns)

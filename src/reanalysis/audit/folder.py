@@ -1,0 +1,685 @@
+"""The audit of an evidence folder: one verdict per published number.
+
+The folder audit is built for corpora: every two-group p-value question is turned into candidate
+tables first, all candidate tables of all comparisons are deduplicated and evaluated together per
+test (vectorised kernels of :mod:`reanalysis.proportions`, optionally in parallel with joblib),
+and the verdicts are read back per comparison. There is no per-number loop over scipy calls.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from .. import proportions
+from ..evidence import outcome_counts
+from ..printed import parse_printed
+from .counts import contains, count_candidates, distance, percent_decimals
+from .effects import closest_effect, interval_order, ratio_consistency, rd_scale
+from .intervals import closest_ci_method, identify_ci_method
+from .verdicts import VERDICTS, is_model_based
+
+AUDIT_COLUMNS = [
+    "study_id",
+    "endpoint",
+    "timepoint",
+    "arm",
+    "kind",
+    "reported",
+    "verdict",
+    "check",
+    "method",
+    "computed",
+    "explanation",
+    "source",
+]
+
+#: Kinds of published number the audit reads.
+KINDS = ("percent", "ci", "pvalue", "effect", "effect-p", "claim", "median-ci", "rate-ci", "summary")
+
+
+def _timepoint(row) -> str:
+    if row.timepoint_unit == "best":
+        return "best response"
+    v = row.timepoint_value
+    return f"{int(v) if float(v).is_integer() else v} {row.timepoint_unit}"
+
+
+def _fmt(x: float) -> str:
+    if x != 0 and abs(x) < 1e-3:
+        return f"{x:.2e}"
+    return f"{x:.4g}"
+
+
+def _missing(v) -> bool:
+    return v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA
+
+
+class _Rows:
+    """Collects audit rows; every row names where in the folder it came from."""
+
+    def __init__(self):
+        self.rows: list[dict] = []
+
+    def add(self, base: dict, **fields) -> dict:
+        rec = dict(base)
+        rec.setdefault("method", "")
+        rec.setdefault("computed", "")
+        rec.update(fields)
+        assert rec["verdict"] in VERDICTS, rec["verdict"]
+        self.rows.append(rec)
+        return rec
+
+
+def audit(evidence=None, *, n_jobs: int = 1) -> pd.DataFrame:
+    """One row per published percentage, CI, p-value, effect and time-to-event summary.
+
+    Parameters
+    ----------
+    evidence : Evidence, optional
+        As returned by :func:`reanalysis.evidence.load` (default: the default folder, see
+        :func:`reanalysis.evidence.default_folder`).
+    n_jobs : int
+        Processes for the candidate-table p-values (joblib; -1 = all cores). 1 (default) runs in
+        this process, which is fastest for a single paper.
+
+    Returns
+    -------
+    DataFrame with columns :data:`AUDIT_COLUMNS`: study_id, endpoint, timepoint, arm, kind,
+    reported, verdict (:data:`~reanalysis.audit.VERDICTS`), check (what was checked:
+    :data:`~reanalysis.audit.CHECKS`), method (reproducing methods, ``;``-separated), computed
+    (reproducing or closest value), explanation (one sentence), source (where in the paper).
+    """
+    if evidence is None:
+        from .. import evidence as evidence_module
+
+        evidence = evidence_module.load()
+    out = _Rows()
+    arms = evidence.arms.set_index(["study_id", "arm_id"])
+    lines = evidence.outcomes.attrs.get("lines")
+    for i, row in enumerate(evidence.outcomes.itertuples(index=False)):
+        _in_context(evidence, "outcomes.csv", lines, i, _audit_outcome, out, row)
+    pvalue_tasks = []
+    lines = evidence.comparisons.attrs.get("lines")
+    for i, row in enumerate(evidence.comparisons.itertuples(index=False)):
+        _in_context(
+            evidence,
+            "comparisons.csv",
+            lines,
+            i,
+            _audit_comparison,
+            out,
+            row,
+            evidence.outcomes,
+            arms,
+            pvalue_tasks,
+        )
+    _resolve_pvalues(pvalue_tasks, n_jobs)
+    _audit_time_to_event(evidence.time_to_event, out)
+    frame = pd.DataFrame(out.rows, columns=AUDIT_COLUMNS)
+    return frame.astype({c: "object" for c in AUDIT_COLUMNS})
+
+
+def _in_context(evidence, fname, lines, i, fn, *args):
+    try:
+        fn(*args)
+    except ValueError as err:
+        line = lines[i] if lines else i + 2
+        raise ValueError(f"{evidence.label}/{fname}, line {line}: {err}") from err
+
+
+# --------------------------------------------------------------------------------------------
+# Outcomes: percentages and CIs
+# --------------------------------------------------------------------------------------------
+def _audit_outcome(out: _Rows, row):
+    arm = row.arm_id if _missing(row.stratum) else f"{row.arm_id} [{row.stratum}]"
+    base = dict(
+        study_id=row.study_id,
+        endpoint=row.endpoint,
+        timepoint=_timepoint(row),
+        arm=arm,
+        source=row.source_location,
+    )
+    found = outcome_counts(row)
+    counts, derived = (found[:2], found[2]) if found else (None, False)
+    if row.reported_percent is not None:
+        _audit_percent(out, dict(base, kind="percent", reported=row.reported_percent), row, counts, derived)
+    if row.ci_low is not None:
+        _audit_ci(out, dict(base, kind="ci", reported=f"{row.ci_low}-{row.ci_high}"), row, counts, derived)
+
+
+def _audit_percent(out, base, row, counts, derived):
+    printed = parse_printed(row.reported_percent, kind="percent")
+    if counts is None:
+        out.add(
+            base,
+            verdict="not-checkable",
+            check="unchecked",
+            explanation="Neither the count nor the denominator is published.",
+        )
+        return
+    x, n = counts
+    pct = 100 * x / n
+    source = f"{x}/{n}" + (" (derived count)" if derived else "")
+    computed = f"{pct:.4f}"
+    if printed.contains(pct):
+        out.add(
+            base,
+            verdict="reproduced-with-assumptions" if derived else "reproduced",
+            check="arithmetic",
+            method="rounding",
+            computed=computed,
+            explanation=f"{source} = {pct:.2f}% prints as {row.reported_percent}%"
+            + ("; the count was inferred from this percentage." if derived else "."),
+        )
+    elif printed.contains(pct, truncated=True):
+        out.add(
+            base,
+            verdict="reproduced-with-assumptions",
+            check="arithmetic",
+            method="truncation",
+            computed=computed,
+            explanation=f"{source} = {pct:.2f}% would round to {pct:.{percent_decimals(printed)}f}%; "
+            f"the paper truncated it to {row.reported_percent}%.",
+        )
+    else:
+        out.add(
+            base,
+            verdict="not-reproducible",
+            check="arithmetic",
+            computed=computed,
+            explanation=f"{source} = {pct:.2f}% does not print as {row.reported_percent}%.",
+        )
+
+
+def _audit_ci(out, base, row, counts, derived):
+    level = (row.ci_level if not pd.isna(row.ci_level) else 95.0) / 100
+    scale = row.ci_unit if not _missing(row.ci_unit) else "percent"
+    f = 100.0 if scale == "percent" else 1.0
+    unit = "%" if scale == "percent" else ""
+    pct_level = f"{level * 100:g}%"
+    if counts is None:
+        out.add(base, verdict="not-checkable", check="unchecked", explanation="No count to recompute the CI from.")
+        return
+    x, n = counts
+    methods = identify_ci_method(x, n, row.ci_low, row.ci_high, level=level, scale=scale)
+    if methods:
+        res = proportions.proportion_ci(x, n, method=methods[0], level=level)
+        unclipped = parse_printed(row.ci_high).value > f or parse_printed(row.ci_low).value < 0
+        out.add(
+            base,
+            verdict="reproduced-with-assumptions" if derived else "reproduced",
+            check="method",
+            method=";".join(methods),
+            computed=f"{f * res.low:.2f}-{f * res.high:.2f}",
+            explanation=f"{pct_level} CI for {x}/{n} by {' or '.join(methods)}"
+            + (" (printed unclipped, beyond the possible range)" if unclipped else "")
+            + ".",
+        )
+        return
+    method, lo, hi, _ = closest_ci_method(x, n, row.ci_low, row.ci_high, level=level, scale=scale)
+    pl, ph = parse_printed(row.ci_low), parse_printed(row.ci_high)
+    text = (
+        f"No standard {pct_level} CI for {x}/{n} gives {row.ci_low}-{row.ci_high}; closest is {method} "
+        f"({f * lo:.1f}-{f * hi:.1f}{unit})"
+    )
+    misprint = _misprint(x, n, pl, ph, f, level)
+    if misprint:
+        text += f"; {misprint}"
+    elif ph.value < f * x / n or pl.value > f * x / n:
+        text += "; the printed interval does not contain the estimate (a typo in the source?)"
+    out.add(
+        base,
+        verdict="not-reproducible",
+        check="method",
+        computed=f"{method}: {f * lo:.2f}-{f * hi:.2f}",
+        explanation=text + ".",
+    )
+
+
+def _misprint(x, n, pl, ph, f, level) -> str:
+    """When one printed bound matches a method and the other differs from it in one digit, say so."""
+    from .intervals import _candidates
+
+    for method, lo, hi in _candidates(x, n, level):
+        for good, bad, other, name in ((pl, ph, f * hi, "upper"), (ph, pl, f * lo, "lower")):
+            if not good.contains(f * (lo if name == "upper" else hi)):
+                continue
+            shown = f"{other:.{good.decimals}f}" if good.decimals else f"{other:.0f}"
+            if len(shown) == len(bad.text) and sum(a != b for a, b in zip(shown, bad.text, strict=True)) == 1:
+                other_name = "lower" if name == "upper" else "upper"
+                return (
+                    f"the {other_name} bound matches {method} and the {name} bound would print as {shown}: "
+                    f"the printed {bad.text} is probably a misprint of {shown}"
+                )
+    return ""
+
+
+# --------------------------------------------------------------------------------------------
+# Comparisons: p-values, effects, claims
+# --------------------------------------------------------------------------------------------
+def _group_spec(outcomes, row, arm_id, arms):
+    """How a comparison arm enters the candidate search: exact, derived, percent + n range, or None."""
+    sel = outcomes[
+        (outcomes.study_id == row.study_id)
+        & (outcomes.arm_id == arm_id)
+        & (outcomes.endpoint == row.endpoint)
+        & (outcomes.timepoint_unit == row.timepoint_unit)
+        & outcomes.stratum.isna()
+    ]
+    if not pd.isna(row.timepoint_value):
+        sel = sel[sel.timepoint_value == row.timepoint_value]
+    if sel.empty:
+        return None, "no outcome data"
+    o = sel.iloc[0]
+    if not pd.isna(o.responders) and not pd.isna(o.n):
+        return (int(o.responders), int(o.n)), "published"
+    if o.reported_percent is not None:
+        if not pd.isna(o.n):
+            return (o.reported_percent, int(o.n)), "percent with published n"
+        total = None
+        if (row.study_id, arm_id) in arms.index:
+            arm = arms.loc[(row.study_id, arm_id)]
+            total = next(
+                (int(arm[c]) for c in ("n_evaluable", "n_randomised", "n_enrolled") if not pd.isna(arm[c])),
+                None,
+            )
+        if total:
+            return (o.reported_percent, (1, total)), f"percent with n <= {total}"
+        return None, "a percentage without a denominator or an arm size"
+    found = outcome_counts(o)
+    if found:
+        return (found[0], found[1]), "derived"
+    return None, "no counts"
+
+
+def _audit_comparison(out: _Rows, row, outcomes, arms, tasks):
+    base = dict(
+        study_id=row.study_id,
+        endpoint=row.endpoint,
+        timepoint=_timepoint(row),
+        arm=f"{row.arm_a} vs {row.arm_b}",
+        source=row.source_location,
+    )
+    has_p, has_effect, has_ci = (
+        row.reported_p is not None,
+        row.reported_effect is not None,
+        row.effect_ci_low is not None,
+    )
+    if not (has_p or has_effect or has_ci):
+        out.add(
+            base,
+            kind="claim",
+            reported=row.claim or "",
+            verdict="not-checkable",
+            check="unchecked",
+            explanation="A verbal claim with no numbers published behind it.",
+        )
+        return
+    if row.effect_measure == "hr":
+        _audit_hazard_ratio(out, base, row)
+        return
+    model = is_model_based(row.adjustment, row.test_stated)
+    g1, how1 = _group_spec(outcomes, row, row.arm_a, arms)
+    g2, how2 = _group_spec(outcomes, row, row.arm_b, arms)
+    assumed = how1 != "published" or how2 != "published"
+    if has_p:
+        multi = [c for c in ("other_arms", "categories", "stratified_by") if not _missing(getattr(row, c))]
+        rec = out.add(
+            base,
+            kind="pvalue",
+            reported=row.reported_p,
+            verdict="not-checkable",
+            check="unchecked",
+            explanation="",
+        )
+        if multi:
+            rec["explanation"] = (
+                f"A {', '.join(multi)} comparison: the r x c / trend / stratified tests are not "
+                "available in this version of the audit."
+            )
+        elif g1 is None or g2 is None:
+            missing, why = (row.arm_a, how1) if g1 is None else (row.arm_b, how2)
+            rec["explanation"] = f"No counts for {missing} ({why}); the p-value cannot be recomputed."
+        else:
+            tasks.append(_PvalueTask(rec, row.reported_p, g1, g2, assumed, model, row))
+    if has_effect:
+        _audit_effect(out, dict(base, kind="effect"), row, g1, g2, assumed, model)
+    if has_effect and has_ci and has_p:
+        _audit_effect_p(out, dict(base, kind="effect-p"), row)
+
+
+def _audit_hazard_ratio(out, base, row):
+    """A hazard ratio cannot be recomputed from summary numbers: check its CI against its p and centre."""
+    if row.reported_effect is not None and row.effect_ci_low is not None and row.reported_p is not None:
+        _audit_effect_p(out, dict(base, kind="effect-p"), row)
+        return
+    if row.reported_effect is not None and row.effect_ci_low is not None:
+        res = interval_order(row.reported_effect, row.effect_ci_low, row.effect_ci_high)
+        out.add(
+            dict(
+                base,
+                kind="effect",
+                reported=f"HR {row.reported_effect} ({row.effect_ci_low}-{row.effect_ci_high})",
+            ),
+            verdict="consistent" if res.consistent else "inconsistent",
+            check="consistency",
+            method="ordering",
+            explanation=res.explanation,
+        )
+        return
+    kind, reported = (
+        ("pvalue", row.reported_p) if row.reported_p is not None else ("effect", f"HR {row.reported_effect}")
+    )
+    out.add(
+        dict(base, kind=kind, reported=reported),
+        verdict="not-checkable",
+        check="unchecked",
+        explanation="A hazard ratio or survival p-value cannot be recomputed from summary numbers, and no CI is "
+        "published to check it against.",
+    )
+
+
+class _PvalueTask:
+    """A two-group p-value waiting for the batched candidate evaluation."""
+
+    def __init__(self, rec, reported, g1, g2, assumed, model, row):
+        self.rec, self.reported, self.assumed, self.model, self.row = rec, reported, assumed, model, row
+        self.printed = parse_printed(reported, kind="pvalue")
+        k1, n1 = _candidates(g1)
+        k2, n2 = _candidates(g2)
+        i1, i2 = np.meshgrid(np.arange(len(k1)), np.arange(len(k2)), indexing="ij")
+        self.tables = np.column_stack(
+            [k1[i1.ravel()], n1[i1.ravel()], k2[i2.ravel()], n2[i2.ravel()]]
+        ).astype(np.int64)
+
+
+def _candidates(group):
+    first, second = group
+    if isinstance(first, str):
+        if isinstance(second, tuple):
+            return count_candidates(first, n_range=second)
+        return count_candidates(first, n=second)
+    return np.array([first]), np.array([second])
+
+
+def _pvalue_chunk(tables: np.ndarray, method: str) -> np.ndarray:
+    return np.asarray(
+        proportions.compare_many(tables[:, 0], tables[:, 1], tables[:, 2], tables[:, 3], method=method),
+        dtype=float,
+    )
+
+
+def _resolve_pvalues(tasks: list[_PvalueTask], n_jobs: int = 1) -> None:
+    """Evaluate every candidate table of every task once per test, then write each verdict."""
+    if not tasks:
+        return
+    methods = list(proportions.TEST_METHODS)
+    all_tables = np.concatenate([t.tables for t in tasks]) if tasks else np.empty((0, 4), dtype=np.int64)
+    unique, inverse = np.unique(all_tables, axis=0, return_inverse=True)
+    inverse = inverse.ravel()
+    pvals = np.empty((len(unique), len(methods)))
+    if len(unique):
+        if n_jobs == 1 or len(unique) < 2000:
+            for j, m in enumerate(methods):
+                pvals[:, j] = _pvalue_chunk(unique, m)
+        else:
+            from joblib import Parallel, delayed
+
+            chunks = np.array_split(np.arange(len(unique)), max(1, min(64, len(unique) // 500)))
+            jobs = [(c, j, m) for j, m in enumerate(methods) for c in chunks]
+            results = Parallel(n_jobs=n_jobs)(delayed(_pvalue_chunk)(unique[c], m) for c, _, m in jobs)
+            for (c, j, _), res in zip(jobs, results, strict=True):
+                pvals[c, j] = res
+    start = 0
+    for task in tasks:
+        idx = inverse[start : start + len(task.tables)]
+        start += len(task.tables)
+        _write_pvalue_verdict(task, task.tables, pvals[idx], methods)
+
+
+def _write_pvalue_verdict(task, tables, pvals, methods):
+    rec, printed = task.rec, task.printed
+    threshold = not printed.exact
+    if len(tables) == 0:
+        rec.update(
+            verdict="not-checkable",
+            check="unchecked",
+            explanation="No count fits the printed percentage(s); the p-value cannot be recomputed.",
+        )
+        return
+    ok = contains(printed, pvals.ravel()).reshape(pvals.shape)
+    dist = distance(printed, pvals.ravel()).reshape(pvals.shape)
+    if ok.any():
+        # Best hit: largest n1, n2 (the fullest denominators), then the first method.
+        order = np.lexsort((tables[:, 2], tables[:, 0], -tables[:, 3], -tables[:, 1]))
+        hit_rows = [i for i in order if ok[i].any()]
+        i = hit_rows[0]
+        j = int(np.flatnonzero(ok[i])[0])
+        found = [m for jj, m in enumerate(methods) if ok[:, jj].any()]
+        x1, n1, x2, n2 = (int(v) for v in tables[i])
+        counts = f"{x1}/{n1} vs {x2}/{n2}"
+        if threshold:
+            every = all(ok[i])
+            how = "every standard test" if every else f"{len(found)} of {len(methods)} tests"
+            text = f"{counts}: {how} gives p {printed.text} (e.g. {methods[j]} p = {_fmt(pvals[i, j])})"
+        else:
+            text = f"{counts} by {methods[j]} gives p = {_fmt(pvals[i, j])}"
+        if task.assumed:
+            text += " (counts inferred from the percentages)"
+        rec.update(
+            verdict="reproduced-with-assumptions" if task.assumed else "reproduced",
+            check="threshold" if threshold else "method",
+            method=";".join(found),
+            computed=f"{pvals[i, j]:.6g}",
+            explanation=text + ".",
+        )
+        return
+    i, j = np.unravel_index(int(np.argmin(np.where(np.isnan(dist), np.inf, dist))), dist.shape)
+    x1, n1, x2, n2 = (int(v) for v in tables[i])
+    counts = f"{x1}/{n1} vs {x2}/{n2}"
+    closest = f"closest is {methods[j]} on {counts} (p = {_fmt(pvals[i, j])})"
+    if task.model:
+        rec.update(
+            verdict="model-based",
+            check="unchecked",
+            computed=f"{methods[j]} {counts}: {_fmt(pvals[i, j])}",
+            explanation=f"The p-value comes from an adjusted or model-based analysis "
+            f"({_model_text(task.row)}); crude tests are not expected to reproduce it; {closest}.",
+        )
+        return
+    rec.update(
+        verdict="not-reproducible",
+        check="threshold" if threshold else "method",
+        computed=f"{methods[j]} {counts}: {_fmt(pvals[i, j])}",
+        explanation=f"None of {len(methods)} standard tests on {len(tables)} table(s) consistent with the "
+        f"data gives p = {printed.text}; {closest}.",
+    )
+
+
+def _model_text(row) -> str:
+    if isinstance(row.adjustment, str) and row.adjustment.strip():
+        return row.adjustment.strip()
+    return f"stated test: {row.test_stated}"
+
+
+def _audit_effect(out, base, row, g1, g2, assumed, model):
+    measure = row.effect_measure
+    ci = f" ({row.effect_ci_low}-{row.effect_ci_high})" if row.effect_ci_low is not None else ""
+    base = dict(base, reported=f"{measure.upper()} {row.reported_effect}{ci}")
+    level = (row.effect_ci_level if not pd.isna(row.effect_ci_level) else 95.0) / 100
+    scale_note = ""
+    scale = None
+    if measure == "rd":
+        scale, inferred = rd_scale(
+            row.reported_effect,
+            row.effect_ci_low,
+            row.effect_ci_high,
+            row.effect_unit if not _missing(row.effect_unit) else None,
+        )
+        if inferred:
+            scale_note = (
+                f" (read as {scale}: the unit is not declared in effect_unit, inferred from the magnitude)"
+            )
+        base["reported"] += " points" if scale == "percentage-points" else ""
+    if measure == "hr":
+        out.add(
+            base,
+            verdict="not-checkable",
+            check="unchecked",
+            explanation="A hazard ratio cannot be recomputed from summary counts; see its CI/p consistency check.",
+        )
+        return
+    if g1 is None or g2 is None:
+        out.add(base, verdict="not-checkable", check="unchecked", explanation="No counts to recompute from.")
+        return
+    best = None
+    for c1 in zip(*_candidates(g1), strict=True):
+        for c2 in zip(*_candidates(g2), strict=True):
+            match = closest_effect(
+                *c1,
+                *c2,
+                measure,
+                row.reported_effect,
+                row.effect_ci_low,
+                row.effect_ci_high,
+                scale=scale,
+                level=level,
+            )
+            if best is None or match.distance < best[0].distance:
+                best = (match, c1, c2)
+    if best is None:
+        out.add(
+            base, verdict="not-checkable", check="unchecked", explanation="No count fits the printed percentages."
+        )
+        return
+    match, (x1, n1), (x2, n2) = best
+    factor = 100.0 if scale == "percentage-points" else 1.0
+    summary = f"{factor * match.estimate:.2f} ({factor * match.low:.2f}-{factor * match.high:.2f})"
+    counts = f"{x1}/{n1} vs {x2}/{n2}"
+    if match.distance == 0:
+        out.add(
+            base,
+            verdict="reproduced-with-assumptions" if assumed else "reproduced",
+            check="method",
+            method=match.method,
+            computed=summary,
+            explanation=f"The crude {match.method} {measure.upper()} on {counts} reproduces it{scale_note}.",
+        )
+    elif model:
+        out.add(
+            base,
+            verdict="model-based",
+            check="unchecked",
+            computed=f"{match.method}: {summary}",
+            explanation=f"An adjusted or model-based estimate ({_model_text(row)}); the crude "
+            f"{measure.upper()} on {counts} is {factor * match.estimate:.2f}, and crude counts are not "
+            f"expected to reproduce an adjusted one{scale_note}.",
+        )
+    else:
+        out.add(
+            base,
+            verdict="not-reproducible",
+            check="method",
+            computed=f"{match.method}: {summary}",
+            explanation=f"No crude method on {counts} gives it: the closest ({match.method}) is {summary}; the "
+            f"paper does not say it was adjusted (if it was, record that in the adjustment column){scale_note}.",
+        )
+
+
+def _audit_effect_p(out, base, row):
+    level = (row.effect_ci_level if not pd.isna(row.effect_ci_level) else 95.0) / 100
+    measure = row.effect_measure
+    scale = "ratio" if measure in ("or", "rr", "hr") else "difference"
+    points = ""
+    if measure == "rd":
+        rd_unit, _ = rd_scale(
+            row.reported_effect,
+            row.effect_ci_low,
+            row.effect_ci_high,
+            row.effect_unit if not _missing(row.effect_unit) else None,
+        )
+        points = " points" if rd_unit == "percentage-points" else ""
+    base = dict(
+        base,
+        reported=f"{measure.upper()} {row.reported_effect}{points} ({row.effect_ci_low}-"
+        f"{row.effect_ci_high}), p {row.reported_p}",
+    )
+    try:
+        res = ratio_consistency(
+            row.reported_effect, row.effect_ci_low, row.effect_ci_high, row.reported_p, level, scale=scale
+        )
+    except ValueError as err:
+        out.add(base, verdict="inconsistent", check="consistency", explanation=f"{err}.")
+        return
+    how = "log-scale" if scale == "ratio" else "normal"
+    out.add(
+        base,
+        verdict="consistent" if res.consistent else "inconsistent",
+        check="consistency",
+        method=f"{how} Wald p from the CI (Altman & Bland 2011)",
+        computed=f"p = {_fmt(res.p_central)}",
+        explanation=res.explanation,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Time-to-event summaries
+# --------------------------------------------------------------------------------------------
+_ORDER = ("min", "q1", "median", "q3", "max")
+
+
+def _audit_time_to_event(tte: pd.DataFrame, out: _Rows) -> None:
+    for row in tte.itertuples(index=False):
+        if row.ci_low is None or row.statistic not in ("median", "rate_at"):
+            continue
+        kind = "median-ci" if row.statistic == "median" else "rate-ci"
+        at = f" at {row.at_time:g} {row.at_time_unit}" if not pd.isna(row.at_time) else ""
+        base = dict(
+            study_id=row.study_id,
+            endpoint=row.quantity,
+            timepoint=at.strip(),
+            arm=row.arm_id,
+            kind=kind,
+            reported=f"{row.value} ({row.ci_low}-{row.ci_high}) {row.unit}",
+            source=row.source_location,
+        )
+        res = interval_order(
+            row.value, row.ci_low, row.ci_high, kind="percent" if row.unit == "percent" else "number"
+        )
+        out.add(
+            base,
+            verdict="consistent" if res.consistent else "inconsistent",
+            check="consistency",
+            method="ordering",
+            explanation=res.explanation,
+        )
+    keys = ["study_id", "arm_id", "quantity", "unit"]
+    for key, group in tte[tte.statistic.isin(_ORDER)].groupby(keys, sort=False, dropna=False):
+        if len(group) < 2:
+            continue
+        stats_ = {r.statistic: r for r in group.itertuples(index=False)}
+        present = [s for s in _ORDER if s in stats_]
+        values = [parse_printed(stats_[s].value, allow_nr=True) for s in present]
+        ok = all(a.low <= b.high for a, b in zip(values, values[1:], strict=False))
+        shown = ", ".join(f"{s} {stats_[s].value}" for s in present)
+        base = dict(
+            study_id=key[0],
+            endpoint=key[2],
+            timepoint="",
+            arm=key[1],
+            kind="summary",
+            reported=f"{shown} {key[3]}",
+            source=stats_[present[0]].source_location,
+        )
+        out.add(
+            base,
+            verdict="consistent" if ok else "inconsistent",
+            check="consistency",
+            method="ordering",
+            explanation=(
+                f"{' <= '.join(present)} holds." if ok else f"The summaries are out of order: {shown}."
+            ),
+        )
