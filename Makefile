@@ -5,52 +5,69 @@ PYTHON_SYS ?= python3
 VENV       := .venv
 PY         := $(VENV)/bin/python
 STAMP      := $(VENV)/.installed
+# The versions every build installs (two machines build the same figures); `make lock` upgrades them.
+LOCK       := constraints.txt
+
+# Always the package of THIS tree, even in a copied checkout whose .venv still points at the original.
+export PYTHONPATH := $(CURDIR)/src
+export MPLBACKEND := Agg
 
 SRC        := $(shell find src/reanalysis -name '*.py' -o -name '*.j2' | sort)
 DATA       := $(wildcard data/*.csv)
 REPORTS    := saa itp cit audit
 REPORT_HTML := $(foreach r,$(REPORTS),reports/$(r)/report.html)
 
-.PHONY: all reports test bench lint clean venv distclean
+.PHONY: all reports test bench lint clean venv distclean lock reference
 .DELETE_ON_ERROR:
 
 all: reports
 
 venv: $(STAMP)
 
-# Rebuilt when missing or older than pyproject.toml.
-$(STAMP): pyproject.toml
-	@test -x $(PY) || $(PYTHON_SYS) -m venv $(VENV)
-	$(PY) -m pip install --quiet --quiet --disable-pip-version-check --upgrade pip
-	$(PY) -m pip install --quiet --quiet --disable-pip-version-check -e '.[dev]'
-	@touch $@
+# Rebuilt when pyproject.toml or the lock file change. The stamp holds a copy of both, so a forced
+# rebuild (make -B) skips the reinstall when nothing changed.
+$(STAMP): pyproject.toml $(LOCK)
+	@if [ -f $@ ] && cat pyproject.toml $(LOCK) | cmp -s - $@; then touch $@; exit 0; fi; \
+	set -e; \
+	test -x $(PY) || $(PYTHON_SYS) -m venv $(VENV); \
+	$(PY) -m pip install --quiet --quiet --disable-pip-version-check --upgrade pip; \
+	$(PY) -m pip install --quiet --quiet --disable-pip-version-check -c $(LOCK) -e '.[dev]'; \
+	cat pyproject.toml $(LOCK) > $@
 
 reports: $(REPORT_HTML) reports/index.html
 
 # One rule per report: its true inputs are the data, the library, its own analysis script.
 reports/%/report.html: analyses/%.py $(SRC) $(DATA) $(STAMP)
-	MPLBACKEND=Agg $(PY) analyses/$*.py --out reports/$*
+	$(PY) analyses/$*.py --out reports/$* --data-dir data
 
-reports/index.html: $(REPORT_HTML) analyses/index.py $(SRC) $(STAMP)
-	MPLBACKEND=Agg $(PY) analyses/index.py --out reports
+reports/index.html: $(REPORT_HTML) analyses/index.py $(SRC) $(DATA) $(STAMP)
+	$(PY) analyses/index.py --out reports --data-dir data
 
 test: $(STAMP)
-	MPLBACKEND=Agg $(PY) -m pytest -q
+	$(PY) -m pytest -q
 
 bench: $(STAMP)
-	MPLBACKEND=Agg $(PY) benchmarks/run.py
+	$(PY) benchmarks/run.py $(BENCH)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests analyses benchmarks
 	$(VENV)/bin/ruff format --check src tests analyses benchmarks
 
+# Upgrade the locked versions: newest releases allowed by pyproject.toml, in a throw-away venv.
+lock:
+	rm -rf .venv-lock && $(PYTHON_SYS) -m venv .venv-lock
+	.venv-lock/bin/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	.venv-lock/bin/pip freeze --exclude-editable | grep -v '^-e' > $(LOCK)
+	rm -rf .venv-lock
+
 # R is not needed for the tests: this regenerates the committed reference CSVs.
 reference:
 	cd tests/reference && for f in *.R; do Rscript "$$f" || exit 1; done
 
+# Generated files only; the virtualenv (and its compiled bytecode) is left alone.
 clean:
 	rm -rf reports/saa reports/itp reports/cit reports/audit reports/index.html reports/index.md
-	find . -name __pycache__ -type d -prune -exec rm -rf {} +
+	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
 	rm -rf .pytest_cache .ruff_cache .hypothesis
 
 distclean: clean

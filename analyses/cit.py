@@ -149,6 +149,7 @@ def main():
         "Reanalysis of the seed's Application Note 3. No hetrombopag CIT trial has published responder "
         "proportions, so this report checks what the registered designs can detect. Each section starts "
         "with a plain-language finding.",
+        index="../index.html",
     )
     designs(rep, d)
     sizing(rep, d)

@@ -14,6 +14,7 @@ def main():
 
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", required=True)
+    parser.add_argument("--data-dir", default=None)
     out = Path(parser.parse_args().out)
     items, md = [], ["# hetrombopag-reanalysis: reports", ""]
     for name in REPORTS:

@@ -6,6 +6,7 @@ import pandas as pd
 
 from reanalysis import audit, bayes, data, fragility, plots, proportions, survival
 from reanalysis.data import DAYS_PER_UNIT
+from reanalysis.printed import value_of
 from reanalysis.report import Report, fmt, parse_args, pct, provenance, run
 
 SOURCE = "Source: data/ (seed document; JTH 2020;18:3053; J Hematol Oncol 2021;14:37)."
@@ -106,7 +107,7 @@ def time_to_response(rep, d):
     for (study, arm, quantity), g in tte.groupby(["study_id", "arm_id", "quantity"], sort=False):
         if not study.startswith("itp_"):
             continue
-        stat = g.set_index("statistic")["value"]
+        stat = g.set_index("statistic")["value"].map(value_of)
         unit = g["unit"].iloc[0]
         n = g["n"].iloc[0]
         summary = survival.summarise_published(
@@ -259,6 +260,7 @@ def main():
         "Relapsed/refractory ITP: hetrombopag combinations",
         "Reanalysis of the seed's Application Note 2 (two case series) with the hetrombopag monotherapy trials "
         "as context. Each section starts with a plain-language finding.",
+        index="../index.html",
     )
     case_series(rep, d)
     time_to_response(rep, d)

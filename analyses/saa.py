@@ -5,6 +5,7 @@ from pathlib import Path
 import pandas as pd
 
 from reanalysis import audit, bayes, data, fragility, meta, plots, power, proportions, survival
+from reanalysis.printed import value_of
 from reanalysis.report import Report, fmt, parse_args, pct, provenance, run
 
 SOURCE = "Source: data/ (seed document; rs-5328975; NCT03825744; PMID 35371427; NEJM 2017/2022)."
@@ -275,9 +276,9 @@ def phase2(rep, d, audit_table):
     summary = survival.summarise_published(
         "time_to_response",
         "week",
-        median=ph2.loc["median", "value"],
-        minimum=ph2.loc["min", "value"],
-        maximum=ph2.loc["max", "value"],
+        median=value_of(ph2.loc["median", "value"]),
+        minimum=value_of(ph2.loc["min", "value"]),
+        maximum=value_of(ph2.loc["max", "value"]),
     )
     rep.text(
         s,
@@ -364,7 +365,7 @@ def synthesis(rep, d):
     rep.text(
         s,
         "**Time to first response (RACE).** Median "
-        + ", ".join(f"{r.value:g} {r.unit}s ({r.arm_id})" for r in race.itertuples())
+        + ", ".join(f"{value_of(r.value):g} {r.unit}s ({r.arm_id})" for r in race.itertuples())
         + "; only medians are published.",
     )
     epag = pool_rct_effect(d)
@@ -416,6 +417,7 @@ def main():
         "Reanalysis of the seed's Application Note 1 and the comparator evidence. Each section starts with a "
         "plain-language finding; tables give every recomputed number. Counts marked *inferred* were "
         "back-calculated from printed percentages and are not published.",
+        index="../index.html",
     )
     hpag_vs_epag(rep, d, audit_table)
     phase3(rep, d, audit_table)

@@ -1,8 +1,11 @@
-"""Reanalysis of the published evidence on hetrombopag olamine in combination therapies.
+"""Reanalysis of published clinical-trial numbers: does what a paper prints hold up?
 
-The package is organised as one small module per statistical topic:
+Built for the hetrombopag evidence (the repository's ``data/``), usable on any paper's numbers. One
+small module per statistical topic:
 
-``reanalysis.data``         load and validate the study tables in ``data/``
+``reanalysis.evidence``     load, validate and initialise evidence folders (any indication)
+``reanalysis.data``         the same, under its first name
+``reanalysis.printed``      numbers as printed ("65.6", "<0.001", "NR") and what they can mean
 ``reanalysis.proportions``  confidence intervals, two-group tests and effect sizes
 ``reanalysis.audit``        which counts and methods reproduce a published number
 ``reanalysis.survival``     Kaplan-Meier, cumulative incidence, log-rank, IPD reconstruction
@@ -11,6 +14,8 @@ The package is organised as one small module per statistical topic:
 ``reanalysis.bayes``        Bayesian reanalysis of two proportions
 ``reanalysis.power``        power, sample size and minimal detectable difference
 ``reanalysis.plots``        figures (matplotlib/seaborn)
+``reanalysis.report``       deterministic report writing and the audit report of any folder
+``reanalysis.glossary``     plain-language meanings of every method name a report prints
 
 Importing the package itself is cheap: the heavy libraries are imported by the submodules.
 """
@@ -24,6 +29,9 @@ except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0+unknown"
 
 _SUBMODULES = {
+    "evidence",
+    "printed",
+    "glossary",
     "data",
     "proportions",
     "audit",

@@ -1,11 +1,27 @@
-"""The ``reanalysis`` command line: audit, explain-p, ci, compare.
+"""The ``reanalysis`` command line: one verb per check, and a report for any evidence folder.
 
-Bad arguments print one line on stderr and exit with status 2, never a traceback.
+    reanalysis init DIR                     a blank evidence folder to fill
+    reanalysis report DIR --out OUT         the audit report of a folder (Markdown, HTML, CSV, figures)
+    reanalysis audit [DIR] [--csv FILE]     the audit table
+    reanalysis fingerprint [DIR]            each paper's dominant CI method and test, and the outliers
+    reanalysis counts 65.6 --n 55-67        which count/n print as a percentage
+    reanalysis ci 23 55 --method all        confidence intervals for count/n
+    reanalysis ci-method 23 55 28.7 55.9    which CI method gives a printed interval
+    reanalysis compare 42 64 31 42          two-group tests
+    reanalysis effect 42 64 31 42           risk difference / ratio / odds ratio with CIs (and NNT)
+    reanalysis explain-p 0.494 --group 65.6%:55-67 --group 73.8%:35-42
+    reanalysis fragility 10 50 20 50        fragility index
+    reanalysis ratio-check 0.72 0.55 0.94 0.016   does a HR/OR/RR's CI imply its printed p?
+
+Levels are percentages (``--level 95``). Exit status, as grep: 0 = the printed number is reproduced
+(or consistent), 1 = it is not / nothing fits (said in words on stderr), 2 = bad arguments or
+data (one line on stderr, never a traceback).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 
@@ -13,6 +29,10 @@ import sys
 class _Parser(argparse.ArgumentParser):
     def error(self, message):  # one line, exit 2 (argparse prints usage too; keep it short)
         self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+class _NothingFits(Exception):
+    """A check ran and found nothing (e.g. no count prints as the percentage): exit status 1."""
 
 
 def _group(text: str):
@@ -27,6 +47,32 @@ def _group(text: str):
     return (pct, (lo, int(hi))) if hi else (pct, lo)
 
 
+def _n_spec(text: str):
+    """'64' -> n=64; '55-67' -> n_range=(55, 67)."""
+    m = re.fullmatch(r"\s*(\d+)\s*(?:-\s*(\d+)\s*)?", text)
+    if not m:
+        raise ValueError(f"--n must be a whole number or a range such as 55-67, got {text!r}")
+    return (int(m.group(1)), int(m.group(2))) if m.group(2) else int(m.group(1))
+
+
+def _level(text: str) -> float:
+    """--level 95 -> 0.95; a proportion such as 0.95 is refused with a hint."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--level must be a percentage such as 95, got {text!r}") from None
+    if not 50 <= value < 100:
+        hint = f" (for a {value * 100:g}% interval write {value * 100:g})" if 0 < value < 1 else ""
+        raise argparse.ArgumentTypeError(f"--level is a percentage in [50, 100), e.g. 95; got {text!r}{hint}")
+    return value / 100
+
+
+def _count(text: str) -> int:
+    if not re.fullmatch(r"\s*\d+\s*", text):
+        raise argparse.ArgumentTypeError(f"expected a whole number (a count), got {text!r}")
+    return int(text)
+
+
 def _methods(value: str, allowed) -> list[str]:
     if value == "all":
         return list(allowed)
@@ -37,15 +83,78 @@ def _methods(value: str, allowed) -> list[str]:
     return methods
 
 
-def main(argv=None) -> int:
-    parser = _Parser(prog="reanalysis", description="Reanalysis of published hetrombopag evidence.")
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+def _version() -> str:
+    from . import __version__
 
-    p = sub.add_parser("audit", help="audit every published number in data/")
-    p.add_argument("--data-dir", help="folder with the study tables (default: the repository's data/)")
+    return f"reanalysis {__version__}"
+
+
+def build_parser() -> _Parser:
+    parser = _Parser(
+        prog="reanalysis",
+        description="Check whether the numbers printed in clinical papers hold up, and report on any evidence folder.",
+    )
+    parser.add_argument("--version", action="version", version=_version())
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser, metavar="COMMAND")
+
+    p = sub.add_parser("init", help="write a blank evidence folder (tables with headers and an example row)")
+    p.add_argument("folder")
+    p.add_argument("--force", action="store_true", help="overwrite existing table files")
+
+    p = sub.add_parser("report", help="build the audit report of an evidence folder")
+    p.add_argument("folder", help="evidence folder (see `reanalysis init`)")
+    p.add_argument("--out", required=True, help="report folder to write (replaced whole)")
+    p.add_argument("--title", help="report title (default: from the folder)")
+    p.add_argument("--jobs", type=int, default=1, help="processes for the audit (-1 = all cores)")
+
+    p = sub.add_parser("audit", help="audit every published number in an evidence folder")
+    p.add_argument("folder", nargs="?", help="evidence folder (default: $REANALYSIS_DATA or ./data)")
+    p.add_argument("--data-dir", help=argparse.SUPPRESS)
     p.add_argument("--csv", metavar="FILE", help="write the audit table to FILE as CSV")
+    p.add_argument("--jobs", type=int, default=1, help="processes (-1 = all cores)")
 
-    p = sub.add_parser("explain-p", help="which counts and tests reproduce a published p-value")
+    p = sub.add_parser(
+        "fingerprint", help="each paper's dominant CI method and test, and the numbers that do not fit"
+    )
+    p.add_argument("folder", nargs="?", help="evidence folder (default: $REANALYSIS_DATA or ./data)")
+    p.add_argument("--study", help="one study_id (shows its outliers)")
+
+    p = sub.add_parser("counts", help="which count/n print as a published percentage")
+    p.add_argument("percent", help="as printed, e.g. 65.6 or '<5'")
+    p.add_argument("--n", required=True, type=str, help="denominator or range, e.g. 64 or 55-67")
+    p.add_argument("--truncated", action="store_true", help="read the percentage as truncated, not rounded")
+
+    p = sub.add_parser("ci", help="confidence intervals for count/n")
+    p.add_argument("count", type=_count)
+    p.add_argument("nobs", type=_count)
+    p.add_argument("--method", default="clopper-pearson", help="CI method(s), comma-separated, or 'all'")
+    p.add_argument("--level", type=_level, default=0.95, help="confidence level in percent (default 95)")
+
+    p = sub.add_parser("ci-method", help="which CI method gives a published interval for count/n")
+    p.add_argument("count", type=_count)
+    p.add_argument("nobs", type=_count)
+    p.add_argument("low", help="printed lower bound")
+    p.add_argument("high", help="printed upper bound")
+    p.add_argument("--level", type=_level, default=0.95, help="confidence level in percent (default 95)")
+    p.add_argument(
+        "--scale", choices=("percent", "proportion"), default="percent", help="scale of the printed bounds"
+    )
+
+    p = sub.add_parser("compare", help="two-group tests for count1/n1 vs count2/n2")
+    for name in ("count1", "nobs1", "count2", "nobs2"):
+        p.add_argument(name, type=_count)
+    p.add_argument("--method", default="fisher", help="test(s), comma-separated, or 'all'")
+
+    p = sub.add_parser("effect", help="risk difference, risk ratio, odds ratio with CIs (group 1 vs group 2)")
+    for name in ("count1", "nobs1", "count2", "nobs2"):
+        p.add_argument(name, type=_count)
+    p.add_argument("--measure", default="all", help="rd, rr, or, or 'all'")
+    p.add_argument(
+        "--method", default=None, help="CI method for the measure (default: its default; 'all' for every one)"
+    )
+    p.add_argument("--level", type=_level, default=0.95, help="confidence level in percent (default 95)")
+
+    p = sub.add_parser("explain-p", help="which counts and tests reproduce a published two-group p-value")
     p.add_argument("reported", help="p-value as printed, e.g. 0.494 or '<0.001'")
     p.add_argument(
         "--group",
@@ -54,68 +163,217 @@ def main(argv=None) -> int:
         help="a group as 42/64 (counts), 65.6%%:64 or 65.6%%:60-67 (printed percent and n or n-range); twice",
     )
     p.add_argument("--method", default="all", help="test(s), comma-separated, or 'all'")
+    p.add_argument("--truncated", action="store_true", help="read printed percentages as truncated")
     p.add_argument("--top", type=int, default=10, help="rows to show (default 10)")
 
-    p = sub.add_parser("ci", help="confidence intervals for count/n")
-    p.add_argument("count", type=int)
-    p.add_argument("nobs", type=int)
-    p.add_argument("--method", default="clopper-pearson", help="CI method(s), comma-separated, or 'all'")
-    p.add_argument("--level", type=float, default=0.95)
-
-    p = sub.add_parser("compare", help="two-group tests for count1/n1 vs count2/n2")
+    p = sub.add_parser("fragility", help="fragility index of a two-group comparison")
     for name in ("count1", "nobs1", "count2", "nobs2"):
-        p.add_argument(name, type=int)
-    p.add_argument("--method", default="fisher", help="test(s), comma-separated, or 'all'")
+        p.add_argument(name, type=_count)
+    p.add_argument("--method", default="fisher", help="test used (default fisher)")
+    p.add_argument("--alpha", type=float, default=0.05, help="significance level (default 0.05)")
 
-    args = parser.parse_args(argv)
+    p = sub.add_parser("ratio-check", help="does a ratio's (HR, OR, RR) CI imply its printed p-value?")
+    p.add_argument("estimate", help="printed ratio, e.g. 0.72")
+    p.add_argument("low", help="printed lower CI bound")
+    p.add_argument("high", help="printed upper CI bound")
+    p.add_argument("p", help="printed p-value, e.g. 0.016 or '<0.001'")
+    p.add_argument("--level", type=_level, default=0.95, help="confidence level in percent (default 95)")
+
+    for extra in _extra_verbs():
+        extra.add_parser(sub)
+    return parser
+
+
+def _extra_verbs():
+    """Verbs contributed by other modules (each has add_parser(subparsers) and run(args) -> int)."""
+    mods = []
+    for name in ("cli_reconstruct",):
+        try:
+            mods.append(__import__(f"{__package__}.{name}", fromlist=["add_parser"]))
+        except ImportError:
+            pass
+    return mods
+
+
+def main(argv=None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as stop:  # argparse: --help/--version (0) or a bad argument (2, one line printed)
+        if argv is None:
+            raise
+        return int(stop.code or 0)
     try:
         return _run(args)
-    except ValueError as err:
-        print(f"reanalysis {args.command}: error: {err}", file=sys.stderr)
+    except _NothingFits as err:
+        print(f"reanalysis {args.command}: {err}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        # The reader went away (e.g. `| head -1`): stop quietly, as Unix tools do.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141
+    except MemoryError:
+        print(
+            f"reanalysis {args.command}: error: out of memory; narrow the input (e.g. a smaller n range)",
+            file=sys.stderr,
+        )
         return 2
+    except (ValueError, OSError) as err:
+        message = str(err).splitlines()
+        head = message[0] if message else type(err).__name__
+        rest = "\n".join(message[1:])
+        print(f"reanalysis {args.command}: error: {head}" + (f"\n{rest}" if rest else ""), file=sys.stderr)
+        return 2
+
+
+def _print_frame(frame, **kw) -> None:
+    print(frame.to_string(index=False, **kw))
 
 
 def _run(args) -> int:
     import pandas as pd
 
-    from . import audit, proportions
-
     pd.set_option("display.width", 200)
     pd.set_option("display.max_colwidth", 90)
     pd.set_option("display.max_rows", 500)
-    if args.command == "audit":
-        from . import data
+    handler = globals().get(f"_cmd_{args.command.replace('-', '_')}")
+    if handler is not None:
+        return handler(args)
+    for extra in _extra_verbs():
+        if getattr(extra, "VERB", None) == args.command:
+            return extra.run(args)
+    raise ValueError(f"unknown command {args.command!r}")
 
-        frame = audit.audit(data.load(args.data_dir))
-        if args.csv:
-            frame.to_csv(args.csv, index=False)
-            print(f"wrote {len(frame)} rows to {args.csv}")
-        else:
-            print(frame.drop(columns=["explanation"]).to_string(index=False))
+
+def _cmd_init(args) -> int:
+    from . import evidence
+
+    written = evidence.init(args.folder, overwrite=args.force)
+    print(f"wrote {len(written)} files to {args.folder}: " + ", ".join(p.name for p in written))
+    print(
+        f"fill the tables (see {args.folder}/README.md), then: reanalysis report {args.folder} --out REPORT_FOLDER"
+    )
+    return 0
+
+
+def _cmd_report(args) -> int:
+    from pathlib import Path
+
+    from . import evidence
+    from .report import build_audit_report, check_writable
+
+    check_writable(Path(args.out))
+    ev = evidence.load(args.folder)
+    res = build_audit_report(ev, Path(args.out), title=args.title, n_jobs=args.jobs)
+    c = res.counts
+    print(
+        f"wrote {args.out}/report.html and report.md: {c['total']} published numbers, {c['problems']} that do not "
+        f"hold up, {c['model']} model-based, {c['unchecked']} not checkable"
+    )
+    return 0
+
+
+def _load(args):
+    from . import evidence
+
+    folder = getattr(args, "folder", None) or getattr(args, "data_dir", None)
+    return evidence.load(folder)
+
+
+def _cmd_audit(args) -> int:
+    from . import audit
+
+    frame = audit.audit(_load(args), n_jobs=args.jobs)
+    if args.csv:
+        frame.to_csv(args.csv, index=False)
+        print(f"wrote {len(frame)} rows to {args.csv}")
+    else:
+        _print_frame(frame.drop(columns=["explanation", "source"]))
+        print()
+        print(frame["verdict"].value_counts().to_string())
+    return 0
+
+
+def _cmd_fingerprint(args) -> int:
+    from . import audit
+
+    ev = _load(args)
+    table = audit.audit(ev)
+    if args.study:
+        fp = audit.fingerprint(table, args.study)
+        print(fp.summary)
+        if len(fp.outliers):
             print()
-            print(frame["verdict"].value_counts().to_string())
+            _print_frame(fp.outliers)
         return 0
-    if args.command == "explain-p":
-        if len(args.group) != 2:
-            raise ValueError("give exactly two --group options")
-        methods = _methods(args.method, proportions.TEST_METHODS)
-        table = audit.explain_pvalue(
-            args.reported, _group(args.group[0]), _group(args.group[1]), methods=methods
+    fps = audit.fingerprints(table)
+    if fps.empty:
+        raise _NothingFits("no study prints enough intervals or exact p-values to fingerprint")
+    _print_frame(fps[["study_id", "summary"]])
+    return 0
+
+
+def _cmd_counts(args) -> int:
+    from . import audit
+
+    spec = _n_spec(args.n)
+    table = (
+        audit.consistent_counts(args.percent, n_range=spec, truncated=args.truncated)
+        if isinstance(spec, tuple)
+        else audit.consistent_counts(args.percent, n=spec, truncated=args.truncated)
+    )
+    if table.empty:
+        how = "truncated" if args.truncated else "rounded"
+        raise _NothingFits(
+            f"no count with n = {args.n} prints as {args.percent}% ({how}); check the percentage and n"
         )
-        print(table.head(args.top).to_string(index=False))
-        print(f"\n{int(table['consistent'].sum())} of {len(table)} candidates give p = {args.reported}")
+    _print_frame(table, float_format=lambda v: f"{v:.4f}")
+    print(f"\n{len(table)} count(s) print as {args.percent}% for n = {args.n}")
+    return 0
+
+
+def _cmd_ci(args) -> int:
+    import pandas as pd
+
+    from . import proportions
+
+    methods = _methods(args.method, proportions.CI_METHODS)
+    frame = pd.concat(
+        [
+            proportions.proportion_ci(args.count, args.nobs, method=m, level=args.level).to_frame()
+            for m in methods
+        ],
+        ignore_index=True,
+    )
+    _print_frame(frame)
+    return 0
+
+
+def _cmd_ci_method(args) -> int:
+    from . import audit
+
+    found = audit.identify_ci_method(
+        args.count, args.nobs, args.low, args.high, level=args.level, scale=args.scale
+    )
+    if found:
+        print(f"{args.low}-{args.high} for {args.count}/{args.nobs} is given by: {', '.join(found)}")
         return 0
-    if args.command == "ci":
-        methods = _methods(args.method, proportions.CI_METHODS)
-        frame = pd.concat(
-            [
-                proportions.proportion_ci(args.count, args.nobs, method=m, level=args.level).to_frame()
-                for m in methods
-            ],
-            ignore_index=True,
-        )
-        print(frame.to_string(index=False))
-        return 0
+    method, lo, hi, _ = audit.closest_ci_method(
+        args.count, args.nobs, args.low, args.high, level=args.level, scale=args.scale
+    )
+    f = 100 if args.scale == "percent" else 1
+    raise _NothingFits(
+        f"no standard {args.level * 100:g}% CI for {args.count}/{args.nobs} prints as {args.low}-{args.high}; "
+        f"closest is {method} ({f * lo:.4g}-{f * hi:.4g})"
+    )
+
+
+def _cmd_compare(args) -> int:
+    import pandas as pd
+
+    from . import proportions
+
     methods = _methods(args.method, proportions.TEST_METHODS)
     frame = pd.concat(
         [
@@ -126,8 +384,96 @@ def _run(args) -> int:
         ],
         ignore_index=True,
     )
-    print(frame.to_string(index=False))
+    _print_frame(frame)
     return 0
+
+
+def _cmd_effect(args) -> int:
+    import pandas as pd
+
+    from . import proportions
+
+    measures = list(proportions.EFFECT_METHODS) if args.measure == "all" else [args.measure]
+    rows = []
+    for measure in measures:
+        if measure not in proportions.EFFECT_METHODS:
+            raise ValueError(f"--measure must be one of rd, rr, or, all; got {measure!r}")
+        if args.method == "all":
+            methods = list(proportions.EFFECT_METHODS[measure])
+        elif args.method is None:
+            methods = [proportions.DEFAULT_EFFECT_METHOD[measure]]
+        else:
+            methods = [args.method]
+        for m in methods:
+            res = proportions.effect_size(
+                args.count1, args.nobs1, args.count2, args.nobs2, measure=measure, method=m, level=args.level
+            )
+            rows.append(res.to_frame())
+    frame = pd.concat(rows, ignore_index=True)
+    _print_frame(frame.drop(columns=["count1", "nobs1", "count2", "nobs2"]))
+    rd = proportions.effect_size(
+        args.count1, args.nobs1, args.count2, args.nobs2, measure="rd", level=args.level
+    )
+    print(f"\n{_nnt_sentence(rd)}")
+    return 0
+
+
+def _nnt_sentence(rd) -> str:
+    """Number needed to treat from a risk difference and its CI (Altman, BMJ 1998)."""
+    level = f"{rd.level * 100:g}%"
+    if rd.estimate == 0:
+        return "Risk difference 0: the number needed to treat is infinite."
+    nnt = 1 / abs(rd.estimate)
+    kind = "NNT (benefit, group 1 higher)" if rd.estimate > 0 else "NNH (group 1 lower)"
+    if rd.low > 0 or rd.high < 0:
+        a, b = sorted((1 / abs(rd.low), 1 / abs(rd.high)))
+        return f"{kind} = {nnt:.1f} ({level} CI {a:.1f} to {b:.1f})."
+    return (
+        f"{kind} = {nnt:.1f}; the {level} CI of the difference crosses 0, so the NNT's CI runs from NNT "
+        f"{1 / abs(rd.high) if rd.high else float('inf'):.1f} through infinity to NNH "
+        f"{1 / abs(rd.low) if rd.low else float('inf'):.1f} (Altman, BMJ 1998)."
+    )
+
+
+def _cmd_explain_p(args) -> int:
+    from . import audit, proportions
+
+    if len(args.group) != 2:
+        raise ValueError("give exactly two --group options")
+    methods = _methods(args.method, proportions.TEST_METHODS)
+    g1, g2 = _group(args.group[0]), _group(args.group[1])
+    reason = audit.no_fit_reason(g1, g2, truncated=args.truncated)
+    if reason:
+        raise _NothingFits(f"{reason}, so no table can be tested")
+    table = audit.explain_pvalue(args.reported, g1, g2, methods=methods, truncated=args.truncated)
+    _print_frame(table.head(args.top))
+    hits = int(table["consistent"].sum())
+    print(f"\n{hits} of {len(table)} candidates give p = {args.reported}")
+    if not hits:
+        best = table.iloc[0]
+        raise _NothingFits(
+            f"no candidate table and test gives p = {args.reported}; closest is {best.method} on "
+            f"{best.count1}/{best.n1} vs {best.count2}/{best.n2} (p = {best.pvalue:.4g})"
+        )
+    return 0
+
+
+def _cmd_fragility(args) -> int:
+    from . import fragility
+
+    res = fragility.fragility_index(
+        args.count1, args.nobs1, args.count2, args.nobs2, alpha=args.alpha, method=args.method
+    )
+    _print_frame(res.to_frame())
+    return 0
+
+
+def _cmd_ratio_check(args) -> int:
+    from . import audit
+
+    res = audit.ratio_consistency(args.estimate, args.low, args.high, args.p, level=args.level)
+    print(("consistent: " if res.consistent else "inconsistent: ") + res.explanation)
+    return 0 if res.consistent else 1
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ def _theme():
     sns.set_theme(style="whitegrid", palette=PALETTE, font="DejaVu Sans", font_scale=0.9)
     mpl.rcParams.update(
         {
-            "svg.hashsalt": "hetrombopag-reanalysis",
+            "svg.hashsalt": "reanalysis",
             "axes.titleweight": "bold",
             "axes.titlesize": 11,
             "figure.dpi": 100,
@@ -331,27 +331,48 @@ def power_curve(
     return _finish(fig, ax, title, xlabel, caption)
 
 
-def verdict_plot(frame: pd.DataFrame, *, title: str = "", caption: str = ""):
-    """Stacked counts of audit verdicts per study (``frame`` = output of :func:`reanalysis.audit.audit`)."""
+def verdict_plot(frame: pd.DataFrame, *, title: str = "", caption: str = "", labels: dict | None = None):
+    """Stacked counts of audit verdicts per study (``frame`` = output of :func:`reanalysis.audit.audit`).
+
+    ``labels`` maps study ids to readable names. The legend sits outside the bars.
+    """
     from .audit import VERDICTS
 
     counts = (
-        frame.groupby(["study_id", "verdict"])
+        frame.groupby(["study_id", "verdict"], sort=False)
         .size()
         .unstack(fill_value=0)
         .reindex(columns=VERDICTS, fill_value=0)
     )
-    fig, ax = _figure(7.5, max(2.5, 0.4 * len(counts) + 1.5))
+    used = [v for v in VERDICTS if counts[v].sum() > 0]
+    fig, ax = _figure(8.5, max(2.6, 0.42 * len(counts) + 1.6))
     left = np.zeros(len(counts))
-    colours = dict(zip(VERDICTS, [PALETTE[2], PALETTE[5], PALETTE[3], "#BBBBBB"], strict=True))
+    colours = dict(
+        zip(
+            VERDICTS,
+            [PALETTE[2], "#8FD3B6", PALETTE[0], PALETTE[1], PALETTE[3], PALETTE[4], "#BBBBBB"],
+            strict=True,
+        )
+    )
     ys = np.arange(len(counts))[::-1]
-    for v in VERDICTS:
+    for v in used:
         ax.barh(ys, counts[v], left=left, color=colours[v], label=v, height=0.6)
         left += counts[v].to_numpy()
     ax.set_yticks(ys)
-    ax.set_yticklabels(counts.index)
-    ax.legend(fontsize=8, loc="lower right")
-    return _finish(fig, ax, title, "Published numbers (count)", caption)
+    ax.set_yticklabels([(labels or {}).get(s, s) for s in counts.index])
+    ax.legend(
+        fontsize=8,
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1.0),
+        frameon=False,
+        title="verdict",
+        title_fontsize=8,
+    )
+    ax.set_title(title)
+    ax.set_xlabel("Published numbers (count)")
+    fig.tight_layout(rect=(0, 0.06, 1, 1))
+    _caption(fig, caption)
+    return fig
 
 
 def close(fig) -> None:

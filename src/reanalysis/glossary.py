@@ -1,0 +1,228 @@
+"""Plain-language meanings of every method name and statistical term the reports print.
+
+A report's glossary is built by :func:`terms_in` from the text and tables it actually prints, so
+a reader never meets a method name that is not explained. Each entry: the term, the patterns that
+find it in text, and a one- or two-sentence meaning with its reference.
+"""
+
+from __future__ import annotations
+
+import re
+
+# term -> (regex matching the term in report text, meaning)
+GLOSSARY: dict[str, tuple[str, str]] = {
+    # One-proportion confidence intervals
+    "Clopper-Pearson": (
+        r"clopper-pearson",
+        "The 'exact' confidence interval for a proportion, from the binomial distribution; never too narrow, "
+        "often a little wide (Clopper & Pearson, Biometrika 1934).",
+    ),
+    "Wilson": (
+        r"\bwilson\b(?!-cc)",
+        "Score confidence interval for a proportion; good coverage even for small samples (Wilson, JASA 1927).",
+    ),
+    "Wilson with continuity correction": (
+        r"wilson-cc",
+        "The Wilson interval widened by a continuity correction, as R's prop.test prints it (Newcombe, Stat "
+        "Med 1998).",
+    ),
+    "Jeffreys": (
+        r"\bjeffreys\b",
+        "Interval from the Beta(x + 1/2, n - x + 1/2) distribution; a Bayesian interval with good frequentist "
+        "coverage (Brown, Cai & DasGupta, Stat Sci 2001).",
+    ),
+    "Agresti-Coull": (
+        r"agresti-coull",
+        "Normal-approximation interval after adding about two successes and two failures (Agresti & Coull, "
+        "Am Stat 1998).",
+    ),
+    "Wald interval": (
+        r"\bwald\b(?!-t)",
+        "Estimate plus or minus 1.96 standard errors; simple but too narrow for small samples or rates near "
+        "0% or 100%, and it can cross 0% or 100%.",
+    ),
+    "t interval on 0/1 data (wald-t)": (
+        r"wald-t",
+        "The mean ± t·SE that general statistics software prints when binary outcomes are treated as numbers; "
+        "not a recommended interval for a proportion, but some papers use it.",
+    ),
+    "mid-p": (
+        r"\bmid-p\b|fisher-midp",
+        "An exact method that counts only half the probability of the observed result, making exact tests "
+        "and intervals less conservative (Lancaster 1961; Berry & Armitage 1995).",
+    ),
+    # Two-group tests
+    "chi-square test": (
+        r"\bchi2\b(?!-yates)|chi-square|pearson chi",
+        "Pearson's chi-square test of a 2x2 (or larger) table, without continuity correction (R "
+        "chisq.test(correct = FALSE)).",
+    ),
+    "Yates' correction": (
+        r"chi2-yates|yates",
+        "Chi-square test with Yates' continuity correction, R's default for 2x2 tables; more conservative.",
+    ),
+    "G-test": (
+        r"g-test",
+        "Likelihood-ratio chi-square test (G = 2 Σ O log(O/E)); close to Pearson's chi-square in large samples.",
+    ),
+    "Fisher's exact test": (
+        r"\bfisher\b(?!-freeman)|fisher's exact",
+        "Exact test conditional on the table margins (R fisher.test); the standard for small 2x2 tables.",
+    ),
+    "Barnard's test": (
+        r"\bbarnard\b",
+        "Unconditional exact test of two proportions: the largest p-value over every possible common "
+        "response rate (Barnard 1947); usually more powerful than Fisher's.",
+    ),
+    "Boschloo's test": (
+        r"\bboschloo\b",
+        "Unconditional exact test using Fisher's p-value as the statistic; uniformly more powerful than "
+        "Fisher's test (Boschloo 1970).",
+    ),
+    "z test (unpooled)": (
+        r"z-unpooled",
+        "Difference in proportions divided by its unpooled standard error, compared with the normal distribution.",
+    ),
+    # Effect sizes
+    "risk difference (RD)": (
+        r"\brisk difference\b|\brd\b",
+        "Difference between two response rates, in percentage points: the absolute effect a clinician feels.",
+    ),
+    "risk ratio (RR)": (r"\brisk ratio\b|\brr\b", "Ratio of two response rates (relative effect)."),
+    "odds ratio (OR)": (
+        r"\bodds ratio\b|\bor\s\d|\(or\)",
+        "Ratio of the odds of response (p / (1 - p)) in two groups; close to the risk ratio only when "
+        "responses are rare.",
+    ),
+    "hazard ratio (HR)": (
+        r"\bhazard ratio\b|\bhr\b",
+        "Ratio of the instantaneous event rates of two groups over follow-up, usually from a Cox model.",
+    ),
+    "number needed to treat (NNT)": (
+        r"\bnnt\b|\bnnh\b|number needed to",
+        "1 / risk difference: patients to treat for one more to respond (NNT) or be harmed (NNH); its CI "
+        "is the reciprocal of the risk difference's, and is unbounded when that CI crosses zero.",
+    ),
+    "Newcombe interval": (
+        r"\bnewcombe\b",
+        "Interval for a risk difference built from two Wilson intervals (Newcombe, Stat Med 1998, method 10).",
+    ),
+    "Agresti-Caffo": (
+        r"agresti-caffo",
+        "Wald interval for a risk difference after adding one success and one failure per group (Agresti & "
+        "Caffo, Am Stat 2000).",
+    ),
+    "Miettinen-Nurminen": (
+        r"miettinen-nurminen",
+        "Score interval for a difference, ratio or odds ratio (Miettinen & Nurminen, Stat Med 1985); "
+        "recommended for small samples.",
+    ),
+    "Koopman interval": (r"\bkoopman\b", "Score interval for a risk ratio (Koopman, Biometrics 1984)."),
+    "conditional odds ratio": (
+        r"\bconditional\b",
+        "Odds ratio estimated conditionally on the margins, with the exact interval R's fisher.test prints.",
+    ),
+    # Contingency tables
+    "Cochran-Armitage trend test": (
+        r"cochran-armitage|trend test|prop\.trend",
+        "Test for a linear trend in response rates across ordered groups such as doses (R prop.trend.test).",
+    ),
+    "Cochran-Mantel-Haenszel (CMH)": (
+        r"mantel-haenszel|\bcmh\b",
+        "Test and common odds ratio for a 2x2 comparison repeated across strata, e.g. randomisation strata "
+        "(R mantelhaen.test); the CI is Robins-Breslow-Greenland's.",
+    ),
+    "Fisher-Freeman-Halton": (
+        r"fisher-freeman-halton",
+        "Fisher's exact test for tables larger than 2x2 (e.g. CR / PR / no response by arm).",
+    ),
+    # Meta-analysis
+    "random-effects meta-analysis": (
+        r"random-effects|\breml\b|dersimonian|paule-mandel|\bpooled\b",
+        "Combines studies allowing their true effects to differ; REML (restricted maximum likelihood), "
+        "DerSimonian-Laird and Paule-Mandel are ways of estimating that between-study spread.",
+    ),
+    "tau² (tau2)": (r"tau2|tau²|τ²", "The estimated variance of the true effects between studies."),
+    "I² (I2)": (
+        r"\bi2\b|i²",
+        "Share of the observed variation between studies that is beyond chance (0-100%); unreliable with "
+        "few studies.",
+    ),
+    "Hartung-Knapp": (
+        r"hartung-knapp",
+        "A more honest (wider) confidence interval for a pooled estimate, using a t distribution; "
+        "important when only a few studies are pooled.",
+    ),
+    "prediction interval": (
+        r"prediction interval",
+        "Where the true effect of a new, similar study would be expected to lie; wider than the CI of the "
+        "pooled mean.",
+    ),
+    # Fragility, Bayes, power
+    "fragility index": (
+        r"fragility index|\bfi\b",
+        "The number of patients whose outcome would have to change to flip a significant result to "
+        "non-significant (Walsh et al., J Clin Epidemiol 2014); small numbers mean a fragile result.",
+    ),
+    "reverse fragility index": (
+        r"reverse fragility",
+        "For a non-significant result: how many outcome changes would make it significant.",
+    ),
+    "credible interval (CrI)": (
+        r"credible interval|\bcri\b",
+        "Bayesian interval: the true value lies inside with the stated probability, given the model and prior.",
+    ),
+    "posterior probability": (
+        r"posterior",
+        "Probability of a statement about the true effect after combining a prior with the data.",
+    ),
+    "power": (
+        r"\bpower\b",
+        "The chance that a trial of a given size finds a real effect of a given size to be significant.",
+    ),
+    "minimal detectable difference": (
+        r"detectable",
+        "The smallest true difference a trial of a given size has 80% power to detect.",
+    ),
+    # Survival
+    "Kaplan-Meier": (
+        r"kaplan-meier|\bkm\b",
+        "Estimate of the probability of remaining event-free over time, allowing for patients followed for "
+        "different lengths of time.",
+    ),
+    "Aalen-Johansen": (
+        r"aalen-johansen|cumulative incidence|competing",
+        "Cumulative incidence of an event (such as response) when another event (such as death) can "
+        "prevent it; 1 - Kaplan-Meier would overstate it.",
+    ),
+    "log-rank test": (r"log-rank|logrank", "Test comparing two survival curves over their whole length."),
+    "restricted mean survival time (RMST)": (
+        r"\brmst\b|restricted mean",
+        "Average event-free time up to a fixed horizon: the area under the survival curve.",
+    ),
+    "IPD reconstruction": (
+        r"reconstruct|guyot",
+        "Approximate patient-level data rebuilt from a published Kaplan-Meier curve and its numbers at risk "
+        "(Guyot et al., BMC Med Res Methodol 2012).",
+    ),
+    "not reached (NR)": (
+        r"\bnr\b|not reached",
+        "The curve did not fall to 50% (for a median) within follow-up.",
+    ),
+    # Audit vocabulary
+    "truncation": (
+        r"truncat",
+        "Cutting digits off instead of rounding (65.67 printed as 65.6); some papers print percentages that way.",
+    ),
+    "GRADE certainty": (
+        r"\bgrade\b(?! ?[34≥])|certainty",
+        "How sure we can be of an effect (high, moderate, low, very low), judged from risk of bias, "
+        "imprecision, inconsistency, indirectness and publication bias (GRADE Working Group).",
+    ),
+}
+
+
+def terms_in(text: str) -> list[tuple[str, str]]:
+    """(term, meaning) for every glossary term that appears in ``text``, in glossary order."""
+    low = text.lower()
+    return [(term, meaning) for term, (pattern, meaning) in GLOSSARY.items() if re.search(pattern, low)]

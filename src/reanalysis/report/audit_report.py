@@ -1,0 +1,207 @@
+"""The audit report of any evidence folder: what `reanalysis report DIR --out OUT` writes.
+
+The repository's own audit report (``analyses/audit.py``) is built by this same function. Nothing
+here knows about a particular indication or data set: titles, captions and the provenance footer
+come from the folder.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pandas as pd
+
+from .. import audit as audit_module
+from .. import plots
+from ..audit import CHECK_MEANINGS, CHECKS, VERDICT_MEANINGS, VERDICTS
+from . import Report, add_glossary, check_writable, narrative, provenance
+
+_SHOWN = ["study", "endpoint", "timepoint", "arm", "kind", "reported", "computed", "explanation", "source"]
+
+
+@dataclasses.dataclass(frozen=True)
+class AuditReport:
+    """What was written: the audit table, verdict counts and the report folder."""
+
+    out_dir: Path
+    table: pd.DataFrame
+    counts: dict
+
+
+def _counts(table: pd.DataFrame) -> dict:
+    v = table["verdict"].value_counts()
+    k = table["check"].value_counts()
+    derived = table[
+        (table.check == "arithmetic")
+        & table.explanation.str.contains("inferred from this percentage", regex=False)
+    ]
+    return {
+        "total": len(table),
+        "reproduced": int(v.get("reproduced", 0) + v.get("reproduced-with-assumptions", 0)),
+        "consistent": int(v.get("consistent", 0)),
+        "model": int(v.get("model-based", 0)),
+        "not_reproducible": int(v.get("not-reproducible", 0)),
+        "inconsistent": int(v.get("inconsistent", 0)),
+        "problems": int(v.get("not-reproducible", 0) + v.get("inconsistent", 0)),
+        "unchecked": int(v.get("not-checkable", 0)),
+        **{check: int(k.get(check, 0)) for check in CHECKS},
+        "arithmetic_derived": len(derived),
+    }
+
+
+def _with_labels(table: pd.DataFrame, evidence) -> pd.DataFrame:
+    out = table.copy()
+    out.insert(0, "study", [evidence.study_label(s) for s in out.study_id])
+    return out
+
+
+def build(
+    evidence,
+    out_dir,
+    *,
+    name: str = "audit",
+    title: str | None = None,
+    rebuild: str | None = None,
+    index: str | None = None,
+    n_jobs: int = 1,
+    table: pd.DataFrame | None = None,
+) -> AuditReport:
+    """Audit an evidence folder and write its report to ``out_dir``.
+
+    Parameters
+    ----------
+    evidence : Evidence
+        From :func:`reanalysis.evidence.load`.
+    out_dir : path
+        Report folder (replaced whole; refused if it exists and is not a report folder).
+    title : str, optional
+        Default: "Reproducibility audit: <folder>" (or the study's label for a one-study folder).
+    rebuild : str, optional
+        The provenance footer's "how to rebuild" sentence.
+    index : str, optional
+        Relative link to an index page of several reports.
+    n_jobs : int
+        Processes for the audit (see :func:`reanalysis.audit.audit`).
+    table : DataFrame, optional
+        An audit table already computed for this evidence (saves recomputing it).
+    """
+    out_dir = Path(out_dir)
+    check_writable(out_dir)
+    text = narrative("audit")
+    table = audit_module.audit(evidence, n_jobs=n_jobs) if table is None else table
+    labelled = _with_labels(table, evidence)
+    label = evidence.label.rstrip("/")
+    studies = list(dict.fromkeys(evidence.studies.study_id))
+    if title is None:
+        title = (
+            f"Reproducibility audit: {evidence.study_label(studies[0])}"
+            if len(studies) == 1
+            else (f"Reproducibility audit: {label}")
+        )
+    c = _counts(table)
+    rep = Report(name, title, text.intro(label, len(studies), len(table)), index=index)
+    source = f"Source: evidence folder {label}; reanalysis audit."
+
+    s = rep.section("What the audit found", text.headline(c))
+    rep.text(s, text.strength(c))
+    grid = (
+        table.groupby(["check", "verdict"])
+        .size()
+        .unstack(fill_value=0)
+        .reindex(index=list(CHECKS), columns=list(VERDICTS), fill_value=0)
+    )
+    grid = grid.loc[grid.sum(axis=1) > 0, grid.sum(axis=0) > 0]
+    grid.insert(0, "what it checks", [CHECK_MEANINGS[k] for k in grid.index])
+    rep.table(
+        s,
+        f"{name}_counts",
+        grid.rename_axis("check").reset_index(),
+        caption="Published numbers by kind of check (rows) and verdict (columns)",
+        empty="The folder has no published numbers to audit.",
+    )
+    if len(table):
+        labels = {sid: evidence.study_label(sid) for sid in studies}
+        fig = plots.verdict_plot(table, title="Audit verdicts by study", caption=source, labels=labels)
+        rep.figure(s, f"{name}_verdicts", fig, f"Number of published values by verdict and study ({label})")
+    rep.text(s, text.reading_guide())
+
+    bad = labelled[labelled.verdict.isin(audit_module.PROBLEM_VERDICTS)]
+    s = rep.section("Numbers that do not hold up", text.problems_finding(len(bad)))
+    rep.table(s, f"{name}_problems", bad[_SHOWN], empty=text.problems_empty())
+
+    model = labelled[labelled.verdict == "model-based"]
+    if len(model):
+        s = rep.section("Adjusted or model-based estimates", text.model_finding(len(model)))
+        rep.table(s, f"{name}_model_based", model[_SHOWN])
+
+    fps = audit_module.fingerprints(table)
+    rows = [{"label": evidence.study_label(r.study_id), "summary": r.summary} for r in fps.itertuples()]
+    s = rep.section("Each paper's own methods", text.fingerprint_finding(rows))
+    if len(fps):
+        shown = fps.copy()
+        shown.insert(0, "study", [evidence.study_label(x) for x in shown.study_id])
+        rep.table(
+            s,
+            f"{name}_fingerprints",
+            shown.drop(columns=["study_id"]),
+            caption="Dominant CI method and test per study (p-values printed as bounds are left out)",
+        )
+        outliers = []
+        for sid in fps.study_id:
+            fp = audit_module.fingerprint(table, sid)
+            if len(fp.outliers):
+                o = fp.outliers.copy()
+                o.insert(0, "study", evidence.study_label(sid))
+                outliers.append(o)
+        if outliers:
+            rep.table(
+                s,
+                f"{name}_fingerprint_outliers",
+                pd.concat(outliers, ignore_index=True),
+                caption="Intervals and p-values that the paper's dominant method does not reproduce",
+            )
+
+    unchecked = labelled[labelled.verdict == "not-checkable"]
+    if len(unchecked):
+        s = rep.section("What could not be checked", text.unchecked_finding(len(unchecked)))
+        rep.table(
+            s,
+            f"{name}_not_checkable",
+            unchecked[["study", "endpoint", "timepoint", "arm", "kind", "reported", "explanation", "source"]],
+        )
+
+    s = rep.section("Studies in this folder")
+    cols = [
+        c
+        for c in (
+            "label",
+            "study_id",
+            "citation",
+            "design",
+            "indication",
+            "registration",
+            "pmid",
+            "doi",
+            "source",
+        )
+        if c in evidence.studies
+    ]
+    rep.table(s, f"{name}_studies", evidence.studies[cols].dropna(axis=1, how="all"))
+
+    s = rep.section(
+        "Appendix: every published number",
+        "The full audit, one row per published number; `reanalysis audit DIR --csv FILE` writes the same "
+        "table.",
+    )
+    rep.table(s, f"{name}_full", labelled.drop(columns=["study"]))
+
+    s = rep.section("Verdicts and checks")
+    meanings = pd.DataFrame(
+        [(v, VERDICT_MEANINGS[v]) for v in VERDICTS if (table.verdict == v).any()],
+        columns=["verdict", "meaning"],
+    )
+    rep.table(s, f"{name}_verdict_meanings", meanings, empty="No verdicts.")
+    add_glossary(rep)
+    rep.write(out_dir, provenance(evidence, rebuild=rebuild))
+    return AuditReport(out_dir, table, c)

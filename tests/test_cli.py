@@ -1,0 +1,100 @@
+"""The command line: one verb per check, exit status 0 / 1 / 2, one-line errors. Run in-process."""
+
+import subprocess
+import sys
+
+import pytest
+
+from reanalysis import cli
+
+
+def run(args, capsys):
+    code = cli.main(args)
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_version(capsys):
+    assert cli.main(["--version"]) == 0 and capsys.readouterr().out.startswith("reanalysis ")
+
+
+@pytest.mark.parametrize(
+    "args, code, text",
+    [
+        (["counts", "<5", "--n", "100"], 0, "5 count(s) print as <5%"),
+        (["counts", ">95", "--n", "100"], 0, "5 count(s)"),
+        (["counts", "65.6", "--n", "1-67"], 0, "3 count(s) print as 65.6%"),
+        (["counts", "99.9", "--n", "10"], 1, "no count with n = 10 prints as 99.9%"),
+        (["counts", "NS", "--n", "10"], 2, "not a percentage"),
+        (["ci", "23", "55", "--level", "90"], 0, "0.9"),
+        (["ci", "23", "55", "--level", "0.95"], 2, "write 95"),
+        (["ci-method", "23", "55", "28.7", "55.9"], 0, "clopper-pearson"),
+        (["ci-method", "1", "1000", "0.00", "0.56"], 0, "clopper-pearson"),
+        (["ci-method", "1", "1000", "0.00", "0.56", "--scale", "proportion"], 1, "no standard 95% CI"),
+        (["ci-method", "10", "30", "15", "31"], 1, "closest is"),
+        (["effect", "42", "64", "31", "42"], 0, "NNH"),
+        (["effect", "42", "64", "31", "42", "--measure", "rr", "--method", "all"], 0, "miettinen-nurminen"),
+        (["effect", "42", "64", "31", "42", "--measure", "hr"], 2, "--measure must be one of"),
+        (["fragility", "10", "50", "25", "50"], 0, "fragility"),
+        (["ratio-check", "0.72", "0.55", "0.94", "0.016"], 0, "consistent"),
+        (["ratio-check", "0.72", "0.55", "0.94", "0.5"], 1, "inconsistent"),
+        (["ratio-check", "0.72", "0.94", "0.55", "0.5"], 2, "low < high"),
+        (
+            ["explain-p", "0.4", "--group", "99.9%:10", "--group", "1/2"],
+            1,
+            "no count with n = 10 prints as 99.9%",
+        ),
+        (["explain-p", "1.5", "--group", "1/2", "--group", "1/2"], 2, "outside 0-1"),
+        (["explain-p", "0.05%", "--group", "1/2", "--group", "1/2"], 2, "% sign"),
+        (["compare", "1", "2", "3", "0"], 2, "must be at least 1"),
+    ],
+)
+def test_verbs(args, code, text, capsys):
+    got, out, err = run(args, capsys)
+    assert got == code, (out, err)
+    assert text in out + err
+    if code == 2:
+        assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_init_report_and_audit_on_a_folder_outside_the_repository(
+    tmp_path, outside_folder, capsys, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run(["init", "blank"], capsys)
+    assert code == 0 and (tmp_path / "blank" / "outcomes.csv").exists()
+    assert run(["init", "blank"], capsys)[0] == 2
+    code, out, _ = run(["report", str(outside_folder), "--out", "rep"], capsys)
+    assert code == 0 and "0 that do not hold up" in out
+    assert (tmp_path / "rep" / "report.html").exists()
+    csv = tmp_path / "a.csv"
+    assert run(["audit", str(outside_folder), "--csv", str(csv)], capsys)[0] == 0
+    assert csv.read_text().startswith("study_id,endpoint")
+    code, out, _ = run(["fingerprint", str(outside_folder)], capsys)
+    assert code == 0 and "clopper-pearson" in out
+
+
+def test_unwritable_csv_is_one_line(tmp_path, outside_folder, capsys):
+    code, _, err = run(
+        ["audit", str(outside_folder), "--csv", str(tmp_path / "no" / "such" / "dir.csv")], capsys
+    )
+    assert code == 2 and len(err.strip().splitlines()) == 1
+
+
+def test_closed_pipe_is_quiet():
+    # The one CLI test run as a real process: a reader that goes away must not print a traceback.
+    proc = subprocess.run(
+        f"{sys.executable} -m reanalysis.cli ci 23 55 --method all | head -1",
+        shell=True,
+        capture_output=True,
+        text=True,
+    )
+    assert "Traceback" not in proc.stderr and "clopper-pearson" not in proc.stderr
+
+
+def test_installed_entry_point_works_outside_the_repository(tmp_path):
+    exe = __import__("shutil").which("reanalysis") or str(
+        __import__("pathlib").Path(sys.executable).with_name("reanalysis")
+    )
+    proc = subprocess.run([exe, "--version"], cwd=tmp_path, capture_output=True, text=True)
+    assert proc.returncode == 0 and proc.stdout.startswith("reanalysis ")

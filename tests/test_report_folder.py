@@ -1,0 +1,92 @@
+"""`reanalysis report DIR`: the audit report of any folder, deterministic, atomic, about that folder only."""
+
+import os
+import stat
+
+import pytest
+
+from reanalysis import evidence
+from reanalysis.report import build_audit_report
+
+
+def _files(root):
+    return sorted(p.relative_to(root) for p in root.rglob("*") if p.is_file())
+
+
+def test_report_of_an_outside_folder_is_about_that_folder(tmp_path, outside_folder):
+    ev = evidence.load(outside_folder)
+    out = tmp_path / "out"
+    build_audit_report(ev, out)
+    md = (out / "report.md").read_text()
+    html = (out / "report.html").read_text()
+    for text in (md, html):
+        low = text.lower()
+        assert "hetrombopag" not in low and "seed" not in low and "make reports" not in low
+    assert str(outside_folder) in md  # provenance and captions name the user's folder
+    assert "Trial X 2020" in md
+    assert "## Glossary" in md and "Clopper-Pearson" in md
+    assert "https://example.org/trial-x" in html and '<a href="https://example.org/trial-x">' in html
+    assert 'class="table-wrap"' in html
+    # every referenced table and figure exists; figures are embedded
+    assert (out / "figures" / "audit_verdicts.png").exists() and "data:image/png;base64," in html
+
+
+def test_two_builds_are_byte_identical_and_files_have_normal_permissions(tmp_path, outside_folder):
+    ev = evidence.load(outside_folder)
+    a, b = tmp_path / "a", tmp_path / "b"
+    old = os.umask(0o022)
+    try:
+        build_audit_report(ev, a)
+        build_audit_report(ev, b)
+    finally:
+        os.umask(old)
+    assert _files(a) == _files(b)
+    assert [f for f in _files(a) if (a / f).read_bytes() != (b / f).read_bytes()] == []
+    mode = stat.S_IMODE((a / "report.html").stat().st_mode)
+    assert mode == 0o644
+
+
+def test_rebuild_replaces_the_folder_whole_and_leaves_no_temporary_files(tmp_path, outside_folder):
+    ev = evidence.load(outside_folder)
+    out = tmp_path / "out"
+    build_audit_report(ev, out)
+    (out / "tables" / "stale.csv").write_text("old")
+    (tmp_path / ".out.staging-dead").mkdir()  # left by a killed build
+    build_audit_report(ev, out)
+    assert not (out / "tables" / "stale.csv").exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_refuses_to_replace_a_folder_it_did_not_write(tmp_path, outside_folder):
+    precious = tmp_path / "precious"
+    precious.mkdir()
+    (precious / "thesis.tex").write_text("years of work")
+    with pytest.raises(ValueError, match="is not a report folder"):
+        build_audit_report(evidence.load(outside_folder), precious)
+    assert (precious / "thesis.tex").read_text() == "years of work"
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can write to read-only folders")
+def test_read_only_destination_fails_before_any_work(tmp_path, outside_folder):
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    ro.chmod(0o555)
+    with pytest.raises(ValueError, match="not writable"):
+        build_audit_report(evidence.load(outside_folder), ro / "out")
+
+
+def test_failed_build_leaves_the_previous_report(tmp_path, outside_folder, monkeypatch):
+    ev = evidence.load(outside_folder)
+    out = tmp_path / "out"
+    build_audit_report(ev, out)
+    before = {f: (out / f).read_bytes() for f in _files(out)}
+    from reanalysis.report import writer
+
+    def boom(*a, **k):
+        raise RuntimeError("killed half way")
+
+    monkeypatch.setattr(writer, "render_html", boom)
+    with pytest.raises(RuntimeError):
+        build_audit_report(ev, out)
+    assert {f: (out / f).read_bytes() for f in _files(out)} == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
