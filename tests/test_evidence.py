@@ -18,7 +18,7 @@ def test_init_writes_a_fillable_folder_that_loads_empty(tmp_path):
     assert {p.name for p in written} == {f"{t}.csv" for t in evidence.TABLES} | {"README.md"}
     for name in evidence.TABLES:
         lines = (folder / f"{name}.csv").read_text().splitlines()
-        assert lines[0].split(",")[0] == "study_id"
+        assert lines[0].split(",")[0] == evidence.SCHEMAS[name]["columns"][0].name
         assert lines[1].startswith("# e.g.")  # one commented example row
     ev = evidence.load(folder)
     assert ev.studies.empty and ev.outcomes.empty

@@ -5,11 +5,14 @@ should import :mod:`reanalysis.evidence`.
 """
 
 from .evidence import (  # noqa: F401
+    CERTAINTY,
     CI_UNITS,
     DAYS_PER_UNIT,
     EFFECT_MEASURES,
     EFFECT_UNITS,
     FLAGSHIP_INDICATIONS,
+    GRADE_CONCERN,
+    GRADE_DOMAINS,
     PROTOCOL_CATEGORIES,
     RESULT_TABLES,
     SCHEMAS,

@@ -14,6 +14,7 @@ Tables (see :data:`SCHEMAS` for every column, its type and meaning):
 ``patients.csv``             per-patient values, only where a source publishes them
 ``designs.csv``              trial designs and sample-size assumptions
 ``protocols.csv``            eligibility, regimens, doses, response definitions, endpoints
+``certainty.csv``            certainty-of-evidence judgements (GRADE-style) per clinical question
 
 Only ``studies.csv`` and at least one of outcomes / comparisons / time_to_event are required; a
 missing table is an empty table. A column not needed may be left out (it reads as empty), but an
@@ -62,6 +63,10 @@ PROTOCOL_CATEGORIES = (
     "response-definition",
     "monitoring",
 )
+
+GRADE_DOMAINS = ("risk_of_bias", "inconsistency", "indirectness", "imprecision", "publication_bias")
+GRADE_CONCERN = ("not serious", "serious", "very serious", "not assessable")
+CERTAINTY = ("high", "moderate", "low", "very low")
 
 # Days per unit, for comparing times recorded in different units (Julian year).
 DAYS_PER_UNIT = {"day": 1.0, "week": 7.0, "month": 365.25 / 12, "year": 365.25}
@@ -365,6 +370,56 @@ SCHEMAS: dict[str, dict] = {
         ],
         "key": ["study_id", "arm_id", "category", "item"],
     },
+    "certainty": {
+        "doc": "certainty-of-evidence judgements (GRADE-style), one row per clinical question",
+        "columns": [
+            _c("question_id", required=True, doc="identifier", example="q1"),
+            _c(
+                "question",
+                required=True,
+                doc="the clinical question in plain words",
+                example="Does drug X added to standard care raise 6-month response?",
+            ),
+            _c("indication", required=True, example="iNHL"),
+            _c("study_ids", required=True, doc="studies answering it, ;-separated", example="trial_a"),
+            _c("endpoint", doc="outcomes endpoint whose effect answers it", example="overall_response"),
+            _c("timepoint_value", "float", example="6"),
+            _c("timepoint_unit", allowed=TIMEPOINT_UNITS, example="month"),
+            _c("arm_a", doc="arm of the first study giving the effect (a vs b)", example="treatment"),
+            _c("arm_b", example="control"),
+            *[
+                _c(
+                    d,
+                    required=True,
+                    allowed=GRADE_CONCERN,
+                    doc=f"GRADE domain: {d.replace('_', ' ')}",
+                    example="not serious",
+                )
+                for d in GRADE_DOMAINS
+            ],
+            _c(
+                "certainty",
+                required=True,
+                allowed=CERTAINTY,
+                doc="high / moderate / low / very low",
+                example="moderate",
+            ),
+            _c(
+                "reasons",
+                required=True,
+                doc="why, domain by domain",
+                example="downgraded once for imprecision",
+            ),
+            _c(
+                "judged_by",
+                required=True,
+                doc="whose judgement (e.g. this reanalysis)",
+                example="this reanalysis",
+            ),
+            _NOTES,
+        ],
+        "key": ["question_id"],
+    },
 }
 
 TABLES = tuple(SCHEMAS)
@@ -400,6 +455,7 @@ class Evidence:
     patients: pd.DataFrame
     designs: pd.DataFrame
     protocols: pd.DataFrame
+    certainty: pd.DataFrame
     folder: Path  # absolute path of the folder read
     label: str  # the folder as the user named it (printed in reports)
     checksums: dict  # file name -> SHA-256 of its bytes, for report provenance (files present only)
@@ -873,6 +929,15 @@ def _check_relations(frames: dict[str, pd.DataFrame], problems: list[str], broke
                             f"{name}.csv, line {lines[i]}, column {col}: arm {aid!r} is not an arm of "
                             f"study {sid!r} in arms.csv"
                         )
+    cert = frames["certainty"]
+    lines = cert.attrs.get("lines", [])
+    if "studies" not in broken and "certainty" not in broken:
+        for i, value in enumerate(cert["study_ids"]):
+            for sid in _split(value):
+                if sid not in studies:
+                    problems.append(
+                        f"certainty.csv, line {lines[i]}, column study_ids: unknown study {sid!r} (not in studies.csv)"
+                    )
     comparisons, outcomes = frames["comparisons"], frames["outcomes"]
     lines = comparisons.attrs.get("lines", [])
     endpoints = set(zip(outcomes["study_id"], outcomes["endpoint"], strict=True))

@@ -201,7 +201,9 @@ def _audit_ci(out, base, row, counts, derived):
     unit = "%" if scale == "percent" else ""
     pct_level = f"{level * 100:g}%"
     if counts is None:
-        out.add(base, verdict="not-checkable", check="unchecked", explanation="No count to recompute the CI from.")
+        out.add(
+            base, verdict="not-checkable", check="unchecked", explanation="No count to recompute the CI from."
+        )
         return
     x, n = counts
     methods = identify_ci_method(x, n, row.ci_low, row.ci_high, level=level, scale=scale)
@@ -552,7 +554,10 @@ def _audit_effect(out, base, row, g1, g2, assumed, model):
                 best = (match, c1, c2)
     if best is None:
         out.add(
-            base, verdict="not-checkable", check="unchecked", explanation="No count fits the printed percentages."
+            base,
+            verdict="not-checkable",
+            check="unchecked",
+            explanation="No count fits the printed percentages.",
         )
         return
     match, (x1, n1), (x2, n2) = best

@@ -18,6 +18,8 @@ from .writer import (
     atomic_write,
     check_writable,
     fmt,
+    fmt_interval,
+    fmt_p,
     html_table,
     markdown_table,
     pct,
@@ -34,6 +36,8 @@ __all__ = [
     "build_audit_report",
     "check_writable",
     "fmt",
+    "fmt_interval",
+    "fmt_p",
     "html_table",
     "markdown_table",
     "narrative",
@@ -96,6 +100,7 @@ def narrative(template: str):
     )
     env.filters["pct"] = pct
     env.filters["fmt"] = fmt
+    env.filters["fmt_p"] = fmt_p
     return env.get_template(f"{template}.md.j2").module
 
 

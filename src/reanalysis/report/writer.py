@@ -108,6 +108,34 @@ def pct(value, digits: int = 1) -> str:
     return f"{100 * value:.{digits}f}%"
 
 
+def fmt_p(p: float) -> str:
+    """A p-value for prose: "p < 0.001", "p = 0.032", "p = 0.49" (never scientific notation)."""
+    if p is None or (isinstance(p, float) and math.isnan(p)):
+        return "p not available"
+    if p < 0.001:
+        return "p < 0.001"
+    if p < 0.01:
+        return f"p = {p:.3f}"
+    return f"p = {p:.2f}" if p >= 0.095 else f"p = {p:.3f}".rstrip("0")
+
+
+def fmt_interval(
+    estimate: float, low: float, high: float, *, percent: bool = False, digits: int = 1, points: bool = False
+) -> str:
+    """An estimate with its CI for prose: "65.6% (52.7 to 77.1)", "-8.2 points (-24.6 to +10.0)", "2.42 (1.35 to 4.34)".
+
+    ``percent`` multiplies proportions by 100; ``points`` formats a difference in percentage points with
+    explicit signs. "to" (not a hyphen) separates the bounds so negative numbers stay readable.
+    """
+    f = 100.0 if (percent or points) else 1.0
+    if points:
+        return f"{f * estimate:+.{digits}f} points ({f * low:+.{digits}f} to {f * high:+.{digits}f})".replace(
+            "+-", "-"
+        )
+    unit = "%" if percent else ""
+    return f"{f * estimate:.{digits}f}{unit} ({f * low:.{digits}f} to {f * high:.{digits}f})"
+
+
 def markdown_table(frame: pd.DataFrame, digits: int = 3) -> str:
     cols = [str(c) for c in frame.columns]
     lines = ["| " + " | ".join(cols) + " |", "|" + "|".join("---" for _ in cols) + "|"]
