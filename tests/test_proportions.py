@@ -164,3 +164,21 @@ def test_unconditional_tests_agree_with_scipy_given_enough_search_points(table):
     assert compare_proportions(*table, method="boschloo").pvalue == pytest.approx(
         stats.boschloo_exact(cols, n=512).pvalue, abs=1e-9
     )
+
+
+def test_number_needed_to_treat_follows_altman():
+    from reanalysis import proportions as p
+
+    # CI of the RD excludes 0: the NNT's CI is the reciprocal interval.
+    res = p.nnt(p.effect_size(99, 168, 5, 85))
+    assert not res.crosses_zero and res.direction == "more"
+    assert res.value == pytest.approx(1 / (99 / 168 - 5 / 85))
+    rd = p.effect_size(99, 168, 5, 85)
+    assert (res.low, res.high) == pytest.approx((1 / rd.high, 1 / rd.low))
+    # CI includes 0: two pieces through infinity, named by the outcome's direction.
+    res = p.nnt(p.effect_size(42, 64, 31, 42))
+    assert res.crosses_zero and res.direction == "fewer"
+    assert "NNH 12.2" in res.describe() and "to infinity to" in res.describe()
+    assert res.describe(outcome_is_good=False).startswith("NNT 12.2")
+    with pytest.raises(ValueError, match="risk-difference"):
+        p.nnt(p.effect_size(1, 2, 1, 2, measure="or"))

@@ -414,25 +414,10 @@ def _cmd_effect(args) -> int:
     rd = proportions.effect_size(
         args.count1, args.nobs1, args.count2, args.nobs2, measure="rd", level=args.level
     )
-    print(f"\n{_nnt_sentence(rd)}")
-    return 0
-
-
-def _nnt_sentence(rd) -> str:
-    """Number needed to treat from a risk difference and its CI (Altman, BMJ 1998)."""
-    level = f"{rd.level * 100:g}%"
-    if rd.estimate == 0:
-        return "Risk difference 0: the number needed to treat is infinite."
-    nnt = 1 / abs(rd.estimate)
-    kind = "NNT (benefit, group 1 higher)" if rd.estimate > 0 else "NNH (group 1 lower)"
-    if rd.low > 0 or rd.high < 0:
-        a, b = sorted((1 / abs(rd.low), 1 / abs(rd.high)))
-        return f"{kind} = {nnt:.1f} ({level} CI {a:.1f} to {b:.1f})."
-    return (
-        f"{kind} = {nnt:.1f}; the {level} CI of the difference crosses 0, so the NNT's CI runs from NNT "
-        f"{1 / abs(rd.high) if rd.high else float('inf'):.1f} through infinity to NNH "
-        f"{1 / abs(rd.low) if rd.low else float('inf'):.1f} (Altman, BMJ 1998)."
+    print(
+        f"\nGroup 1 vs group 2, if the outcome is good: {proportions.nnt(rd).describe()} (Altman, BMJ 1998)."
     )
+    return 0
 
 
 def _cmd_explain_p(args) -> int:

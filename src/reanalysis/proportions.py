@@ -752,3 +752,84 @@ def pvalue_matrix(nobs1: int, nobs2: int, method: str = "fisher") -> np.ndarray:
         p = stats.chi2.sf(stat, 1)
         degenerate = (col1 == 0) | (col2 == 0)
         return np.where(degenerate, 1.0, p)
+
+
+# --------------------------------------------------------------------------------------------
+# Number needed to treat
+# --------------------------------------------------------------------------------------------
+@dataclasses.dataclass(frozen=True)
+class NumberNeeded(Result):
+    """Number needed to treat from a risk difference and its CI (Altman, BMJ 1998;317:1309).
+
+    ``value`` = 1 / |RD|: patients treated as group 1 instead of group 2 for one ``direction``
+    ("more" or "fewer") patient with the outcome. When the RD's CI excludes 0, ``low``/``high``
+    bound the NNT. When it includes 0 the CI of the NNT is two pieces through infinity: from
+    ``to_more`` (1 / upper RD bound: at least this many for one more) to infinity, and from
+    ``to_fewer`` (1 / |lower RD bound|) to infinity on the other side; ``crosses_zero`` is True.
+    Whether "more" is a benefit (NNT) or a harm (NNH) depends on the outcome: see :meth:`describe`.
+    """
+
+    risk_difference: float
+    rd_low: float
+    rd_high: float
+    level: float
+    value: float
+    direction: str
+    crosses_zero: bool
+    low: float
+    high: float
+    to_more: float
+    to_fewer: float
+
+    def describe(self, outcome_is_good: bool = True, digits: int = 1) -> str:
+        """One sentence, e.g. "NNT 4.2 (95% CI 2.9 to 7.6)" or the two-piece form when the CI crosses 0."""
+        lvl = f"{self.level * 100:g}%"
+        if math.isinf(self.value):
+            return "risk difference 0: no number needed to treat (infinite)"
+        good = (self.direction == "more") == outcome_is_good
+        name = "NNT" if good else "NNH"
+        if not self.crosses_zero:
+            return (
+                f"{name} {self.value:.{digits}f} ({lvl} CI {self.low:.{digits}f} to {self.high:.{digits}f})"
+            )
+        more = "NNT" if outcome_is_good else "NNH"
+        fewer = "NNH" if outcome_is_good else "NNT"
+        return (
+            f"{name} {self.value:.{digits}f} ({lvl} CI: {more} {self.to_more:.{digits}f} to infinity to "
+            f"{fewer} {self.to_fewer:.{digits}f}; the difference may be zero)"
+        )
+
+
+def nnt(effect: EffectSize) -> NumberNeeded:
+    """Number needed to treat (or harm) from a risk-difference :class:`EffectSize`.
+
+    The CI is the reciprocal of the risk difference's CI (Altman 1998), so it inherits the RD
+    method (Newcombe by default). ``effect`` must have ``measure == "rd"``.
+    """
+    if not isinstance(effect, EffectSize) or effect.measure != "rd":
+        raise ValueError("nnt needs a risk-difference EffectSize (effect_size(..., measure='rd'))")
+    rd, lo, hi = effect.estimate, effect.low, effect.high
+    value = math.inf if rd == 0 else 1 / abs(rd)
+    direction = "more" if rd >= 0 else "fewer"
+    crosses = lo <= 0 <= hi
+
+    def inv(v):
+        return math.inf if v == 0 else 1 / abs(v)
+
+    if crosses:
+        low = high = math.nan
+    else:
+        low, high = sorted((inv(lo), inv(hi)))
+    return NumberNeeded(
+        float(rd),
+        float(lo),
+        float(hi),
+        effect.level,
+        float(value),
+        direction,
+        bool(crosses),
+        float(low),
+        float(high),
+        float(inv(hi)) if hi > 0 else math.inf,
+        float(inv(lo)) if lo < 0 else math.inf,
+    )
