@@ -5,7 +5,8 @@ The package is organised as one small module per statistical topic:
 ``reanalysis.data``         load and validate the study tables in ``data/``
 ``reanalysis.proportions``  confidence intervals, two-group tests and effect sizes
 ``reanalysis.audit``        which counts and methods reproduce a published number
-``reanalysis.survival``     Kaplan-Meier, cumulative incidence, log-rank, IPD reconstruction
+``reanalysis.survival``     Kaplan-Meier, cumulative incidence, log-rank
+``reanalysis.reconstruction`` IPD from published KM curves (Guyot) and the two-arm reanalysis
 ``reanalysis.meta``         random-effects meta-analysis of proportions and 2x2 tables
 ``reanalysis.fragility``    fragility and reverse fragility index
 ``reanalysis.bayes``        Bayesian reanalysis of two proportions
@@ -28,6 +29,7 @@ _SUBMODULES = {
     "proportions",
     "audit",
     "survival",
+    "reconstruction",
     "meta",
     "fragility",
     "bayes",

@@ -8,8 +8,8 @@
   1 - KM without competing events, Aalen-Johansen when death or transplant before response
   competes (point estimates as ``cmprsk::cuminc``).
 - :func:`logrank` — log-rank test as ``survival::survdiff`` (lifelines).
-- :func:`reconstruct_ipd` — approximate individual patient data from a digitised Kaplan-Meier
-  curve and a numbers-at-risk table (Guyot et al., BMC Med Res Methodol 2012;12:9).
+- ``reconstruct_ipd`` / ``clean_curve`` — now in :mod:`reanalysis.reconstruction` (Guyot et al.,
+  BMC Med Res Methodol 2012;12:9), still importable from here.
 - :func:`case_series_durations` — per-patient case-series rows to durations and events.
 - :func:`summarise_published` — what a published median and range can and cannot say.
 """
@@ -327,181 +327,15 @@ def logrank(durations, events, groups) -> LogrankResult:
 
 
 # --------------------------------------------------------------------------------------------
-# IPD reconstruction (Guyot et al. 2012)
+# IPD reconstruction: moved to reanalysis.reconstruction (these names stay importable from here)
 # --------------------------------------------------------------------------------------------
-def clean_curve(curve: pd.DataFrame) -> pd.DataFrame:
-    """Cleaning rule for digitised points, applied before reconstruction.
+def __getattr__(name):
+    # Lazy alias so that `survival` does not import `reconstruction` (which imports `survival`).
+    if name in ("reconstruct_ipd", "clean_curve"):
+        from . import reconstruction
 
-    1. Columns ``time`` and ``survival`` are required; missing or negative times, or survival
-       outside [0, 1] by more than 0.05, are errors (a curve read on the 0-100 scale must be
-       divided by 100 first).
-    2. Points are sorted by time (then by decreasing survival); survival is clipped to [0, 1].
-    3. Survival is made non-increasing by a running minimum: a digitised point above an earlier
-       one is reading noise (a KM curve cannot rise).
-    4. A point (0, 1) is added when the curve does not start there.
-    """
-    if not isinstance(curve, pd.DataFrame) or not {"time", "survival"} <= set(curve.columns):
-        raise ValueError("curve must be a DataFrame with columns 'time' and 'survival'")
-    t = curve["time"].to_numpy(dtype=float)
-    s = curve["survival"].to_numpy(dtype=float)
-    if np.any(~np.isfinite(t)) or np.any(~np.isfinite(s)):
-        raise ValueError("curve has missing or non-finite time/survival values")
-    if np.any(t < 0):
-        raise ValueError(f"curve has a negative time ({t.min()})")
-    if np.any(s < -0.05) or np.any(s > 1.05):
-        raise ValueError("curve survival must be a proportion in [0, 1] (divide a 0-100 scale by 100)")
-    order = np.lexsort((-s, t))
-    t, s = t[order], np.clip(s[order], 0.0, 1.0)
-    s = np.minimum.accumulate(s)
-    if t[0] > 0 or s[0] < 1:
-        t, s = np.concatenate([[0.0], t]), np.concatenate([[1.0], s])
-    return pd.DataFrame({"time": t, "survival": s})
-
-
-def reconstruct_ipd(
-    curve: pd.DataFrame,
-    at_risk: pd.DataFrame | None = None,
-    total_events: int | None = None,
-    n_start: int | None = None,
-) -> pd.DataFrame:
-    """Approximate individual patient data from a digitised Kaplan-Meier curve (Guyot 2012).
-
-    Parameters
-    ----------
-    curve : DataFrame
-        Digitised points, columns ``time`` and ``survival`` (a proportion); cleaned by
-        :func:`clean_curve`.
-    at_risk : DataFrame, optional
-        Published numbers at risk, columns ``time`` and ``n_risk``; the first row must be at
-        time 0 (or give ``n_start``).
-    total_events : int, optional
-        Published total number of events; used for the last interval (and for the whole curve
-        when there is no at-risk table beyond time 0).
-    n_start : int, optional
-        Number of patients at time 0 when ``at_risk`` is not given.
-
-    Returns
-    -------
-    DataFrame with columns ``time`` and ``event`` (1 = event, 0 = censored), one row per patient,
-    sorted by time.
-    """
-    pts = clean_curve(curve)
-    ts, ss = pts["time"].to_numpy(), pts["survival"].to_numpy()
-    if at_risk is None:
-        if n_start is None:
-            raise ValueError("give at_risk (columns time, n_risk) or n_start (patients at time 0)")
-        at_risk = pd.DataFrame({"time": [0.0], "n_risk": [int(n_start)]})
-    if not {"time", "n_risk"} <= set(at_risk.columns):
-        raise ValueError("at_risk must have columns 'time' and 'n_risk'")
-    tr = at_risk["time"].to_numpy(dtype=float)
-    nr = at_risk["n_risk"].to_numpy()
-    if len(tr) == 0 or tr[0] != 0:
-        raise ValueError("at_risk must start at time 0")
-    if np.any(np.diff(tr) <= 0) or np.any(np.diff(nr) > 0) or np.any(nr < 0) or np.any(nr != np.round(nr)):
-        raise ValueError(
-            "at_risk times must increase and n_risk must be non-increasing non-negative integers"
-        )
-    nr = nr.astype(int)
-    keep = tr <= ts[-1]
-    tr, nr = tr[keep], nr[keep]
-    lower = np.array([int(np.searchsorted(ts, v, side="left")) for v in tr])
-    # An at-risk interval with no digitised point (no step in it) carries no information the
-    # algorithm can use: merge it into the previous interval by dropping its row.
-    keep = np.ones(len(tr), dtype=bool)
-    keep[1:] = lower[1:] < len(ts)
-    for i in range(1, len(tr) - 1):
-        if lower[i] == lower[i + 1]:
-            keep[i] = False
-    tr, nr, lower = tr[keep], nr[keep], lower[keep]
-    n_int = len(tr)
-    upper = np.append(lower[1:] - 1, len(ts) - 1)
-    K = len(ts)
-    d = np.zeros(K, dtype=int)
-    cen = np.zeros(K, dtype=int)
-    n_hat = np.zeros(K + 1, dtype=int)
-    km_hat = np.ones(K)
-    n_censor = np.zeros(n_int, dtype=int)
-    last = 0
-    cen_times: list[float] = []
-
-    def run_interval(i, nc, last_i):
-        cen_i = np.zeros(K, dtype=int)
-        times_i = []
-        lo, hi = lower[i], upper[i]
-        t_end = ts[lower[i + 1]] if i + 1 < n_int else ts[hi]
-        if nc > 0:
-            times_i = [ts[lo] + (j + 1) * (t_end - ts[lo]) / (nc + 1) for j in range(nc)]
-            for ct in times_i:
-                k = int(np.searchsorted(ts, ct, side="right") - 1)
-                cen_i[min(max(k, lo), hi)] += 1
-        n_hat[lo] = nr[i]
-        last_local = last_i
-        for k in range(lo, hi + 1):
-            if i == 0 and k == lo:
-                d[k] = 0
-                km_hat[k] = 1.0
-            else:
-                ref = km_hat[last_local]
-                d[k] = int(round(n_hat[k] * (1 - ss[k] / ref))) if ref > 0 else 0
-                d[k] = max(0, min(d[k], n_hat[k]))
-                km_hat[k] = ref * (1 - d[k] / n_hat[k]) if n_hat[k] > 0 else ref
-            n_hat[k + 1] = max(0, n_hat[k] - d[k] - cen_i[k])
-            if d[k] != 0:
-                last_local = k
-        cen[lo : hi + 1] = cen_i[lo : hi + 1]
-        return last_local, times_i
-
-    for i in range(n_int):
-        last_start = last
-        if i + 1 < n_int:
-            s_lo = ss[lower[i]]
-            nc = (
-                int(round(nr[i] * (ss[lower[i + 1]] / s_lo if s_lo > 0 else 0) - nr[i + 1]))
-                if s_lo > 0
-                else 0
-            )
-            nc = max(nc, 0)
-            for _ in range(1000):
-                last, times_i = run_interval(i, nc, last_start)
-                gap = n_hat[lower[i + 1]] - nr[i + 1]
-                if gap == 0 or (gap < 0 and nc == 0):
-                    break
-                nc = max(0, nc + gap)
-            n_censor[i] = nc
-        else:
-            # Last interval: censoring at the average rate seen so far, or from the total events.
-            span = ts[upper[i]] - ts[lower[i]]
-            if n_int > 1 and ts[upper[i - 1]] > ts[lower[0]]:
-                rate = n_censor[:i].sum() / (ts[upper[i - 1]] - ts[lower[0]])
-                nc = int(min(round(rate * span), nr[i]))
-            else:
-                nc = 0
-            if total_events is not None:
-                for _ in range(1000):
-                    last, times_i = run_interval(i, nc, last_start)
-                    missing = int(total_events) - int(d.sum())
-                    if missing == 0:
-                        break
-                    new = nc - missing
-                    new = int(min(max(new, 0), nr[i]))
-                    if new == nc:
-                        break
-                    nc = new
-            else:
-                last, times_i = run_interval(i, nc, last_start)
-            n_censor[i] = nc
-        cen_times.extend(times_i)
-    rows = []
-    for k in range(K):
-        rows.extend([(float(ts[k]), 1)] * int(d[k]))
-    rows.extend((float(v), 0) for v in cen_times)
-    n_left = int(nr[0]) - len(rows)
-    if n_left > 0:  # still at risk at the end of the curve: censored there
-        rows.extend([(float(ts[-1]), 0)] * n_left)
-    ipd = pd.DataFrame(rows, columns=["time", "event"]).sort_values(
-        ["time", "event"], ascending=[True, False], kind="mergesort"
-    )
-    return ipd.reset_index(drop=True)
+        return getattr(reconstruction, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 # --------------------------------------------------------------------------------------------

@@ -1,0 +1,625 @@
+"""Individual patient data reconstructed from published Kaplan-Meier curves, and what to do with it.
+
+- :func:`clean_curve` — the cleaning rule for digitised points (stated tolerances for
+  digitisation noise; anything beyond them is an error, never silently "fixed").
+- :func:`reconstruct` — Guyot et al.'s iterative algorithm (BMC Med Res Methodol 2012;12:9) with
+  the published numbers honoured: exactly the published number of patients, the published
+  numbers at risk at every at-risk time whenever the curve allows it, and the published total of
+  events. Returns a :class:`Reconstruction` with the IPD and a check table.
+- :func:`reconstruct_ipd` — the IPD only (a DataFrame), as ``survival.reconstruct_ipd`` always was.
+- :func:`compare_arms` — the reanalysis a reader runs after reconstructing two arms: KM fits,
+  log-rank test, Cox hazard ratio, restricted mean survival time, and verdicts comparing the
+  reconstructed median and hazard ratio with the published ones.
+- :func:`cumulative_response` — time to response from a digitised cumulative-response curve, with
+  deaths before response as a competing event (Aalen-Johansen, as ``cmprsk::cuminc``).
+
+What is guaranteed (``method="guyot-constrained"``, the default)
+----------------------------------------------------------------
+1. The IPD has exactly ``n_risk`` at time 0 patients: every patient is either an event at a
+   digitised time, censored inside an at-risk interval, or censored at the end of the curve, and
+   the count is conserved step by step (no rounding can add one).
+2. At every published at-risk time t, the number of reconstructed patients with time >= t equals
+   the published number whenever some number of censorings in the preceding interval achieves it
+   given the drops of the digitised curve (all counts are searched if Guyot's fixed-point
+   iteration does not land on it). When the curve's drops need more events than the table allows,
+   the reconstructed number is below the published one (never above) and the shortfall is shown in
+   ``at_risk_check``; the next interval starts from the reconstructed number, as in Guyot 2012.
+3. When ``total_events`` is given, the IPD has exactly that many events whenever
+   0 <= total_events <= n and enough censored patients exist to convert: first Guyot's
+   adjustment of the censoring in the last interval, then (an extension of Guyot's algorithm)
+   event/censoring exchanges at a digitised time, which keep every number at risk unchanged; the
+   exchange chosen each time is the one that moves the reconstructed curve least.
+
+How it differs from Guyot's published R code (and ``IPDfromKM::getIPD``,
+``reconstructKM::KM_reconstruct``): censoring is spread evenly over the whole at-risk interval
+[t_i, t_{i+1}) rather than between the first digitised point of the interval and the first one of
+the next (so the censored patients of interval i are all gone before t_{i+1}, as the published
+number at risk says; Guyot writes them at mid-points of click intervals, which can fall after
+t_{i+1}); an interval without digitised points is kept (pure censoring) instead of merged; censoring
+beyond the patients still at risk is never written; and the total of events is honoured beyond
+the last interval by the exchanges above. ``method="guyot"`` runs the same code with Guyot's
+placement (from the first point of the interval to the first point of the next) and without the
+exchanges, for comparison.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import numpy as np
+import pandas as pd
+
+from . import _checks
+from ._results import Result
+
+METHODS = ("guyot-constrained", "guyot")
+#: Digitisation noise tolerated by :func:`clean_curve` (proportion of survival).
+SURVIVAL_TOLERANCE = 0.02
+#: Negative times tolerated as digitisation noise, as a fraction of the curve's last time.
+TIME_TOLERANCE = 0.02
+_LAST_SCAN = 2000
+
+
+# --------------------------------------------------------------------------------------------
+# Input checks
+# --------------------------------------------------------------------------------------------
+def _frame(value, name, columns):
+    if not isinstance(value, pd.DataFrame):
+        raise ValueError(
+            f"{name} must be a DataFrame with columns {', '.join(columns)}; got {type(value).__name__}"
+        )
+    missing = [c for c in columns if c not in value.columns]
+    if missing:
+        raise ValueError(
+            f"{name} must have columns {', '.join(columns)}; missing {', '.join(missing)} "
+            f"(has {', '.join(map(str, value.columns)) or 'none'})"
+        )
+    if len(value) == 0:
+        raise ValueError(f"{name} is empty: give at least one row")
+    out = {}
+    for c in columns:
+        col = pd.to_numeric(value[c], errors="coerce").to_numpy(dtype=float)
+        bad = np.flatnonzero(~np.isfinite(col))
+        if len(bad):
+            raise ValueError(
+                f"{name}.{c} row {int(bad[0])} = {value[c].iloc[bad[0]]!r}: must be a finite number"
+            )
+        out[c] = col
+    return out
+
+
+def clean_curve(curve: pd.DataFrame, tolerance: float = SURVIVAL_TOLERANCE) -> pd.DataFrame:
+    """Cleaning rule for digitised points, applied before reconstruction.
+
+    Parameters
+    ----------
+    curve : DataFrame
+        Columns ``time`` (any unit, >= 0) and ``survival`` (a proportion in [0, 1]; a curve read on
+        the 0-100 scale must be divided by 100 first).
+    tolerance : float
+        Digitisation noise allowed on the survival scale (default 0.02, two percentage points).
+
+    Returns
+    -------
+    DataFrame with ``time`` and ``survival``, sorted, non-increasing, starting at (0, 1).
+
+    Notes
+    -----
+    1. Survival outside [-tolerance, 1 + tolerance] is an error; inside, it is clipped to [0, 1].
+    2. Times below ``-TIME_TOLERANCE`` x the last time (2% of the time axis) are an error; less
+       negative times are clicks left of the axis and are dropped (as ``IPDfromKM::preprocess``).
+    3. Points are sorted by time (then by decreasing survival). A point above the lowest earlier
+       point by more than ``tolerance`` is an error (a KM curve cannot rise: a cumulative-incidence
+       curve given as survival, or two arms mixed); within the tolerance it is reading noise and
+       is lowered to that minimum (a running minimum).
+    4. A point (0, 1) is added when the curve does not start there.
+    """
+    cols = _frame(curve, "curve", ["time", "survival"])
+    t, s = cols["time"], cols["survival"]
+    tolerance = _checks.probability(tolerance, "tolerance")
+    if s.max() > 1 + tolerance:
+        i = int(np.argmax(s))
+        hint = " (divide a 0-100 scale by 100)" if s.max() <= 100 + 100 * tolerance else ""
+        raise ValueError(f"curve.survival row {i} = {s[i]:g}: survival must be a proportion in [0, 1]{hint}")
+    if s.min() < -tolerance:
+        i = int(np.argmin(s))
+        raise ValueError(f"curve.survival row {i} = {s[i]:g}: survival must be a proportion in [0, 1]")
+    tmax = max(t.max(), 0.0)
+    if t.min() < -TIME_TOLERANCE * tmax or (t.min() < 0 and tmax == 0):
+        i = int(np.argmin(t))
+        raise ValueError(
+            f"curve.time row {i} = {t[i]:g}: negative time beyond digitisation noise "
+            f"(tolerance {TIME_TOLERANCE:.0%} of the time axis, {TIME_TOLERANCE * tmax:.3g})"
+        )
+    keep = t >= 0
+    t, s = t[keep], np.clip(s[keep], 0.0, 1.0)
+    order = np.lexsort((-s, t))
+    t, s = t[order], s[order]
+    running = np.minimum.accumulate(s)
+    rise = s - running
+    if len(rise) and rise.max() > tolerance + 1e-12:
+        i = int(np.argmax(rise))
+        raise ValueError(
+            f"curve is not non-increasing beyond digitisation noise: survival {s[i]:g} at time {t[i]:g} is "
+            f"{rise[i]:.3g} above an earlier point (tolerance {tolerance:g}); is it a cumulative curve "
+            "(give 1 - y) or are two arms mixed?"
+        )
+    s = running
+    if len(t) == 0 or t[0] > 0 or s[0] < 1:
+        t, s = np.concatenate([[0.0], t]), np.concatenate([[1.0], s])
+    return pd.DataFrame({"time": t, "survival": s})
+
+
+def _at_risk_table(at_risk, n_start, t_end):
+    if at_risk is None:
+        if n_start is None:
+            raise ValueError("give at_risk (columns time, n_risk) or n_start (patients at time 0)")
+        n0 = _checks.count(n_start, "n_start")
+        if n0 < 1:
+            raise ValueError("n_start must be at least 1, got 0")
+        return np.array([0.0]), np.array([n0])
+    cols = _frame(at_risk, "at_risk", ["time", "n_risk"])
+    tr, nr = cols["time"], cols["n_risk"]
+    if tr[0] != 0:
+        raise ValueError(f"at_risk.time row 0 = {tr[0]:g}: the at-risk table must start at time 0")
+    bad = np.flatnonzero(np.diff(tr) <= 0)
+    if len(bad):
+        i = int(bad[0]) + 1
+        raise ValueError(
+            f"at_risk.time row {i} = {tr[i]:g}: at-risk times must increase (row {i - 1} = {tr[i - 1]:g})"
+        )
+    bad = np.flatnonzero((nr < 0) | (nr != np.round(nr)))
+    if len(bad):
+        i = int(bad[0])
+        raise ValueError(f"at_risk.n_risk row {i} = {nr[i]:g}: numbers at risk must be non-negative integers")
+    bad = np.flatnonzero(np.diff(nr) > 0)
+    if len(bad):
+        i = int(bad[0]) + 1
+        raise ValueError(
+            f"at_risk.n_risk row {i} = {nr[i]:g} at time {tr[i]:g}: numbers at risk cannot increase "
+            f"(row {i - 1} = {nr[i - 1]:g})"
+        )
+    if nr[0] < 1:
+        raise ValueError("at_risk.n_risk row 0 = 0: at least one patient must be at risk at time 0")
+    if n_start is not None and _checks.count(n_start, "n_start") != nr[0]:
+        raise ValueError(f"n_start = {n_start!r} disagrees with at_risk.n_risk at time 0 ({nr[0]:g})")
+    beyond = np.flatnonzero((tr > t_end) & (nr > 0))
+    if len(beyond):
+        i = int(beyond[0])
+        raise ValueError(
+            f"at_risk.time row {i} = {tr[i]:g} is after the end of the digitised curve ({t_end:g}) with "
+            f"{nr[i]:g} still at risk: digitise the curve to its end (add its flat tail as a last point)"
+        )
+    keep = tr <= t_end
+    return tr[keep], nr[keep].astype(int)
+
+
+# --------------------------------------------------------------------------------------------
+# The algorithm
+# --------------------------------------------------------------------------------------------
+def _run_interval(ts, ss, n_start, km_last, cens):
+    """Walk one at-risk interval: events at the digitised points ``ts`` (Guyot's rounding rule),
+    censorings at the sorted times ``cens`` (a censoring at a digitised time is still at risk there).
+
+    Returns (d, n_at_clicks, kept censoring times, n at the end, KM level after the interval,
+    reconstructed KM at each point).
+    """
+    d = np.zeros(len(ts), dtype=int)
+    km_at = np.zeros(len(ts))
+    n_at = np.zeros(len(ts), dtype=int)
+    n = n_start
+    j = 0
+    kept = []
+    for k in range(len(ts)):
+        while j < len(cens) and cens[j] < ts[k]:
+            if n > 0:
+                kept.append(cens[j])
+                n -= 1
+            j += 1
+        n_at[k] = n
+        if n > 0 and km_last > 0:
+            dk = int(np.rint(n * (1 - ss[k] / km_last)))  # half to even, as R's round()
+            dk = min(max(dk, 0), n)
+            if dk:
+                km_last = km_last * (1 - dk / n)
+                n -= dk
+                d[k] = dk
+        km_at[k] = km_last
+    while j < len(cens):
+        if n > 0:
+            kept.append(cens[j])
+            n -= 1
+        j += 1
+    return d, n_at, kept, n, km_last, km_at
+
+
+def _spread(a, b, nc):
+    # Guyot's even spreading: nc censoring times strictly inside (a, b).
+    return a + np.arange(1, nc + 1) * (b - a) / (nc + 1)
+
+
+def _search(evaluate, nc0, n_max, target_fn):
+    """Guyot's fixed-point iteration on the number censored, then an outward scan if it fails.
+
+    ``evaluate(nc)`` returns a state; ``target_fn(state)`` the signed gap (reconstructed - published).
+    Returns the state with gap 0 if any nc in [0, n_max] gives it; otherwise the one with the
+    largest negative gap (closest from below), ties broken towards Guyot's answer.
+    """
+    seen = {}
+
+    def get(nc):
+        if nc not in seen:
+            seen[nc] = evaluate(nc)
+        return seen[nc]
+
+    nc = int(min(max(nc0, 0), n_max))
+    for _ in range(100):
+        gap = target_fn(get(nc))
+        if gap == 0 or (gap < 0 and nc == 0):
+            break
+        new = int(min(max(nc + gap, 0), n_max))
+        if new in seen:
+            break
+        nc = new
+    guyot_nc = nc
+    if target_fn(get(nc)) != 0:
+        for step in range(1, n_max + 1):
+            found = False
+            for cand in (guyot_nc - step, guyot_nc + step):
+                if 0 <= cand <= n_max and target_fn(get(cand)) == 0:
+                    nc, found = cand, True
+                    break
+            if found or (guyot_nc - step < 0 and guyot_nc + step > n_max):
+                break
+    if target_fn(get(nc)) == 0:
+        return get(nc)
+    below = [(target_fn(s), -abs(c - guyot_nc), c) for c, s in seen.items() if target_fn(s) <= 0]
+    if below:
+        return get(max(below)[2])
+    return get(nc)
+
+
+@dataclasses.dataclass(frozen=True)
+class Reconstruction(Result):
+    """Reconstructed individual patient data and how well they honour the published numbers."""
+
+    method: str
+    n: int
+    events: int
+    n_published: int
+    total_events_published: float
+    at_risk_honoured: bool
+    events_honoured: bool
+    max_curve_difference: float
+    exchanges: int
+    ipd: pd.DataFrame = dataclasses.field(repr=False, compare=False)
+    at_risk_check: pd.DataFrame = dataclasses.field(repr=False, compare=False)
+    curve: pd.DataFrame = dataclasses.field(repr=False, compare=False)
+
+
+def reconstruct(
+    curve: pd.DataFrame,
+    at_risk: pd.DataFrame | None = None,
+    total_events: int | None = None,
+    n_start: int | None = None,
+    *,
+    method: str = "guyot-constrained",
+    tolerance: float = SURVIVAL_TOLERANCE,
+) -> Reconstruction:
+    """Approximate individual patient data from a digitised Kaplan-Meier curve.
+
+    Parameters
+    ----------
+    curve : DataFrame
+        Digitised points, columns ``time`` and ``survival`` (proportion), cleaned by
+        :func:`clean_curve` (``tolerance`` is passed on). Digitise every step and the flat tail up
+        to the end of the curve.
+    at_risk : DataFrame, optional
+        Published numbers at risk, columns ``time`` and ``n_risk``; first row at time 0. Rows after
+        the end of the curve must have ``n_risk`` 0.
+    total_events : int, optional
+        Published total number of events.
+    n_start : int, optional
+        Number of patients at time 0 when there is no at-risk table.
+    method : {"guyot-constrained", "guyot"}
+        "guyot-constrained" (default) honours the published numbers as stated in the module
+        docstring; "guyot" is Guyot et al. (2012) as published (censoring from the first digitised
+        point of an interval to the first of the next, total events through the last interval only).
+
+    Returns
+    -------
+    Reconstruction
+        ``ipd`` (``time``, ``event``; one row per patient, sorted), ``at_risk_check`` (published vs
+        reconstructed numbers at risk at each at-risk time, and the total of events),
+        ``max_curve_difference`` (largest |reconstructed KM - digitised curve| at the digitised
+        points), ``exchanges`` (event/censoring exchanges made to honour ``total_events``).
+
+    References
+    ----------
+    Guyot P, Ades AE, Ouwens MJ, Welton NJ. Enhanced secondary analysis of survival data:
+    reconstructing the data from published Kaplan-Meier survival curves. BMC Med Res Methodol
+    2012;12:9.
+    """
+    method = _checks.choice(method, "method", METHODS)
+    pts = clean_curve(curve, tolerance)
+    ts, ss = pts["time"].to_numpy(), pts["survival"].to_numpy()
+    t_end = float(ts[-1])
+    tr, nr = _at_risk_table(at_risk, n_start, t_end)
+    n0 = int(nr[0])
+    if total_events is not None:
+        if isinstance(total_events, float) and math.isnan(total_events):
+            total_events = None
+        else:
+            total_events = _checks.count(total_events, "total_events")
+            if total_events > n0:
+                raise ValueError(f"total_events = {total_events} exceeds the {n0} patients at risk at time 0")
+    m = len(tr)
+    bounds = np.append(tr, np.inf)
+    constrained = method == "guyot-constrained"
+
+    d_all = np.zeros(len(ts), dtype=int)
+    n_all = np.zeros(len(ts), dtype=int)
+    cens_all: list[float] = []
+    n_cur, km_last = n0, 1.0
+    censored_before = 0
+    for i in range(m):
+        idx = np.flatnonzero((ts >= bounds[i]) & (ts < bounds[i + 1]))
+        t_i, s_i = ts[idx], ss[idx]
+        last = i == m - 1
+        if constrained:
+            a = tr[i]
+            b = tr[i + 1] if not last else t_end
+        else:  # Guyot: from the first point of the interval to the first point of the next
+            a = t_i[0] if len(t_i) else tr[i]
+            nxt = np.flatnonzero(ts >= bounds[i + 1])
+            b = (ts[nxt[0]] if len(nxt) else t_end) if not last else (t_i[-1] if len(t_i) else t_end)
+
+        def evaluate(nc, t_i=t_i, s_i=s_i, a=a, b=b, n_cur=n_cur, km_last=km_last):
+            return (nc, *_run_interval(t_i, s_i, n_cur, km_last, _spread(a, b, nc)))
+
+        if not last:
+            target = int(nr[i + 1])
+            s_lo = s_i[0] if len(s_i) else km_last
+            nxt = np.flatnonzero(ts >= bounds[i + 1])
+            s_hi = ss[nxt[0]] if len(nxt) else ss[-1]
+            nc0 = int(round(n_cur * s_hi / s_lo - target)) if s_lo > 0 else n_cur - target
+            if constrained:
+                state = _search(evaluate, nc0, n_cur, lambda st, target=target: st[4] - target)
+            else:
+                state = _guyot_iterate(evaluate, nc0, n_cur, target)
+        else:
+            if m > 1 and tr[-1] > 0:
+                nc0 = int(min(round(censored_before * (t_end - tr[-1]) / tr[-1]), n_cur))
+            else:
+                nc0 = 0
+            if not constrained:
+                if total_events is None:
+                    state = evaluate(nc0)
+                else:
+                    before = int(d_all.sum())
+                    state = _guyot_total(
+                        evaluate,
+                        nc0,
+                        n_cur,
+                        lambda st, before=before: before + int(st[1].sum()) - total_events,
+                    )
+            else:
+                states = _last_interval(evaluate, nc0, n_cur, s_i, int(d_all.sum()), total_events)
+                break
+        nc, d, n_at, kept, n_end, km_last, _ = state
+        d_all[idx], n_all[idx] = d, n_at
+        cens_all.extend(kept)
+        censored_before += len(kept)
+        n_cur = n_end
+    else:
+        states = None
+
+    exchanges = 0
+    if states is None:  # method="guyot": no exchanges
+        cens, n_end_curve = np.asarray(cens_all, dtype=float), n_cur
+    else:
+        # Candidates for the last interval: the best fit with the published total reached there, and
+        # the best fit overall (the exchanges then reach the total). The closer curve wins.
+        best = None
+        for st in states:
+            d_c, n_c = d_all.copy(), n_all.copy()
+            d_c[idx], n_c[idx] = st[1], st[2]
+            cens_c, n_end_c, ex = np.asarray(cens_all + list(st[3]), dtype=float), st[4], 0
+            if total_events is not None and int(d_c.sum()) != total_events:
+                d_c, cens_c, n_end_c, ex = _exchange(
+                    ts, ss, d_c, n_c, cens_c, n_end_c, t_end, int(total_events), tr
+                )
+            miss = 0 if total_events is None else abs(int(d_c.sum()) - total_events)
+            key = (miss, round(_curve_difference(d_c, n_c, ss), 12), ex)
+            if best is None or key < best[0]:
+                best = (key, d_c, n_c, cens_c, n_end_c, ex)
+        _, d_all, n_all, cens, n_end_curve, exchanges = best
+    time = np.concatenate([np.repeat(ts, d_all), cens, np.full(n_end_curve, t_end)])
+    event = np.concatenate(
+        [np.ones(int(d_all.sum()), dtype=int), np.zeros(len(cens) + n_end_curve, dtype=int)]
+    )
+    if len(time) != n0:  # conservation is built in; this guards the guarantee itself
+        raise AssertionError(f"reconstruction wrote {len(time)} patients for {n0}")
+    order = np.lexsort((-event, time))
+    ipd = pd.DataFrame({"time": time[order], "event": event[order]})
+
+    at_t = np.asarray(tr, dtype=float)
+    if at_risk is not None:
+        at_t = pd.to_numeric(at_risk["time"]).to_numpy(dtype=float)
+        published = pd.to_numeric(at_risk["n_risk"]).to_numpy(dtype=int)
+    else:
+        published = np.array([n0])
+    sorted_t = np.sort(time)
+    rec = len(sorted_t) - np.searchsorted(sorted_t, at_t, side="left")
+    check = pd.DataFrame(
+        {
+            "quantity": ["at risk"] * len(at_t),
+            "time": at_t,
+            "published": published.astype(float),
+            "reconstructed": rec.astype(float),
+        }
+    )
+    n_events = int(event.sum())
+    check = pd.concat(
+        [
+            check,
+            pd.DataFrame(
+                {
+                    "quantity": ["total events"],
+                    "time": [math.nan],
+                    "published": [float(total_events) if total_events is not None else math.nan],
+                    "reconstructed": [float(n_events)],
+                }
+            ),
+        ],
+        ignore_index=True,
+    )
+    check["difference"] = check["reconstructed"] - check["published"]
+    max_diff = _curve_difference(d_all, n_all, ss)
+    return Reconstruction(
+        method=method,
+        n=len(ipd),
+        events=n_events,
+        n_published=n0,
+        total_events_published=float(total_events) if total_events is not None else math.nan,
+        at_risk_honoured=bool(np.all(rec == published)),
+        events_honoured=bool(total_events is None or n_events == total_events),
+        max_curve_difference=max_diff,
+        exchanges=exchanges,
+        ipd=ipd,
+        at_risk_check=check,
+        curve=pts,
+    )
+
+
+def _curve_difference(d, n_at, ss):
+    km = np.cumprod(np.where(n_at > 0, 1 - d / np.maximum(n_at, 1), 1.0))
+    return float(np.max(np.abs(km - ss))) if len(ss) else 0.0
+
+
+def _last_interval(evaluate, nc0, n_max, s_i, events_before, total_events):
+    """Number censored in the last interval (no published number at its end to aim at).
+
+    Every count 0..n_max is tried (up to ``_LAST_SCAN`` counts around Guyot's average-rate
+    estimate ``nc0`` when more are at risk). With ``total_events``, the counts giving that total
+    are kept (if none does, those closest to it: the exchanges finish the job). Among them the one
+    whose reconstructed curve is closest to the digitised points of the interval wins (largest
+    absolute difference, then sum of absolute differences), then the one closest to ``nc0``.
+    Guyot 2012 uses ``nc0`` itself, which can censor the last patients before a final drop.
+    """
+    lo, hi = (
+        (0, n_max)
+        if n_max <= _LAST_SCAN
+        else (max(0, nc0 - _LAST_SCAN // 2), min(n_max, nc0 + _LAST_SCAN // 2))
+    )
+    fit, total = (None, None), (None, None)
+    for nc in range(lo, hi + 1):
+        st = evaluate(nc)
+        d, km = st[1], st[6]
+        diff = np.abs(km - s_i) if len(s_i) else np.zeros(1)
+        key = (round(float(diff.max()), 12), round(float(diff.sum()), 12), abs(nc - nc0))
+        if fit[0] is None or key < fit[0]:
+            fit = (key, st)
+        if total_events is not None:
+            tkey = (abs(events_before + int(d.sum()) - total_events), *key)
+            if total[0] is None or tkey < total[0]:
+                total = (tkey, st)
+    return [fit[1]] if total[1] is None else [total[1], fit[1]]
+
+
+def _guyot_iterate(evaluate, nc0, n_max, target):
+    # Guyot 2012: adjust until n.hat = n.risk, or too few with no censoring left to remove.
+    nc = max(nc0, 0)
+    seen = set()
+    state = evaluate(nc)
+    while (state[4] > target or (state[4] < target and nc > 0)) and nc not in seen:
+        seen.add(nc)
+        nc = int(min(max(nc + state[4] - target, 0), n_max))
+        state = evaluate(nc)
+    return state
+
+
+def _guyot_total(evaluate, nc0, n_max, gap):
+    nc = max(nc0, 0)
+    seen = set()
+    state = evaluate(nc)
+    while (gap(state) > 0 or (gap(state) < 0 and nc > 0)) and nc not in seen:
+        seen.add(nc)
+        nc = int(min(max(nc + gap(state), 0), n_max))
+        state = evaluate(nc)
+    return state
+
+
+def _exchange(ts, ss, d, n_at, cens, n_end, t_end, total, tr):
+    """Honour the total of events by exchanging events and censorings at digitised times.
+
+    An event at point k becomes a censoring at ts[k] (or a censored patient whose time lies in
+    [ts[k], ts[k+1]) becomes an event at ts[k]): the patient is at risk at ts[k] and gone after it
+    either way, so every number at risk is unchanged. Each exchange is the one that keeps the
+    reconstructed KM closest to the digitised curve (smallest maximum absolute difference). A
+    censored patient is moved back only within its at-risk interval, so that no published number
+    at risk changes.
+    """
+    d = d.copy()
+    cens = list(cens)
+    exchanges = 0
+    safe_n = np.maximum(n_at, 1)
+    while int(d.sum()) != total:
+        surplus = int(d.sum()) - total
+        factor = np.where(n_at > 0, 1 - d / safe_n, 1.0)
+        if surplus > 0:
+            cand = np.flatnonzero(d > 0)
+            new = np.where(n_at > 0, 1 - (d - 1) / safe_n, 1.0)
+        else:
+            all_c = np.concatenate([np.asarray(cens, dtype=float), np.full(n_end, t_end)])
+            owner = np.searchsorted(ts, all_c, side="right") - 1
+            same = np.searchsorted(tr, all_c, side="right") == np.searchsorted(tr, ts[owner], side="right")
+            has = np.zeros(len(ts), dtype=bool)
+            has[owner[(owner >= 0) & same]] = True
+            cand = np.flatnonzero(has & (ts > 0) & (n_at > d))
+            new = np.where(n_at > 0, 1 - (d + 1) / safe_n, 1.0)
+        if len(cand) == 0:
+            break
+        km = np.cumprod(factor)
+        # KM after changing the factor at candidate c: km * new[c]/factor[c] from c on.
+        ratio = np.where(factor[cand] > 0, new[cand] / np.where(factor[cand] > 0, factor[cand], 1), 0.0)
+        later = np.arange(len(ts))[None, :] >= cand[:, None]
+        km_c = np.where(later, km[None, :] * ratio[:, None], km[None, :])
+        if np.any(factor[cand] == 0):  # the curve went to 0 there: recompute those rows exactly
+            for r in np.flatnonzero(factor[cand] == 0):
+                f = factor.copy()
+                f[cand[r]] = new[cand[r]]
+                km_c[r] = np.cumprod(f)
+        best = cand[int(np.argmin(np.max(np.abs(km_c - ss[None, :]), axis=1)))]
+        if surplus > 0:
+            d[best] -= 1
+            cens.append(float(ts[best]))
+        else:
+            # remove one censored patient owned by `best` (prefer one inside the interval)
+            lo, hi = ts[best], ts[best + 1] if best + 1 < len(ts) else np.inf
+            k_int = np.searchsorted(tr, lo, side="right")
+            inside = [
+                j
+                for j, c in enumerate(cens)
+                if lo <= c < hi and np.searchsorted(tr, c, side="right") == k_int
+            ]
+            if inside:
+                cens.pop(inside[-1])
+            else:
+                n_end -= 1
+            d[best] += 1
+        exchanges += 1
+    return d, np.asarray(cens, dtype=float), n_end, exchanges
+
+
+def reconstruct_ipd(
+    curve: pd.DataFrame,
+    at_risk: pd.DataFrame | None = None,
+    total_events: int | None = None,
+    n_start: int | None = None,
+    *,
+    method: str = "guyot-constrained",
+) -> pd.DataFrame:
+    """The reconstructed IPD only (columns ``time``, ``event``): ``reconstruct(...).ipd``."""
+    return reconstruct(curve, at_risk, total_events, n_start, method=method).ipd
