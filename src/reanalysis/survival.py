@@ -60,17 +60,25 @@ class KaplanMeierResult(Result):
 
     def at_risk(self, times) -> np.ndarray:
         """Number at risk at each time (patients with duration >= t)."""
-        times = np.atleast_1d(np.asarray(times, dtype=float))
-        tab = self.table
-        out = []
-        for t in times:
-            later = tab[tab["time"] >= t]
-            out.append(int(later["n_risk"].iloc[0]) if len(later) else 0)
-        return np.array(out)
+        times = _times(times)
+        tab_t = self.table["time"].to_numpy()
+        n_risk = np.append(self.table["n_risk"].to_numpy(), 0)
+        return n_risk[np.searchsorted(tab_t, times, side="left")].astype(int)
+
+
+def _times(at, name="times"):
+    try:
+        at = np.atleast_1d(np.asarray(at, dtype=float))
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be numbers, got {at!r}") from None
+    bad = np.flatnonzero(np.isnan(at))
+    if len(bad):
+        raise ValueError(f"{name}[{int(bad[0])}] is NaN: give the times at which to evaluate the curve")
+    return at
 
 
 def _step(x, y, at, before):
-    at = np.atleast_1d(np.asarray(at, dtype=float))
+    at = _times(at)
     idx = np.searchsorted(x, at, side="right") - 1
     return np.where(idx >= 0, y[np.clip(idx, 0, None)], before)
 
@@ -216,10 +224,12 @@ def cumulative_incidence(
     if event_of_interest not in set(c.tolist()) - {0}:
         raise ValueError(f"event_of_interest={event_of_interest!r} does not occur in event_type")
     level = _checks.level(level)
-    times = np.unique(t)
-    n_risk = np.array([(t >= s).sum() for s in times], dtype=float)
-    d_all = np.array([((t == s) & (c > 0)).sum() for s in times], dtype=float)
-    d_k = np.array([((t == s) & (c == event_of_interest)).sum() for s in times], dtype=float)
+    # Event table in O(n log n): one sort, counts per distinct time, risk sets by reverse cumsum.
+    times, inverse = np.unique(t, return_inverse=True)
+    n_risk = len(t) - np.concatenate([[0], np.cumsum(np.bincount(inverse, minlength=len(times)))[:-1]])
+    n_risk = n_risk.astype(float)
+    d_all = np.bincount(inverse, weights=(c > 0), minlength=len(times))
+    d_k = np.bincount(inverse, weights=(c == event_of_interest), minlength=len(times))
     s_after = np.cumprod(1 - d_all / n_risk)
     s_before = np.concatenate([[1.0], s_after[:-1]])
     cif = np.cumsum(s_before * d_k / n_risk)
@@ -254,32 +264,27 @@ def _gray_variance(n_risk, d_all, d_k, s_before, s_after, cif):
     1 - (d - 1)/(n - 1)); the variance at an own-cause event time is v1 + F² v3 - 2 F v2. As in
     cmprsk it is updated only at own-cause event times and carried forward in between.
     """
-    v1 = v2 = v3 = 0.0
-    out = np.zeros_like(cif)
-    current = 0.0
-    for j in range(len(cif)):
-        n, other, own, before, after, f = (
-            n_risk[j],
-            d_all[j] - d_k[j],
-            d_k[j],
-            s_before[j],
-            s_after[j],
-            cif[j],
-        )
-        if other > 0 and after > 0:
-            tie = 1 - (other - 1) / (n - 1) if other > 1 else 1.0
-            w = before * before * tie * other / (n * n)
-            a, b = 1 / after, f / after
-            v1, v2, v3 = v1 + b * b * w, v2 + a * b * w, v3 + a * a * w
-        if own > 0:
-            tie = 1 - (own - 1) / (n - 1) if own > 1 else 1.0
-            w = before * before * tie * own / (n * n)
-            a = 1 / after if after > 0 else 0.0
-            b = 1 + a * f
-            v1, v2, v3 = v1 + b * b * w, v2 + a * b * w, v3 + a * a * w
-            current = v1 + f * f * v3 - 2 * f * v2
-        out[j] = current
-    return out
+    other, own = d_all - d_k, d_k
+    n2 = n_risk * n_risk
+    with np.errstate(divide="ignore", invalid="ignore"):
+        # other-cause contribution (only where some survive the time point)
+        tie_o = np.where(other > 1, 1 - (other - 1) / (n_risk - 1), 1.0)
+        w_o = np.where((other > 0) & (s_after > 0), s_before * s_before * tie_o * other / n2, 0.0)
+        a_o = np.where(s_after > 0, 1 / s_after, 0.0)
+        b_o = cif * a_o
+        # own-cause contribution
+        tie_k = np.where(own > 1, 1 - (own - 1) / (n_risk - 1), 1.0)
+        w_k = np.where(own > 0, s_before * s_before * tie_k * own / n2, 0.0)
+        a_k = np.where(s_after > 0, 1 / s_after, 0.0)
+        b_k = 1 + a_k * cif
+    v1 = np.cumsum(b_o * b_o * w_o + b_k * b_k * w_k)
+    v2 = np.cumsum(a_o * b_o * w_o + a_k * b_k * w_k)
+    v3 = np.cumsum(a_o * a_o * w_o + a_k * a_k * w_k)
+    at_own = own > 0
+    var = np.where(at_own, v1 + cif * cif * v3 - 2 * cif * v2, 0.0)
+    # carried forward from the last own-cause event time (0 before the first)
+    last = np.maximum.accumulate(np.where(at_own, np.arange(len(cif)), -1))
+    return np.where(last >= 0, var[np.maximum(last, 0)], 0.0)
 
 
 def cumulative_response(
@@ -316,10 +321,14 @@ def logrank(durations, events, groups) -> LogrankResult:
     from lifelines.statistics import multivariate_logrank_test
 
     t, e = _durations_events(durations, events)
-    g = np.asarray(groups)
-    if g.shape != t.shape:
-        raise ValueError("groups must have one label per duration")
-    k = len(np.unique(g))
+    g = np.asarray(groups, dtype=object)
+    if g.ndim != 1 or len(g) != len(t):
+        raise ValueError(f"groups must have one label per duration: {g.size} labels for {len(t)} durations")
+    missing = np.flatnonzero(pd.isna(g))
+    if len(missing):
+        i = int(missing[0])
+        raise ValueError(f"groups[{i}] = {g[i]!r} is missing: every patient needs a group label")
+    k = len(pd.unique(g))
     if k < 2:
         raise ValueError("logrank needs at least two groups")
     res = multivariate_logrank_test(t, g, e)
