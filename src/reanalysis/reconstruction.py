@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import numbers
 
 import numpy as np
 import pandas as pd
@@ -623,3 +624,368 @@ def reconstruct_ipd(
 ) -> pd.DataFrame:
     """The reconstructed IPD only (columns ``time``, ``event``): ``reconstruct(...).ipd``."""
     return reconstruct(curve, at_risk, total_events, n_start, method=method).ipd
+
+
+# --------------------------------------------------------------------------------------------
+# The two-arm reanalysis built on the reconstruction
+# --------------------------------------------------------------------------------------------
+VERDICTS = ("consistent", "inconsistent")
+#: Median check: survival-axis tolerance (digitisation) and half the printed precision (time units).
+MEDIAN_SURVIVAL_TOLERANCE = 0.02
+#: Hazard-ratio check: largest relative difference called consistent (and inside the published CI).
+HR_RELATIVE_TOLERANCE = 0.10
+#: Width check: reconstructed/published standard error of log HR within [1/(1 + tol), 1 + tol].
+HR_SE_TOLERANCE = 0.15
+
+
+@dataclasses.dataclass(frozen=True)
+class ArmComparison(Result):
+    """Two reconstructed arms and the reanalysis of them (hazard ratio = arm A relative to arm B)."""
+
+    label_a: str
+    label_b: str
+    n_a: int
+    n_b: int
+    events_a: int
+    events_b: int
+    median_a: float
+    median_b: float
+    hazard_ratio: float
+    hr_low: float
+    hr_high: float
+    logrank_statistic: float
+    logrank_pvalue: float
+    tau: float
+    rmst_a: float
+    rmst_b: float
+    rmst_difference: float
+    rmst_difference_low: float
+    rmst_difference_high: float
+    level: float
+    consistent: bool
+    reconstruction_a: Reconstruction = dataclasses.field(repr=False, compare=False)
+    reconstruction_b: Reconstruction = dataclasses.field(repr=False, compare=False)
+    km_a: object = dataclasses.field(repr=False, compare=False)
+    km_b: object = dataclasses.field(repr=False, compare=False)
+    ipd: pd.DataFrame = dataclasses.field(repr=False, compare=False)
+    verdicts: pd.DataFrame = dataclasses.field(repr=False, compare=False)
+
+    def summary(self) -> pd.DataFrame:
+        """One row per arm: n, events, median (CI), RMST up to tau."""
+        rows = []
+        for label, km, rmst in (
+            (self.label_a, self.km_a, self.rmst_a),
+            (self.label_b, self.km_b, self.rmst_b),
+        ):
+            rows.append(
+                {
+                    "arm": label,
+                    "patients": km.n,
+                    "events": km.events,
+                    "median": km.median,
+                    "median_low": km.median_low,
+                    "median_high": km.median_high,
+                    f"rmst_{_fmt_tau(self.tau)}": rmst,
+                }
+            )
+        return pd.DataFrame(rows)
+
+
+def _fmt_tau(tau):
+    return f"{tau:g}".replace(".", "_")
+
+
+def _published_number(value, name, *, allow_nr=False):
+    if value is None:
+        return None
+    if isinstance(value, str):
+        if allow_nr and value.strip().upper() in ("NR", "NE", "NOT REACHED"):
+            return math.inf
+        try:
+            value = float(value)
+        except ValueError:
+            raise ValueError(
+                f"{name} = {value!r}: give a number" + (" or 'NR'" if allow_nr else "")
+            ) from None
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or math.isnan(value) or value <= 0:
+        raise ValueError(f"{name} = {value!r}: must be a positive number" + (" or 'NR'" if allow_nr else ""))
+    return float(value)
+
+
+def rmst_variance(km, tau: float) -> float:
+    """Variance of the Kaplan-Meier restricted mean up to ``tau`` (Greenwood-type).
+
+    Var = sum over event times t_j <= tau of A_j^2 d_j / (n_j (n_j - d_j)), A_j the area under the
+    KM curve from t_j to tau (Klein & Moeschberger 2003, 4.5; R ``survival``'s ``rmean`` standard
+    error and ``survRM2``). Written here because lifelines' ``restricted_mean_survival_time``
+    returns the variance of min(T, tau), not the sampling variance of its estimate.
+    """
+    tab = km.table
+    t = tab["time"].to_numpy(dtype=float)
+    s = tab["survival"].to_numpy(dtype=float)
+    n = tab["n_risk"].to_numpy(dtype=float)
+    d = tab["events"].to_numpy(dtype=float)
+    keep = t <= tau
+    t, s, n, d = t[keep], s[keep], n[keep], d[keep]
+    # area of each step [t_j, t_{j+1}) up to tau, then the area to the right of each t_j
+    right = np.append(t[1:], tau)
+    area = s * (right - t)
+    after = np.cumsum(area[::-1])[::-1]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        terms = np.where((d > 0) & (n > d), after**2 * d / (n * (n - d)), 0.0)
+    return float(terms.sum())
+
+
+def compare_arms(
+    curve_a: pd.DataFrame,
+    at_risk_a: pd.DataFrame | None,
+    curve_b: pd.DataFrame,
+    at_risk_b: pd.DataFrame | None,
+    *,
+    total_events_a: int | None = None,
+    total_events_b: int | None = None,
+    n_start_a: int | None = None,
+    n_start_b: int | None = None,
+    labels: tuple[str, str] = ("A", "B"),
+    published_median_a=None,
+    published_median_b=None,
+    published_hr: float | None = None,
+    published_hr_ci: tuple[float, float] | None = None,
+    tau: float | None = None,
+    level: float = 0.95,
+    median_rounding: float = 0.05,
+    method: str = "guyot-constrained",
+) -> ArmComparison:
+    """Reconstruct two arms and reanalyse them as a reader of the paper would.
+
+    Parameters
+    ----------
+    curve_a, at_risk_a, curve_b, at_risk_b : DataFrame
+        Digitised curves (``time``, ``survival``) and at-risk tables (``time``, ``n_risk``) of the
+        two arms; see :func:`reconstruct`. Arm A is the one whose hazard is in the numerator of the
+        hazard ratio (usually the experimental arm).
+    total_events_a, total_events_b, n_start_a, n_start_b : int, optional
+        Published totals of events; patients at time 0 when there is no at-risk table.
+    labels : (str, str)
+        Arm names for tables and figures.
+    published_median_a, published_median_b : float or "NR", optional
+        Published medians (same time unit as the curves); "NR" = not reached.
+    published_hr, published_hr_ci : optional
+        Published hazard ratio of A relative to B and its confidence interval (at ``level``).
+    tau : float, optional
+        Horizon of the restricted mean survival time; default the smaller of the two arms' last
+        follow-up times (so that both curves are observed up to tau).
+    level : float
+        Confidence level of the HR, medians and RMST difference.
+    median_rounding : float
+        Half the precision the medians were printed with (0.05 for one decimal).
+
+    Returns
+    -------
+    ArmComparison
+        Both reconstructions, KM fits (:func:`reanalysis.survival.kaplan_meier`, R-compatible
+        medians), log-rank test (lifelines, as ``survdiff``), Cox hazard ratio with Wald CI
+        (lifelines ``CoxPHFitter``, Efron ties, as R ``coxph``), RMST per arm (lifelines
+        ``restricted_mean_survival_time``) with the difference and its normal CI
+        (:func:`rmst_variance`), and ``verdicts``: one row per published number with the
+        reconstructed value, the tolerance and a reason.
+
+    Notes
+    -----
+    Verdicts ("consistent" / "inconsistent"):
+
+    - numbers at risk and total events: the reconstruction reproduces them exactly (see
+      :func:`reconstruct`); otherwise the curve and the table disagree.
+    - median: consistent when the published median lies between the times at which the
+      reconstructed curve crosses 0.5 + 0.02 and 0.5 - 0.02 (the digitisation tolerance on the
+      survival axis), widened by ``median_rounding``; "NR" is consistent when the reconstructed
+      median is not reached.
+    - hazard ratio: consistent when the reconstructed HR differs from the published one by at most
+      10% and lies inside the published CI.
+    - CI: consistent when the standard error of log HR implied by the published CI and the
+      reconstructed one differ by at most 15% (ratio within [1/1.15, 1.15]).
+
+    A published HR is often stratified or adjusted; an unstratified Cox model on reconstructed data
+    can then differ for that reason alone (said in the reason column).
+
+    References
+    ----------
+    Guyot et al. BMC Med Res Methodol 2012;12:9. Royston P, Parmar MKB. Restricted mean survival
+    time: an alternative to the hazard ratio. BMC Med Res Methodol 2013;13:152.
+    """
+    from lifelines import CoxPHFitter, KaplanMeierFitter
+    from lifelines.utils import restricted_mean_survival_time
+    from scipy import stats
+
+    from . import survival
+
+    level = _checks.level(level)
+    if not (
+        isinstance(labels, (tuple, list)) and len(labels) == 2 and all(isinstance(v, str) for v in labels)
+    ):
+        raise ValueError(f"labels must be two arm names, got {labels!r}")
+    if labels[0] == labels[1]:
+        raise ValueError(f"labels must differ, got {labels!r}")
+    med_pub = (
+        _published_number(published_median_a, "published_median_a", allow_nr=True),
+        _published_number(published_median_b, "published_median_b", allow_nr=True),
+    )
+    hr_pub = _published_number(published_hr, "published_hr")
+    ci_pub = None
+    if published_hr_ci is not None:
+        if not isinstance(published_hr_ci, (tuple, list)) or len(published_hr_ci) != 2:
+            raise ValueError(f"published_hr_ci must be (low, high), got {published_hr_ci!r}")
+        ci_pub = tuple(_published_number(v, "published_hr_ci") for v in published_hr_ci)
+        if not ci_pub[0] < ci_pub[1]:
+            raise ValueError(f"published_hr_ci = {published_hr_ci!r}: low must be below high")
+        if hr_pub is not None and not ci_pub[0] <= hr_pub <= ci_pub[1]:
+            raise ValueError(f"published_hr = {hr_pub:g} lies outside published_hr_ci {published_hr_ci!r}")
+    rec_a = reconstruct(curve_a, at_risk_a, total_events_a, n_start_a, method=method)
+    rec_b = reconstruct(curve_b, at_risk_b, total_events_b, n_start_b, method=method)
+    ipd = pd.concat(
+        [rec_a.ipd.assign(arm=labels[0], treated=1), rec_b.ipd.assign(arm=labels[1], treated=0)],
+        ignore_index=True,
+    )[["arm", "treated", "time", "event"]]
+    km_a = survival.kaplan_meier(rec_a.ipd.time, rec_a.ipd.event, level=level)
+    km_b = survival.kaplan_meier(rec_b.ipd.time, rec_b.ipd.event, level=level)
+    lr = survival.logrank(ipd.time, ipd.event, ipd.arm)
+    cox = CoxPHFitter(alpha=1 - level).fit(ipd[["time", "event", "treated"]], "time", "event")
+    beta = float(cox.params_["treated"])
+    se = float(cox.standard_errors_["treated"])
+    z = stats.norm.isf((1 - level) / 2)
+    hr, hr_lo, hr_hi = math.exp(beta), math.exp(beta - z * se), math.exp(beta + z * se)
+    t_max = min(rec_a.ipd.time.max(), rec_b.ipd.time.max())
+    if tau is None:
+        tau = float(t_max)
+    else:
+        if isinstance(tau, bool) or not isinstance(tau, numbers.Real) or not math.isfinite(tau) or tau <= 0:
+            raise ValueError(f"tau = {tau!r}: must be a positive time")
+        if tau > t_max:
+            raise ValueError(
+                f"tau = {tau:g} is beyond the shorter arm's follow-up ({t_max:g}): the RMST would extrapolate"
+            )
+        tau = float(tau)
+    rmst = []
+    for rec, km in ((rec_a, km_a), (rec_b, km_b)):
+        kmf = KaplanMeierFitter().fit(rec.ipd.time, rec.ipd.event)
+        rmst.append((float(restricted_mean_survival_time(kmf, t=tau)), rmst_variance(km, tau)))
+    diff = rmst[0][0] - rmst[1][0]
+    diff_se = math.sqrt(rmst[0][1] + rmst[1][1])
+
+    rows = []
+    for label, rec in ((labels[0], rec_a), (labels[1], rec_b)):
+        for r in rec.at_risk_check.itertuples(index=False):
+            if isinstance(r.published, float) and math.isnan(r.published):
+                continue
+            ok = r.reconstructed == r.published
+            what = f"at risk at {r.time:g}" if r.quantity == "at risk" else "total events"
+            reason = (
+                "reproduced exactly"
+                if ok
+                else (
+                    "the curve's drops need more events than the table allows"
+                    if r.quantity == "at risk"
+                    else "not attainable from this curve and table"
+                )
+            )
+            rows.append(
+                (
+                    label,
+                    what,
+                    r.published,
+                    r.reconstructed,
+                    "exact",
+                    "consistent" if ok else "inconsistent",
+                    reason,
+                )
+            )
+    for label, km, pub in ((labels[0], km_a, med_pub[0]), (labels[1], km_b, med_pub[1])):
+        if pub is None:
+            continue
+        lo_t, hi_t = (
+            _crossing(km, 0.5 + MEDIAN_SURVIVAL_TOLERANCE),
+            _crossing(km, 0.5 - MEDIAN_SURVIVAL_TOLERANCE),
+        )
+        tol = f"S within 0.5 ± {MEDIAN_SURVIVAL_TOLERANCE:g}, ± {median_rounding:g}"
+        if math.isinf(pub):
+            ok = math.isnan(km.median)
+            reason = "neither reached" if ok else f"reconstructed median reached at {km.median:g}"
+        else:
+            ok = (lo_t - median_rounding) <= pub <= (hi_t + median_rounding)
+            span = f"[{lo_t:.3g}, {hi_t:.3g}]" if math.isfinite(hi_t) else f"[{lo_t:.3g}, not reached]"
+            reason = f"published median {'inside' if ok else 'outside'} {span}"
+        rows.append((label, "median", pub, km.median, tol, "consistent" if ok else "inconsistent", reason))
+    if hr_pub is not None:
+        rel = abs(hr / hr_pub - 1)
+        inside = ci_pub is None or ci_pub[0] <= hr <= ci_pub[1]
+        ok = rel <= HR_RELATIVE_TOLERANCE and inside
+        reason = f"{rel:.1%} apart" + (
+            "" if ci_pub is None else (", inside" if inside else ", outside") + " the published CI"
+        )
+        if not ok:
+            reason += "; a stratified or adjusted published HR can differ from an unstratified Cox model"
+        rows.append(
+            (
+                "both",
+                "hazard ratio",
+                hr_pub,
+                hr,
+                f"≤ {HR_RELATIVE_TOLERANCE:.0%} and inside the CI",
+                "consistent" if ok else "inconsistent",
+                reason,
+            )
+        )
+    if ci_pub is not None:
+        se_pub = (math.log(ci_pub[1]) - math.log(ci_pub[0])) / (2 * z)
+        ratio = se / se_pub
+        ok = 1 / (1 + HR_SE_TOLERANCE) <= ratio <= 1 + HR_SE_TOLERANCE
+        rows.append(
+            (
+                "both",
+                "HR CI (SE of log HR)",
+                se_pub,
+                se,
+                f"ratio within ±{HR_SE_TOLERANCE:.0%}",
+                "consistent" if ok else "inconsistent",
+                f"reconstructed CI {hr_lo:.3g}-{hr_hi:.3g}; SE ratio {ratio:.3f}",
+            )
+        )
+    verdicts = pd.DataFrame(
+        rows, columns=["arm", "quantity", "published", "reconstructed", "tolerance", "verdict", "reason"]
+    )
+    return ArmComparison(
+        label_a=labels[0],
+        label_b=labels[1],
+        n_a=rec_a.n,
+        n_b=rec_b.n,
+        events_a=rec_a.events,
+        events_b=rec_b.events,
+        median_a=km_a.median,
+        median_b=km_b.median,
+        hazard_ratio=hr,
+        hr_low=hr_lo,
+        hr_high=hr_hi,
+        logrank_statistic=lr.statistic,
+        logrank_pvalue=lr.pvalue,
+        tau=tau,
+        rmst_a=rmst[0][0],
+        rmst_b=rmst[1][0],
+        rmst_difference=diff,
+        rmst_difference_low=diff - z * diff_se,
+        rmst_difference_high=diff + z * diff_se,
+        level=level,
+        consistent=bool((verdicts["verdict"] == "consistent").all()),
+        reconstruction_a=rec_a,
+        reconstruction_b=rec_b,
+        km_a=km_a,
+        km_b=km_b,
+        ipd=ipd,
+        verdicts=verdicts,
+    )
+
+
+def _crossing(km, level):
+    """First time the KM curve is at or below ``level`` (inf when it never is)."""
+    tab = km.table
+    below = tab[tab["survival"] <= level + 1e-12]
+    return float(below["time"].iloc[0]) if len(below) else math.inf
