@@ -179,3 +179,138 @@ def test_digitisation_noise_within_tolerance_is_accepted():
     assert r.curve.survival.tolist() == [1, 0.9, 0.9, 0.7] and r.n == 20
     # a zero-patient row after the end of the curve is consistent (nobody left)
     rc.reconstruct(CURVE, pd.DataFrame({"time": [0, 2, 9], "n_risk": [20, 15, 0]}))
+
+
+# --------------------------------------------------------------------------------------------
+# Two published trials: from the documented input to the documented output
+# --------------------------------------------------------------------------------------------
+EX = __import__("pathlib").Path(__file__).parents[1] / "examples" / "reconstruction"
+EXPECTED = pd.read_csv(EX / "expected.csv")
+
+
+def _expected(trial, arm, quantity):
+    row = EXPECTED[(EXPECTED.trial == trial) & (EXPECTED.arm == arm) & (EXPECTED.quantity == quantity)]
+    assert len(row) == 1
+    return row.iloc[0]
+
+
+def _arm(stem):
+    return pd.read_csv(EX / f"{stem}_curve.csv"), pd.read_csv(EX / f"{stem}_at_risk.csv")
+
+
+@pytest.fixture(scope="module")
+def keynote189():
+    hr = _expected("keynote189", "both", "hazard_ratio")
+    return rc.compare_arms(
+        *_arm("keynote189_pembrolizumab"),
+        *_arm("keynote189_placebo"),
+        labels=("Pembrolizumab", "Placebo"),
+        published_hr=hr.value,
+        published_hr_ci=(hr.low, hr.high),
+    )
+
+
+@pytest.fixture(scope="module")
+def bonner2006():
+    hr = _expected("bonner2006", "both", "hazard_ratio")
+    return rc.compare_arms(
+        *_arm("bonner2006_cetuximab"),
+        *_arm("bonner2006_radiotherapy"),
+        labels=("Radiotherapy + cetuximab", "Radiotherapy"),
+        published_median_a=_expected("bonner2006", "cetuximab", "median").value,
+        published_median_b=_expected("bonner2006", "radiotherapy", "median").value,
+        published_hr=hr.value,
+        published_hr_ci=(hr.low, hr.high),
+    )
+
+
+def test_keynote189_reproduces_the_published_figures(keynote189):
+    res = keynote189
+    assert (res.n_a, res.n_b) == (410, 206)
+    assert res.reconstruction_a.at_risk_honoured and res.reconstruction_b.at_risk_honoured
+    # 12-month overall survival: 69.2% and 49.4% printed; reconstructed within 0.5 percentage point
+    for km, arm in ((res.km_a, "pembrolizumab"), (res.km_b, "placebo")):
+        assert km.survival_at(12)[0] == pytest.approx(
+            _expected("keynote189", arm, "os_12_months").value, abs=0.005
+        )
+    # HR 0.49 (0.38-0.64) printed (stratified Cox); reconstructed 0.498 (0.385-0.645)
+    assert res.hazard_ratio == pytest.approx(0.49, abs=0.01)
+    assert (res.hr_low, res.hr_high) == pytest.approx((0.38, 0.64), abs=0.01)
+    assert res.consistent and set(res.verdicts.verdict) == {"consistent"}
+    assert np.isnan(res.median_a)  # not reached, as printed
+
+
+def test_bonner2006_reproduces_the_published_figures(bonner2006):
+    res = bonner2006
+    assert (res.n_a, res.n_b) == (211, 213)
+    assert res.reconstruction_a.at_risk_honoured and res.reconstruction_b.at_risk_honoured
+    # medians 24.4 and 14.9 months printed; reconstructed 24.6 and 14.8 (the digitised steps)
+    assert res.median_a == pytest.approx(24.4, abs=0.3) and res.median_b == pytest.approx(14.9, abs=0.3)
+    # HR 0.68 (0.52-0.89) printed; reconstructed unstratified 0.72 (0.56-0.92): inside the CI, 5.5% apart
+    assert 0.52 <= res.hazard_ratio <= 0.89 and abs(res.hazard_ratio / 0.68 - 1) < 0.1
+    assert res.consistent
+    med = res.verdicts[res.verdicts.quantity == "median"]
+    assert med.verdict.tolist() == ["consistent", "consistent"]
+
+
+def test_verdicts_flag_a_published_number_the_curves_do_not_support(bonner2006):
+    res = rc.compare_arms(
+        *_arm("bonner2006_cetuximab"),
+        *_arm("bonner2006_radiotherapy"),
+        published_median_a=40.0,  # the curve is flat near 0.5 from 18.7 to 35.9 months: 30 would pass
+        published_median_b="NR",
+        published_hr=0.5,
+        published_hr_ci=(0.45, 0.56),
+    )
+    v = res.verdicts.set_index("quantity")
+    assert not res.consistent
+    assert (
+        v.loc["hazard ratio", "verdict"] == "inconsistent" and "stratified" in v.loc["hazard ratio", "reason"]
+    )
+    assert v.loc["HR CI (SE of log HR)", "verdict"] == "inconsistent"
+    meds = res.verdicts[res.verdicts.quantity == "median"]
+    assert meds.verdict.tolist() == ["inconsistent", "inconsistent"]
+
+
+def test_rmst_difference_and_summary(keynote189):
+    res = keynote189
+    assert res.rmst_difference == pytest.approx(res.rmst_a - res.rmst_b)
+    assert res.rmst_difference_low < res.rmst_difference < res.rmst_difference_high
+    s = res.summary()
+    assert s.arm.tolist() == ["Pembrolizumab", "Placebo"] and s.patients.tolist() == [410, 206]
+    ipd = res.ipd
+    assert ipd.groupby("arm").size().to_dict() == {"Pembrolizumab": 410, "Placebo": 206}
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (dict(labels=("A",)), r"labels must be two arm names"),
+        (dict(labels=("A", "A")), r"labels must differ"),
+        (dict(published_hr=0.9, published_hr_ci=(0.38, 0.64)), r"published_hr = 0.9 lies outside"),
+        (dict(published_hr=-1), r"published_hr = -1: must be a positive number"),
+        (dict(published_hr_ci=(0.6, 0.4)), r"low must be below high"),
+        (dict(published_median_a="soon"), r"published_median_a = 'soon': give a number or 'NR'"),
+        (dict(tau=100), r"tau = 100 is beyond the shorter arm's follow-up"),
+        (dict(tau=-1), r"tau = -1: must be a positive time"),
+        (dict(level=95), r"level must be strictly between 0 and 1"),
+    ],
+)
+def test_compare_arms_bad_input(kwargs, message):
+    with pytest.raises(ValueError, match=message) as err:
+        rc.compare_arms(*_arm("keynote189_pembrolizumab"), *_arm("keynote189_placebo"), **kwargs)
+    assert "\n" not in str(err.value)
+
+
+def test_cumulative_response_bad_input():
+    curve = pd.DataFrame({"time": [0, 1, 2, 3], "survival": [0, 0.2, 0.4, 0.4]})
+    with pytest.raises(ValueError, match=r"competing_times\[0\] = nan"):
+        rc.cumulative_response(curve, n_start=10, competing_times=[np.nan])
+    with pytest.raises(ValueError, match="only 6 reconstructed patients are censored"):
+        rc.cumulative_response(curve, n_start=10, competing_times=np.ones(7))
+    with pytest.raises(ValueError, match="scale must be one of"):
+        rc.cumulative_response(curve, n_start=10, scale="percent")
+    with pytest.raises(ValueError, match="no response"):
+        rc.cumulative_response(curve.assign(survival=0.0), n_start=10)
+    res = rc.cumulative_response(curve, n_start=10, competing_times=[2.5])
+    assert (res.responses, res.competing, res.n) == (4, 1, 10)

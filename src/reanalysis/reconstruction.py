@@ -1081,7 +1081,9 @@ def cumulative_response(
             raise ValueError(f"competing_times must be numbers, got {competing_times!r}") from None
         bad = np.flatnonzero(~np.isfinite(ct) | (ct < 0))
         if len(bad):
-            raise ValueError(f"competing_times[{int(bad[0])}] = {ct[bad[0]]!r}: must be a finite time >= 0")
+            raise ValueError(
+                f"competing_times[{int(bad[0])}] = {float(ct[bad[0]])!r}: must be a finite time >= 0"
+            )
         free = np.flatnonzero(ipd["code"].to_numpy() == 0)
         if len(ct) > len(free):
             raise ValueError(
