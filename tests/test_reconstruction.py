@@ -314,3 +314,122 @@ def test_cumulative_response_bad_input():
         rc.cumulative_response(curve.assign(survival=0.0), n_start=10)
     res = rc.cumulative_response(curve, n_start=10, competing_times=[2.5])
     assert (res.responses, res.competing, res.n) == (4, 1, 10)
+
+
+# --------------------------------------------------------------------------------------------
+# Figure and the `reanalysis reconstruct` verb (run() called directly)
+# --------------------------------------------------------------------------------------------
+def test_reconstruction_plot_shows_points_curves_and_both_at_risk_numbers(keynote189):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from reanalysis import plots
+
+    fig = plots.reconstruction_plot(keynote189, title="KEYNOTE-189", xlabel="Months", caption="Source: test")
+    texts = [t.get_text() for ax in fig.axes for t in ax.texts]
+    assert "410 (410)" in texts and "8 (8)" in texts
+    assert any(t.startswith("Reconstructed HR 0.50") and "published HR 0.49" in t for t in texts)
+    assert "KEYNOTE-189" in [ax.get_title() for ax in fig.axes]
+    plots.close(fig)
+
+
+def _cli(tmp_path, *extra):
+    import argparse
+
+    from reanalysis import cli_reconstruct
+
+    parser = argparse.ArgumentParser(prog="reanalysis")
+    sub = parser.add_subparsers(dest="command", required=True)
+    cli_reconstruct.add_parser(sub)
+    base = []
+    for arm, stem in (("a", "bonner2006_cetuximab"), ("b", "bonner2006_radiotherapy")):
+        base += [
+            f"--curve-{arm}",
+            str(EX / f"{stem}_curve.csv"),
+            f"--at-risk-{arm}",
+            str(EX / f"{stem}_at_risk.csv"),
+        ]
+    args = parser.parse_args(["reconstruct", *base, "--out", str(tmp_path / "out"), *extra])
+    return cli_reconstruct.run(args)
+
+
+def test_cli_writes_the_report_section(tmp_path, capsys):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    rc_ = _cli(
+        tmp_path,
+        *("--label-a", "RT + cetuximab", "--label-b", "RT", "--median-a", "24.4", "--median-b", "14.9"),
+        *("--hr", "0.68", "--hr-ci", "0.52", "0.89", "--title", "Bonner 2006"),
+    )
+    assert rc_ == 0
+    out = tmp_path / "out"
+    for f in (
+        "report.md",
+        "report.html",
+        "figures/reconstruction.png",
+        "tables/verdicts.csv",
+        "tables/ipd.csv",
+    ):
+        assert (out / f).exists(), f
+    md = (out / "report.md").read_text()
+    assert "0.72 (0.56-0.92)" in md and "16 of 16 published numbers are consistent" in md
+    ipd = pd.read_csv(out / "tables" / "ipd.csv")
+    assert ipd.groupby("arm").size().to_dict() == {"RT + cetuximab": 211, "RT": 213}
+    assert "wrote" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "extra, message",
+    [
+        (("--hr", "0.9", "--hr-ci", "0.5", "0.6"), "published_hr = 0.9 lies outside"),
+        (("--median-a", "soon"), "published_median_a = 'soon'"),
+        (("--tau", "500"), "tau = 500 is beyond"),
+    ],
+)
+def test_cli_bad_input_is_one_line_and_exit_2(tmp_path, capsys, extra, message):
+    assert _cli(tmp_path, *extra) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("reanalysis reconstruct: error: ") and message in err and err.count("\n") == 1
+
+
+def test_cli_unreadable_inputs_and_unwritable_out(tmp_path, capsys):
+    import argparse
+
+    from reanalysis import cli_reconstruct
+
+    parser = argparse.ArgumentParser(prog="reanalysis")
+    cli_reconstruct.add_parser(parser.add_subparsers(dest="command"))
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(b"\xff\xfe\x00garbage")
+    empty = tmp_path / "empty.csv"
+    empty.write_text("")
+    good = str(EX / "bonner2006_cetuximab_curve.csv")
+    risk = str(EX / "bonner2006_cetuximab_at_risk.csv")
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    cases = [
+        ([str(tmp_path / "missing.csv"), risk], str(tmp_path), "no such file"),
+        ([str(bad), risk], str(tmp_path), "not a readable CSV"),
+        ([str(empty), risk], str(tmp_path), "not a readable CSV"),
+        ([risk, risk], str(tmp_path), "missing survival"),
+        ([good, risk], str(blocker), "is a file, not a folder"),
+    ]
+    for (curve, at_risk), out, message in cases:
+        args = parser.parse_args(
+            [
+                "reconstruct",
+                "--curve-a",
+                curve,
+                "--at-risk-a",
+                at_risk,
+                "--curve-b",
+                good,
+                "--at-risk-b",
+                risk,
+            ]
+            + ["--out", out]
+        )
+        assert cli_reconstruct.run(args) == 2
+        err = capsys.readouterr().err
+        assert message in err and err.count("\n") == 1, err

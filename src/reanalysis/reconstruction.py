@@ -671,7 +671,7 @@ class ArmComparison(Result):
     verdicts: pd.DataFrame = dataclasses.field(repr=False, compare=False)
 
     def summary(self) -> pd.DataFrame:
-        """One row per arm: n, events, median (CI), RMST up to tau."""
+        """One row per arm: n, events, median (CI), restricted mean survival time up to ``tau``."""
         rows = []
         for label, km, rmst in (
             (self.label_a, self.km_a, self.rmst_a),
@@ -685,14 +685,11 @@ class ArmComparison(Result):
                     "median": km.median,
                     "median_low": km.median_low,
                     "median_high": km.median_high,
-                    f"rmst_{_fmt_tau(self.tau)}": rmst,
+                    "rmst": rmst,
+                    "tau": self.tau,
                 }
             )
         return pd.DataFrame(rows)
-
-
-def _fmt_tau(tau):
-    return f"{tau:g}".replace(".", "_")
 
 
 def _published_number(value, name, *, allow_nr=False):
