@@ -38,7 +38,7 @@ def _durations_events(durations, events, name="durations"):
     if not np.all(np.isfinite(t)) or np.any(t < 0):
         bad = int(np.flatnonzero(~np.isfinite(t) | (t < 0))[0])
         raise ValueError(f"{name}[{bad}] = {t[bad]!r}: durations must be finite and non-negative")
-    if not np.all(np.isin(e, [0, 1, True, False])):
+    if not np.all((e == 0) | (e == 1)):
         raise ValueError("events must be 0/1 (1 = event observed, 0 = censored)")
     return t, e.astype(int)
 
@@ -221,7 +221,7 @@ def cumulative_incidence(
         raise ValueError("event_type must hold non-negative integer codes (0 = censored)")
     c = c.astype(int)
     t, _ = _durations_events(durations, (c > 0).astype(int))
-    if event_of_interest not in set(c.tolist()) - {0}:
+    if event_of_interest == 0 or not np.any(c == event_of_interest):
         raise ValueError(f"event_of_interest={event_of_interest!r} does not occur in event_type")
     level = _checks.level(level)
     # Event table in O(n log n): one sort, counts per distinct time, risk sets by reverse cumsum.
