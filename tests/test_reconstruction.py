@@ -433,3 +433,14 @@ def test_cli_unreadable_inputs_and_unwritable_out(tmp_path, capsys):
         assert cli_reconstruct.run(args) == 2
         err = capsys.readouterr().err
         assert message in err and err.count("\n") == 1, err
+
+
+def test_a_total_of_events_the_curve_does_not_support_is_reached_but_flagged():
+    cur, risk = _arm("keynote189_placebo")
+    res = rc.compare_arms(*_arm("keynote189_pembrolizumab"), cur, risk, total_events_b=80)
+    rec = res.reconstruction_b
+    assert rec.events == 80 and rec.at_risk_honoured and rec.exchanges == rec.events_from_curve - 80 > 3
+    row = res.verdicts[(res.verdicts.quantity == "total events")].iloc[0]
+    assert row.verdict == "inconsistent" and f"imply {rec.events_from_curve} events" in row.reason
+    ok = rc.compare_arms(*_arm("keynote189_pembrolizumab"), cur, risk, total_events_b=rec.events_from_curve)
+    assert ok.verdicts[ok.verdicts.quantity == "total events"].verdict.tolist() == ["consistent"]

@@ -59,7 +59,8 @@ METHODS = ("guyot-constrained", "guyot")
 SURVIVAL_TOLERANCE = 0.02
 #: Negative times tolerated as digitisation noise, as a fraction of the curve's last time.
 TIME_TOLERANCE = 0.02
-_LAST_SCAN = 2000
+_LAST_GRID = 200  # counts tried in the last interval before refining
+_SCAN = 500  # counts tried either side of Guyot's answer in an at-risk interval
 
 
 # --------------------------------------------------------------------------------------------
@@ -201,23 +202,25 @@ def _at_risk_table(at_risk, n_start, t_end):
 # --------------------------------------------------------------------------------------------
 def _run_interval(ts, ss, n_start, km_last, cens):
     """Walk one at-risk interval: events at the digitised points ``ts`` (Guyot's rounding rule),
-    censorings at the sorted times ``cens`` (a censoring at a digitised time is still at risk there).
+    censorings at the sorted times ``cens`` (a censoring at a digitised time is still at risk there;
+    censorings beyond the patients left are not written).
 
     Returns (d, n_at_clicks, kept censoring times, n at the end, KM level after the interval,
     reconstructed KM at each point).
     """
-    d = np.zeros(len(ts), dtype=int)
-    km_at = np.zeros(len(ts))
-    n_at = np.zeros(len(ts), dtype=int)
+    k_pts = len(ts)
+    d = np.zeros(k_pts, dtype=int)
+    n_at = np.zeros(k_pts, dtype=int)
+    km_at = np.zeros(k_pts)
+    # censorings falling before each point (strictly earlier), and after the last point
+    before = np.searchsorted(cens, ts, side="left") if k_pts else np.zeros(0, dtype=int)
+    gaps = np.diff(np.concatenate([[0], before, [len(cens)]])).tolist()
+    kept_per_gap = [0] * len(gaps)
     n = n_start
-    j = 0
-    kept = []
-    for k in range(len(ts)):
-        while j < len(cens) and cens[j] < ts[k]:
-            if n > 0:
-                kept.append(cens[j])
-                n -= 1
-            j += 1
+    for k in range(k_pts):
+        c = min(gaps[k], n)
+        kept_per_gap[k] = c
+        n -= c
         n_at[k] = n
         if n > 0 and km_last > 0:
             dk = int(np.rint(n * (1 - ss[k] / km_last)))  # half to even, as R's round()
@@ -227,12 +230,15 @@ def _run_interval(ts, ss, n_start, km_last, cens):
                 n -= dk
                 d[k] = dk
         km_at[k] = km_last
-    while j < len(cens):
-        if n > 0:
-            kept.append(cens[j])
-            n -= 1
-        j += 1
-    return d, n_at, kept, n, km_last, km_at
+    c = min(gaps[-1], n)
+    kept_per_gap[-1] = c
+    n -= c
+    if sum(kept_per_gap) == len(cens):
+        kept = cens
+    else:  # keep the first ones of each gap
+        starts = np.concatenate([[0], np.cumsum(gaps)[:-1]]).astype(int)
+        kept = np.concatenate([cens[s : s + m] for s, m in zip(starts, kept_per_gap, strict=True)])
+    return d, n_at, list(kept), n, km_last, km_at
 
 
 def _spread(a, b, nc):
@@ -244,8 +250,10 @@ def _search(evaluate, nc0, n_max, target_fn):
     """Guyot's fixed-point iteration on the number censored, then an outward scan if it fails.
 
     ``evaluate(nc)`` returns a state; ``target_fn(state)`` the signed gap (reconstructed - published).
-    Returns the state with gap 0 if any nc in [0, n_max] gives it; otherwise the one with the
-    largest negative gap (closest from below), ties broken towards Guyot's answer.
+    Returns the state with gap 0 if any nc within ``_SCAN`` of Guyot's answer gives it (the gap
+    falls by about one per extra censoring, so an exact count is never far from Guyot's answer);
+    otherwise the one with the largest negative gap (closest from below), ties broken towards
+    Guyot's answer.
     """
     seen = {}
 
@@ -265,7 +273,7 @@ def _search(evaluate, nc0, n_max, target_fn):
         nc = new
     guyot_nc = nc
     if target_fn(get(nc)) != 0:
-        for step in range(1, n_max + 1):
+        for step in range(1, min(n_max, _SCAN) + 1):
             found = False
             for cand in (guyot_nc - step, guyot_nc + step):
                 if 0 <= cand <= n_max and target_fn(get(cand)) == 0:
@@ -294,6 +302,7 @@ class Reconstruction(Result):
     events_honoured: bool
     max_curve_difference: float
     exchanges: int
+    events_from_curve: int
     ipd: pd.DataFrame = dataclasses.field(repr=False, compare=False)
     at_risk_check: pd.DataFrame = dataclasses.field(repr=False, compare=False)
     curve: pd.DataFrame = dataclasses.field(repr=False, compare=False)
@@ -334,7 +343,8 @@ def reconstruct(
         ``ipd`` (``time``, ``event``; one row per patient, sorted), ``at_risk_check`` (published vs
         reconstructed numbers at risk at each at-risk time, and the total of events),
         ``max_curve_difference`` (largest |reconstructed KM - digitised curve| at the digitised
-        points), ``exchanges`` (event/censoring exchanges made to honour ``total_events``).
+        points), ``exchanges`` (event/censoring exchanges made to honour ``total_events``) and
+        ``events_from_curve`` (the events the curve and table imply before those exchanges).
 
     References
     ----------
@@ -419,14 +429,20 @@ def reconstruct(
     exchanges = 0
     if states is None:  # method="guyot": no exchanges
         cens, n_end_curve = np.asarray(cens_all, dtype=float), n_cur
+        events_from_curve = int(d_all.sum())
     else:
         # Candidates for the last interval: the best fit with the published total reached there, and
         # the best fit overall (the exchanges then reach the total). The closer curve wins.
         best = None
-        for st in states:
+        for j, st in enumerate(states):
+            if j and total_events is not None:
+                # the best-fitting count, if it needs few exchanges to reach the published total
+                if abs(int(d_all.sum()) + int(st[1].sum()) - total_events) > max(5, 0.02 * n0):
+                    continue
             d_c, n_c = d_all.copy(), n_all.copy()
             d_c[idx], n_c[idx] = st[1], st[2]
             cens_c, n_end_c, ex = np.asarray(cens_all + list(st[3]), dtype=float), st[4], 0
+            pre = int(d_c.sum())
             if total_events is not None and int(d_c.sum()) != total_events:
                 d_c, cens_c, n_end_c, ex = _exchange(
                     ts, ss, d_c, n_c, cens_c, n_end_c, t_end, int(total_events), tr
@@ -434,8 +450,8 @@ def reconstruct(
             miss = 0 if total_events is None else abs(int(d_c.sum()) - total_events)
             key = (miss, round(_curve_difference(d_c, n_c, ss), 12), ex)
             if best is None or key < best[0]:
-                best = (key, d_c, n_c, cens_c, n_end_c, ex)
-        _, d_all, n_all, cens, n_end_curve, exchanges = best
+                best = (key, d_c, n_c, cens_c, n_end_c, ex, pre)
+        _, d_all, n_all, cens, n_end_curve, exchanges, events_from_curve = best
     time = np.concatenate([np.repeat(ts, d_all), cens, np.full(n_end_curve, t_end)])
     event = np.concatenate(
         [np.ones(int(d_all.sum()), dtype=int), np.zeros(len(cens) + n_end_curve, dtype=int)]
@@ -488,6 +504,7 @@ def reconstruct(
         events_honoured=bool(total_events is None or n_events == total_events),
         max_curve_difference=max_diff,
         exchanges=exchanges,
+        events_from_curve=events_from_curve,
         ipd=ipd,
         at_risk_check=check,
         curve=pts,
@@ -502,31 +519,40 @@ def _curve_difference(d, n_at, ss):
 def _last_interval(evaluate, nc0, n_max, s_i, events_before, total_events):
     """Number censored in the last interval (no published number at its end to aim at).
 
-    Every count 0..n_max is tried (up to ``_LAST_SCAN`` counts around Guyot's average-rate
-    estimate ``nc0`` when more are at risk). With ``total_events``, the counts giving that total
-    are kept (if none does, those closest to it: the exchanges finish the job). Among them the one
-    whose reconstructed curve is closest to the digitised points of the interval wins (largest
-    absolute difference, then sum of absolute differences), then the one closest to ``nc0``.
-    Guyot 2012 uses ``nc0`` itself, which can censor the last patients before a final drop.
+    Every count 0..n_max is tried when n_max <= ``_LAST_GRID``; otherwise a grid of about
+    ``_LAST_GRID`` counts, refined one by one around the best ones. With ``total_events``, the
+    counts giving that total are preferred (if none does, those closest to it: the exchanges finish
+    the job). Among them the one whose reconstructed curve is closest to the digitised points of
+    the interval wins (largest absolute difference, then sum of absolute differences), then the
+    one closest to Guyot's average-rate estimate ``nc0``. Guyot 2012 uses ``nc0`` itself, which can
+    censor the last patients before a final drop. Returns the total-matching and the best-fitting
+    states (one if they coincide or no total is given).
     """
-    lo, hi = (
-        (0, n_max)
-        if n_max <= _LAST_SCAN
-        else (max(0, nc0 - _LAST_SCAN // 2), min(n_max, nc0 + _LAST_SCAN // 2))
-    )
-    fit, total = (None, None), (None, None)
-    for nc in range(lo, hi + 1):
+    step = max(1, n_max // _LAST_GRID)
+    grid = sorted({*range(0, n_max + 1, step), n_max, min(max(nc0, 0), n_max)})
+    best = {"fit": None, "total": None}
+
+    def consider(nc):
         st = evaluate(nc)
         d, km = st[1], st[6]
         diff = np.abs(km - s_i) if len(s_i) else np.zeros(1)
         key = (round(float(diff.max()), 12), round(float(diff.sum()), 12), abs(nc - nc0))
-        if fit[0] is None or key < fit[0]:
-            fit = (key, st)
+        if best["fit"] is None or key < best["fit"][0]:
+            best["fit"] = (key, st)
         if total_events is not None:
             tkey = (abs(events_before + int(d.sum()) - total_events), *key)
-            if total[0] is None or tkey < total[0]:
-                total = (tkey, st)
-    return [fit[1]] if total[1] is None else [total[1], fit[1]]
+            if best["total"] is None or tkey < best["total"][0]:
+                best["total"] = (tkey, st)
+
+    for nc in grid:
+        consider(nc)
+    if step > 1:  # refine one by one around the best coarse counts
+        centres = {v[1][0] for v in best.values() if v is not None}
+        for c in centres:
+            for nc in range(max(0, c - step + 1), min(n_max, c + step - 1) + 1):
+                consider(nc)
+    fit = best["fit"][1]
+    return [fit] if best["total"] is None else [best["total"][1], fit]
 
 
 def _guyot_iterate(evaluate, nc0, n_max, target):
@@ -592,25 +618,28 @@ def _exchange(ts, ss, d, n_at, cens, n_end, t_end, total, tr):
                 f = factor.copy()
                 f[cand[r]] = new[cand[r]]
                 km_c[r] = np.cumprod(f)
-        best = cand[int(np.argmin(np.max(np.abs(km_c - ss[None, :]), axis=1)))]
-        if surplus > 0:
-            d[best] -= 1
-            cens.append(float(ts[best]))
-        else:
-            # remove one censored patient owned by `best` (prefer one inside the interval)
-            lo, hi = ts[best], ts[best + 1] if best + 1 < len(ts) else np.inf
-            k_int = np.searchsorted(tr, lo, side="right")
-            inside = [
-                j
-                for j, c in enumerate(cens)
-                if lo <= c < hi and np.searchsorted(tr, c, side="right") == k_int
-            ]
-            if inside:
-                cens.pop(inside[-1])
+        score = np.max(np.abs(km_c - ss[None, :]), axis=1)
+        # one exchange per round when few are needed; a batch of the best distinct points otherwise
+        batch = max(1, abs(surplus) // 8)
+        for best in cand[np.argsort(score, kind="stable")[:batch]]:
+            if surplus > 0:
+                d[best] -= 1
+                cens.append(float(ts[best]))
             else:
-                n_end -= 1
-            d[best] += 1
-        exchanges += 1
+                # remove one censored patient owned by `best` (one inside the interval if any)
+                lo, hi = ts[best], ts[best + 1] if best + 1 < len(ts) else np.inf
+                k_int = np.searchsorted(tr, lo, side="right")
+                inside = [
+                    j
+                    for j, c in enumerate(cens)
+                    if lo <= c < hi and np.searchsorted(tr, c, side="right") == k_int
+                ]
+                if inside:
+                    cens.pop(inside[-1])
+                else:
+                    n_end -= 1
+                d[best] += 1
+            exchanges += 1
     return d, np.asarray(cens, dtype=float), n_end, exchanges
 
 
@@ -634,6 +663,8 @@ VERDICTS = ("consistent", "inconsistent")
 MEDIAN_SURVIVAL_TOLERANCE = 0.02
 #: Hazard-ratio check: largest relative difference called consistent (and inside the published CI).
 HR_RELATIVE_TOLERANCE = 0.10
+#: Total-events check: exchanges needed to reach the published total, as a share of it (at least 3).
+EVENTS_EXCHANGE_TOLERANCE = 0.02
 #: Width check: reconstructed/published standard error of log HR within [1/(1 + tol), 1 + tol].
 HR_SE_TOLERANCE = 0.15
 
@@ -792,7 +823,9 @@ def compare_arms(
     Verdicts ("consistent" / "inconsistent"):
 
     - numbers at risk and total events: the reconstruction reproduces them exactly (see
-      :func:`reconstruct`); otherwise the curve and the table disagree.
+      :func:`reconstruct`); otherwise the curve and the table disagree. A total reached only by
+      more than max(3, 2% of it) event/censoring exchanges is called inconsistent: the curve and
+      the table imply another number (given in the reason).
     - median: consistent when the published median lies between the times at which the
       reconstructed curve crosses 0.5 + 0.02 and 0.5 - 0.02 (the digitisation tolerance on the
       survival axis), widened by ``median_rounding``; "NR" is consistent when the reconstructed
@@ -876,6 +909,24 @@ def compare_arms(
                 continue
             ok = r.reconstructed == r.published
             what = f"at risk at {r.time:g}" if r.quantity == "at risk" else "total events"
+            if (
+                r.quantity != "at risk"
+                and ok
+                and rec.exchanges > max(3, EVENTS_EXCHANGE_TOLERANCE * r.published)
+            ):
+                rows.append(
+                    (
+                        label,
+                        what,
+                        r.published,
+                        r.reconstructed,
+                        f"≤ max(3, {EVENTS_EXCHANGE_TOLERANCE:.0%}) exchanges",
+                        "inconsistent",
+                        f"the curve and table imply {rec.events_from_curve} events; reached only by "
+                        f"{rec.exchanges} event/censoring exchanges",
+                    )
+                )
+                continue
             reason = (
                 "reproduced exactly"
                 if ok
