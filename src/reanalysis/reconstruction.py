@@ -15,31 +15,36 @@
 
 What is guaranteed (``method="guyot-constrained"``, the default)
 ----------------------------------------------------------------
-1. The IPD has exactly ``n_risk`` at time 0 patients: every patient is either an event at a
-   digitised time, censored inside an at-risk interval, or censored at the end of the curve, and
-   the count is conserved step by step (no rounding can add one).
+1. The IPD has exactly the published number at risk at time 0 (or ``n_start``) patients: every
+   patient is an event at a digitised time, censored inside an at-risk interval, or censored at
+   the end of the curve, and the count is conserved step by step (no rounding can add one).
 2. At every published at-risk time t, the number of reconstructed patients with time >= t equals
-   the published number whenever some number of censorings in the preceding interval achieves it
-   given the drops of the digitised curve (all counts are searched if Guyot's fixed-point
-   iteration does not land on it). When the curve's drops need more events than the table allows,
-   the reconstructed number is below the published one (never above) and the shortfall is shown in
-   ``at_risk_check``; the next interval starts from the reconstructed number, as in Guyot 2012.
-3. When ``total_events`` is given, the IPD has exactly that many events whenever
-   0 <= total_events <= n and enough censored patients exist to convert: first Guyot's
-   adjustment of the censoring in the last interval, then (an extension of Guyot's algorithm)
-   event/censoring exchanges at a digitised time, which keep every number at risk unchanged; the
-   exchange chosen each time is the one that moves the reconstructed curve least.
+   the published number whenever some number of censorings in the preceding interval achieves it,
+   given the drops of the digitised curve (Guyot's fixed-point iteration, then every count within
+   500 of its answer). When the curve's drops need more events than the table allows, the
+   reconstructed number is below the published one (never above), the shortfall is shown in
+   ``at_risk_check`` and ``at_risk_honoured`` is False; the next interval starts from the
+   reconstructed number, as in Guyot 2012.
+3. When ``total_events`` is given (0 <= total_events <= n), the IPD has exactly that many events:
+   first through the censoring of the last interval (as Guyot), then, an extension of Guyot's
+   algorithm, through event/censoring exchanges at a digitised time, which leave every number at
+   risk unchanged (the exchange chosen is the one that moves the reconstructed curve least). An
+   exchange that adds events needs a censored patient after a digitised time within the same
+   at-risk interval; if none is left, ``events_honoured`` is False. ``events_from_curve`` and
+   ``exchanges`` say how far the published total is from what the curve and table imply.
 
 How it differs from Guyot's published R code (and ``IPDfromKM::getIPD``,
 ``reconstructKM::KM_reconstruct``): censoring is spread evenly over the whole at-risk interval
 [t_i, t_{i+1}) rather than between the first digitised point of the interval and the first one of
-the next (so the censored patients of interval i are all gone before t_{i+1}, as the published
-number at risk says; Guyot writes them at mid-points of click intervals, which can fall after
-t_{i+1}); an interval without digitised points is kept (pure censoring) instead of merged; censoring
-beyond the patients still at risk is never written; and the total of events is honoured beyond
-the last interval by the exchanges above. ``method="guyot"`` runs the same code with Guyot's
-placement (from the first point of the interval to the first point of the next) and without the
-exchanges, for comparison.
+the next, and written at the spread times (Guyot writes them at mid-points of the digitised
+steps, which can fall after t_{i+1}, so the published number at risk at t_{i+1} is missed by the
+IPD even when the algorithm matched it); an interval without digitised points is kept (pure
+censoring) instead of merged into the previous one; censoring beyond the patients still at risk
+is never written; the censoring of the last interval is the count whose curve fits the digitised
+points best (Guyot: the average censoring rate of the earlier intervals, which can censor the
+last patients before a final drop); and the total of events is honoured beyond the last interval
+by the exchanges above. ``method="guyot"`` keeps Guyot's placement (first point of the interval to
+first point of the next), stopping rules and last-interval rule, without exchanges, for comparison.
 """
 
 from __future__ import annotations
