@@ -44,7 +44,8 @@ is never written; the censoring of the last interval is the count whose curve fi
 points best (Guyot: the average censoring rate of the earlier intervals, which can censor the
 last patients before a final drop); and the total of events is honoured beyond the last interval
 by the exchanges above. ``method="guyot"`` keeps Guyot's placement (first point of the interval to
-first point of the next), stopping rules and last-interval rule, without exchanges, for comparison.
+first point of the next), stopping rules and last-interval rule, without exchanges, for comparison
+(intervals without points are kept there too).
 """
 
 from __future__ import annotations
