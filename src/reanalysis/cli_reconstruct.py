@@ -63,7 +63,9 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--hr", type=float, help="published hazard ratio, arm A relative to arm B")
     p.add_argument("--hr-ci", nargs=2, type=float, metavar=("LOW", "HIGH"), help="its published CI")
     p.add_argument("--tau", type=float, help="RMST horizon (default: the shorter arm's follow-up)")
-    p.add_argument("--level", type=float, default=0.95, help="confidence level (default 0.95)")
+    from .cli import _level
+
+    p.add_argument("--level", type=_level, default=0.95, help="confidence level in percent (default 95)")
     p.add_argument("--time-unit", default="months", help="unit of the time axis, for labels (default months)")
     p.add_argument("--title", default="Reconstructed Kaplan-Meier curves", help="report title")
     p.add_argument("--out", required=True, metavar="DIR", help="folder to write the report into")
