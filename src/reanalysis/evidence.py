@@ -228,7 +228,10 @@ SCHEMAS: dict[str, dict] = {
             _c("other_arms", doc="further arms of a k-group comparison, ;-separated, in order (e.g. dose)"),
             _c("categories", doc="mutually exclusive endpoints forming an r x c table, ;-separated"),
             _c("stratified_by", doc="stratification factor; strata are outcomes rows with a stratum"),
-            _c("stratum", doc="a comparison within one stratum (outcomes rows with this stratum); empty = whole arms"),
+            _c(
+                "stratum",
+                doc="a comparison within one stratum (outcomes rows with this stratum); empty = whole arms",
+            ),
             _c(
                 "reported_p",
                 "pvalue",
