@@ -155,6 +155,13 @@ def count_array(values, name: str, *, minimum: int = 0):
 
     if values is None or isinstance(values, (str, bytes)):
         raise ValueError(f"{name} must be a one-dimensional sequence of counts, got {_show(values)}")
+    if isinstance(values, (list, tuple)):
+        # numpy would turn [True, 20] into [1, 20] and [42, "20"] into strings: check the items.
+        for i, v in enumerate(values):
+            if isinstance(v, (list, tuple)):
+                break  # nested: reported as a shape error below
+            if not _is_real(v) or type(v).__name__ == "bool_":
+                whole(v, f"{name}[{i}]", minimum=minimum)
     try:
         arr = np.asarray(values)
     except (ValueError, TypeError):
