@@ -180,7 +180,7 @@ def test_multi_arm_power_matches_r(row):
 @pytest.mark.parametrize("k,table", [(2, 2.21), (3, 2.35), (4, 2.44), (5, 2.51)])
 def test_dunnett_critical_values_match_published_table(k, table):
     # Dunnett (JASA 1955, Table 1b / Biometrics 1964): two-sided 5%, equal arms, infinite df.
-    assert round(power.dunnett_critical_value(50, [50] * k), 2) == table
+    assert round(power.power_multi_arm(0.5, [0.5] * k, 50, 50).critical_value, 2) == table
 
 
 @pytest.mark.parametrize(
@@ -325,7 +325,7 @@ BAD = [
     (lambda: power.power_multi_arm(0.3, [0.5, 0.6], 10, 10, method="holm"), "method"),
     (lambda: power.sample_size_multi_arm(0.3, [0.3, 0.5]), "target='each'"),
     (lambda: power.sample_size_multi_arm(0.3, [0.5], target="most"), "target"),
-    (lambda: power.dunnett_critical_value(10, [10, -1]), "n_treatments[1]"),
+    (lambda: power.power_multi_arm(0.3, [0.5, 0.6], 10, [10, -1]), "n_treatments[1]"),
     (lambda: power.power_active_control(0.8, 0.8, 100, 100, margin=-0.1), "margin"),
     (lambda: power.power_active_control(0.8, 0.8, 100, 100, hypothesis="equivalence"), "hypothesis"),
     (lambda: power.power_active_control(0.8, 0.8, 100, None), "n_control"),

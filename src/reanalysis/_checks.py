@@ -197,3 +197,12 @@ def labels(values, k: int, name: str = "labels") -> list[str]:
     if len(out) != k:
         raise ValueError(f"{name} must have one label per study ({k}), got {len(out)}")
     return [str(v) for v in out]
+
+
+def unit_interval(value, name: str, *, open_interval: bool = True) -> float:
+    """Like :func:`probability`, but a huge integer (10**400) gives ValueError, not OverflowError."""
+    try:
+        return real(value, name, low=0, high=1, low_open=open_interval, high_open=open_interval)
+    except ValueError:
+        bounds = "strictly between 0 and 1" if open_interval else "between 0 and 1"
+        raise ValueError(f"{name} must be a probability {bounds}, got {_show(value)}") from None

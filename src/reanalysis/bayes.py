@@ -100,7 +100,7 @@ def beta_prior_from_rate(rate, n, weight: float = 1.0, initial=(1, 1), source: s
     initial : (float, float)
         Beta parameters before the published data.
     """
-    rate = _checks.probability(rate, "rate", open_interval=False)
+    rate = _checks.unit_interval(rate, "rate", open_interval=False)
     n = _checks.whole(n, "n", minimum=1)
     weight = _checks.real(weight, "weight", low=0, high=1, high_open=False)
     a0, b0 = _beta_params(initial, "initial")
@@ -496,7 +496,7 @@ def posterior_proportion(
     """
     x, n = _checks.count_out_of(count, nobs)
     a, b = _beta_params(prior, "prior")
-    threshold = _checks.probability(threshold, "threshold")
+    threshold = _checks.unit_interval(threshold, "threshold")
     level = _checks.level(level)
     pa, pb = a + x, b + n - x
     alpha = 1 - level

@@ -120,7 +120,7 @@ def fragility_index(
     """
     x1, n1 = _checks.count_out_of(count1, nobs1, "count1", "nobs1")
     x2, n2 = _checks.count_out_of(count2, nobs2, "count2", "nobs2")
-    alpha = _checks.probability(alpha, "alpha")
+    alpha = _checks.unit_interval(alpha, "alpha")
     method = _checks.choice(method, "method", TEST_METHODS)
     cache: dict[tuple[int, int], float] = {}
 

@@ -13,9 +13,9 @@ Two groups (:func:`power_two_proportions`, :func:`sample_size_two_proportions`,
   reproduce published sample sizes computed with that convention;
 - ``"fisher"``, ``"chi2"``: exact power of Fisher's test or the uncorrected chi-square test at
   level ``alpha``, summing the binomial probabilities of every table the test rejects. Only
-  tables with non-negligible probability are visited (each group's binomial beyond its 1e-13
-  quantiles is left out: power is exact to 1e-12), so the cost grows like ``n`` rather than
-  ``n1 * n2``; a computation above a fixed budget is refused up front with its cost.
+  tables with non-negligible probability are visited (each group's outcomes beyond a Bernstein
+  bound holding 1e-13 of its mass per side are left out: power is exact to 1e-12), so the cost
+  grows like ``n`` rather than ``n1 * n2``; a computation above a fixed budget is refused up front with its cost.
 
 Single-arm designs: :func:`power_one_proportion` (exact binomial, A'Hern, Stat Med 2001, or the
 normal approximation; one-sided ``alpha``).
@@ -61,8 +61,6 @@ MAX_EXACT_WORK = 1e8
 # R's fisher.test treats table probabilities within a relative 1e-7 of the observed one as ties
 # (as reanalysis.proportions does).
 _FISHER_RELERR = 1 + 1e-7
-# Binomial mass left out on each side of each group's range in exact power.
-_EXACT_TAIL = 1e-13
 
 
 @dataclasses.dataclass(frozen=True)
@@ -103,22 +101,40 @@ def _normal_power(p1, p2, n1, n2, alpha, method="normal"):
 # --------------------------------------------------------------------------------------------
 
 
+def _binom_half_width(n, p):
+    """Half-width t with P(|X - np| >= t) <= 2 exp(-30) (< 1e-13 per side) for X ~ Binomial(n, p).
+
+    Bernstein's inequality, P(X - np >= t) <= exp(-t^2 / (2 (npq + t / 3))), solved for the
+    exponent 30: a rigorous bound that needs no quantile function (scipy's binom.ppf overflows
+    for p near the smallest float).
+    """
+    return 10 + math.sqrt(100 + 60 * n * p * (1 - p))
+
+
 def _binom_window(n, p):
     """Outcomes of Binomial(n, p) outside which at most 1e-13 mass lies on each side, and pmf."""
     if p <= 0:
         return np.array([0]), np.array([1.0])
     if p >= 1:
         return np.array([n]), np.array([1.0])
-    lo = int(max(0, stats.binom.ppf(_EXACT_TAIL, n, p)))
-    hi = int(min(n, stats.binom.isf(_EXACT_TAIL, n, p) + 1))
+    t = _binom_half_width(n, p)
+    lo = max(0, math.floor(n * p - t))
+    hi = min(n, math.ceil(n * p + t))
     x = np.arange(lo, hi + 1)
-    return x, stats.binom.pmf(x, n, p)
+    logpmf = (
+        special.gammaln(n + 1.0)
+        - special.gammaln(x + 1.0)
+        - special.gammaln(n - x + 1.0)
+        + special.xlogy(x, p)
+        + special.xlog1py(n - x, -p)
+    )
+    return x, np.exp(logpmf)
 
 
 def _window_size(n, p):
     if p <= 0 or p >= 1:
         return 1
-    return min(n + 1, int(2 * 7.5 * math.sqrt(n * p * (1 - p))) + 4)
+    return min(n + 1, int(2 * _binom_half_width(n, p)) + 2)
 
 
 def _exact_work(p1, p2, n1, n2, method):
@@ -238,11 +254,11 @@ def _chi2_reject(x1, x2, n1, n2, alpha):
 
 
 def _two_group_args(p1, p2, n1, n2, alpha):
-    p1 = _checks.probability(p1, "p1", open_interval=False)
-    p2 = _checks.probability(p2, "p2", open_interval=False)
+    p1 = _checks.unit_interval(p1, "p1", open_interval=False)
+    p2 = _checks.unit_interval(p2, "p2", open_interval=False)
     n1 = _checks.whole(n1, "n1", minimum=1)
     n2 = _checks.whole(n2, "n2", minimum=1)
-    alpha = _checks.probability(alpha, "alpha")
+    alpha = _checks.unit_interval(alpha, "alpha")
     return p1, p2, n1, n2, alpha
 
 
@@ -338,12 +354,12 @@ def sample_size_two_proportions(
     progress : bool
         Report each exact evaluation on stderr.
     """
-    p1 = _checks.probability(p1, "p1")
-    p2 = _checks.probability(p2, "p2")
+    p1 = _checks.unit_interval(p1, "p1")
+    p2 = _checks.unit_interval(p2, "p2")
     if p1 == p2:
         raise ValueError("p1 and p2 must differ for a sample size to exist")
-    power = _checks.probability(power, "power")
-    alpha = _checks.probability(alpha, "alpha")
+    power = _checks.unit_interval(power, "power")
+    alpha = _checks.unit_interval(alpha, "alpha")
     method = _checks.choice(method, "method", POWER_METHODS)
     ratio = _checks.real(ratio, "ratio", low=0)
     max_n = _checks.whole(max_n, "max_n", minimum=2)
@@ -456,11 +472,11 @@ def minimal_detectable_difference(
     because the binomial variance makes them asymmetric. A direction with no detectable
     difference gives NaN.
     """
-    p_ref = _checks.probability(p_ref, "p_ref")
+    p_ref = _checks.unit_interval(p_ref, "p_ref")
     n1 = _checks.whole(n1, "n1", minimum=1)
     n2 = _checks.whole(n2, "n2", minimum=1)
-    power = _checks.probability(power, "power")
-    alpha = _checks.probability(alpha, "alpha")
+    power = _checks.unit_interval(power, "power")
+    alpha = _checks.unit_interval(alpha, "alpha")
 
     def g(p):
         return _normal_power(p, p_ref, n1, n2, alpha) - power
@@ -495,10 +511,10 @@ def power_one_proportion(p0, p1, n, alpha: float = 0.05, method: str = "exact") 
     ``p1`` may be any rate in (0, 1): at ``p1 == p0`` the power is the size of the test
     (``actual_alpha`` <= alpha for "exact", ``alpha`` for "normal"), below it smaller.
     """
-    p0 = _checks.probability(p0, "p0")
-    p1 = _checks.probability(p1, "p1")
+    p0 = _checks.unit_interval(p0, "p0")
+    p1 = _checks.unit_interval(p1, "p1")
     n = _checks.whole(n, "n", minimum=1)
-    alpha = _checks.probability(alpha, "alpha")
+    alpha = _checks.unit_interval(alpha, "alpha")
     method = _checks.choice(method, "method", ("exact", "normal"))
     k = np.arange(n + 2)
     tail0 = stats.binom.sf(k - 1, n, p0)
@@ -539,7 +555,7 @@ def _factor_integral(lo, hi, lam, reject_all: bool):
     return integrate.quad(f, -np.inf, np.inf, epsabs=1e-13, epsrel=1e-12, limit=200)[0]
 
 
-def dunnett_critical_value(n_control, n_treatments, alpha: float = 0.05) -> float:
+def _dunnett_critical_value(n_control, n_treatments, alpha: float = 0.05) -> float:
     """Two-sided critical value ``c`` for k comparisons with a shared control.
 
     ``P(max_i |Z_i| <= c) = 1 - alpha`` for normal statistics with correlations
@@ -550,7 +566,7 @@ def dunnett_critical_value(n_control, n_treatments, alpha: float = 0.05) -> floa
     """
     n0 = _checks.real(n_control, "n_control", low=0)
     nt = np.array([_checks.real(v, f"n_treatments[{i}]", low=0) for i, v in enumerate(n_treatments)])
-    alpha = _checks.probability(alpha, "alpha")
+    alpha = _checks.unit_interval(alpha, "alpha")
     lam = np.sqrt(nt / (nt + n0))
     k = len(nt)
     if k == 1:
@@ -587,7 +603,7 @@ class MultiArmPower(Result):
 
 def _critical_value(n0, nt, alpha, method):
     if method == "dunnett":
-        return dunnett_critical_value(n0, nt, alpha)
+        return _dunnett_critical_value(n0, nt, alpha)
     if method == "bonferroni":
         return float(stats.norm.isf(alpha / (2 * len(nt))))
     return float(stats.norm.isf(alpha / 2))
@@ -617,15 +633,15 @@ def _multi_arm_parts(p0, n0, pt, nt, alpha, c):
 
 
 def _multi_arm_args(p_control, p_treatments, alpha, method):
-    p0 = _checks.probability(p_control, "p_control")
+    p0 = _checks.unit_interval(p_control, "p_control")
     if (
         isinstance(p_treatments, (str, bytes))
         or not hasattr(p_treatments, "__len__")
         or len(p_treatments) == 0
     ):
         raise ValueError(f"p_treatments must be a non-empty sequence of rates, got {p_treatments!r}")
-    pt = np.array([_checks.probability(v, f"p_treatments[{i}]") for i, v in enumerate(p_treatments)])
-    alpha = _checks.probability(alpha, "alpha")
+    pt = np.array([_checks.unit_interval(v, f"p_treatments[{i}]") for i, v in enumerate(p_treatments)])
+    alpha = _checks.unit_interval(alpha, "alpha")
     method = _checks.choice(method, "method", MULTI_ARM_METHODS)
     return p0, pt, alpha, method
 
@@ -640,7 +656,8 @@ def power_multi_arm(
     adjustment that keeps the familywise error at ``alpha``:
 
     - ``"dunnett"``: the exact critical value for comparisons sharing a control (Dunnett, JASA
-      1955; correlation through the shared arm, infinite df), see :func:`dunnett_critical_value`;
+      1955; correlations ``λ_i λ_j`` with ``λ_i = sqrt(n_i / (n_i + n_control))``, infinite df,
+      as for large-sample tests; a one-dimensional integral solved to 1e-12);
     - ``"bonferroni"``: each comparison at ``alpha / k`` (conservative);
     - ``"unadjusted"``: each at ``alpha`` (familywise error above ``alpha``; reported).
 
@@ -730,7 +747,7 @@ def sample_size_multi_arm(
     (Dunnett 1955). See :func:`power_multi_arm` for the tests and ``method``.
     """
     p0, pt, alpha, method = _multi_arm_args(p_control, p_treatments, alpha, method)
-    power = _checks.probability(power, "power")
+    power = _checks.unit_interval(power, "power")
     ratio = _checks.real(ratio, "ratio", low=0)
     target = _checks.choice(target, "target", MULTI_ARM_TARGETS)
     if target in ("each", "all") and np.any(pt == p0):
@@ -796,11 +813,11 @@ class ActiveControlPower(Result):
 
 
 def _active_args(p_test, p_control, margin, hypothesis, alpha, method):
-    pt = _checks.probability(p_test, "p_test")
-    pc = _checks.probability(p_control, "p_control")
+    pt = _checks.unit_interval(p_test, "p_test")
+    pc = _checks.unit_interval(p_control, "p_control")
     margin = _checks.real(margin, "margin", low=0, high=1, low_open=False)
     hypothesis = _checks.choice(hypothesis, "hypothesis", HYPOTHESES)
-    alpha = _checks.probability(alpha, "alpha")
+    alpha = _checks.unit_interval(alpha, "alpha")
     method = _checks.choice(method, "method", ACTIVE_CONTROL_METHODS)
     null = -margin if hypothesis == "non-inferiority" else margin
     if not -1 < null < 1:
@@ -923,7 +940,7 @@ def sample_size_active_control(
     pt, pc, margin, hypothesis, alpha, method, null = _active_args(
         p_test, p_control, margin, hypothesis, alpha, method
     )
-    power = _checks.probability(power, "power")
+    power = _checks.unit_interval(power, "power")
     ratio = _checks.real(ratio, "ratio", low=0)
     if not pt - pc - null > 1e-9:  # (a difference on the boundary up to rounding has no power)
         raise ValueError(
