@@ -64,7 +64,22 @@ class MetaResult(Result):
     q_pvalue: float
     hartung_knapp: bool
     level: float
-    studies: pd.DataFrame = dataclasses.field(repr=False, compare=False)
+    # Per-study columns; the table is built on first access of ``studies`` (a 10,000-row frame of
+    # labels costs more than the meta-analysis itself).
+    _study_columns: dict = dataclasses.field(repr=False, compare=False, default_factory=dict)
+
+    @property
+    def studies(self) -> pd.DataFrame:
+        """Per-study estimates, CIs (natural scale) and random-effects weights (percent)."""
+        frame = self.__dict__.get("_studies_frame")
+        if frame is None:
+            cols = dict(self._study_columns)
+            if cols.get("study") is None:
+                cols["study"] = [f"study {i + 1}" for i in range(self.k)]
+            order = ["study", "events", "total", "estimate", "low", "high", "weight_percent"]
+            frame = pd.DataFrame({c: cols[c] for c in order})
+            object.__setattr__(self, "_studies_frame", frame)
+        return frame.copy()
 
 
 def pool_proportions(
@@ -172,7 +187,7 @@ def _options(method, hartung_knapp, level, labels, k):
     level = _checks.level(level)
     if hartung_knapp and k < 2:
         raise ValueError("hartung_knapp needs at least 2 studies (its t distribution has k - 1 df)")
-    return method, hartung_knapp, level, _checks.labels(labels, k)
+    return method, hartung_knapp, level, (None if labels is None else _checks.labels(labels, k))
 
 
 def _counts(events, totals, en, tn):
@@ -280,17 +295,15 @@ def _pool(yi, vi, method, hartung_knapp, level, labels, measure, back, study_bac
     pi_lo, pi_hi = mu - crit * pi_se, mu + crit * pi_se
     z = stats.norm.isf(alpha / 2)
     s = np.sqrt(vi)
-    studies = pd.DataFrame(
-        {
-            "study": labels,
-            "events": x.astype(int),
-            "total": n.astype(int),
-            "estimate": np.asarray(study_back(yi), dtype=float),
-            "low": np.asarray(study_back(yi - z * s), dtype=float),
-            "high": np.asarray(study_back(yi + z * s), dtype=float),
-            "weight_percent": 100 * w / np.sum(w),
-        }
-    )
+    studies = {
+        "study": labels,
+        "events": x.astype(int),
+        "total": n.astype(int),
+        "estimate": np.asarray(study_back(yi), dtype=float),
+        "low": np.asarray(study_back(yi - z * s), dtype=float),
+        "high": np.asarray(study_back(yi + z * s), dtype=float),
+        "weight_percent": 100 * w / np.sum(w),
+    }
     return MetaResult(
         measure=measure,
         method=method,
@@ -312,5 +325,5 @@ def _pool(yi, vi, method, hartung_knapp, level, labels, measure, back, study_bac
         q_pvalue=q_p,
         hartung_knapp=bool(hartung_knapp),
         level=level,
-        studies=studies,
+        _study_columns=studies,
     )
