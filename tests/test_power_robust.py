@@ -340,3 +340,13 @@ def test_power_functions_reject_bad_input(call, name):
         call()
     msg = str(excinfo.value)
     assert "\n" not in msg and name in msg, msg
+
+
+def test_single_arm_design_at_large_n_needs_no_array_of_n():
+    # The critical count used to come from an array of n + 2 tail probabilities (8 GB at n = 1e9).
+    res = power.power_one_proportion(0.2, 0.2001, 10**9)
+    assert (
+        stats.binom.sf(res.critical_count - 1, 10**9, 0.2)
+        <= 0.05
+        < stats.binom.sf(res.critical_count - 2, 10**9, 0.2)
+    )

@@ -516,9 +516,13 @@ def power_one_proportion(p0, p1, n, alpha: float = 0.05, method: str = "exact") 
     n = _checks.whole(n, "n", minimum=1)
     alpha = _checks.unit_interval(alpha, "alpha")
     method = _checks.choice(method, "method", ("exact", "normal"))
-    k = np.arange(n + 2)
-    tail0 = stats.binom.sf(k - 1, n, p0)
-    c = int(k[np.argmax(tail0 <= alpha)]) if np.any(tail0 <= alpha) else n + 1
+    # Smallest c with P(X >= c | p0) <= alpha, from the binomial quantile and checked on both
+    # sides (no array of n + 2 tail probabilities: n may be large).
+    c = min(n + 1, int(stats.binom.isf(alpha, n, p0)) + 1)
+    while c > 0 and stats.binom.sf(c - 2, n, p0) <= alpha:
+        c -= 1
+    while c <= n and stats.binom.sf(c - 1, n, p0) > alpha:
+        c += 1
     actual = float(stats.binom.sf(c - 1, n, p0))
     if method == "exact":
         pw = float(stats.binom.sf(c - 1, n, p1))
