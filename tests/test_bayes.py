@@ -281,3 +281,14 @@ def test_other_functions_reject_bad_input(call, name):
     with pytest.raises(ValueError) as excinfo:
         call()
     _one_line(excinfo, name)
+
+
+@pytest.mark.parametrize("n", [10**9, 10**12, 2**53])
+def test_huge_n_reaches_the_poisson_limit(n):
+    # 5/n vs 3/n with uniform priors: n p1 -> Gamma(6), n p2 -> Gamma(4) as n grows, and
+    # P(Gamma(6) > Gamma(4)) = P(Beta(6, 4) > 1/2) = 191/256; the finite-n correction is O(1/n).
+    res = bayes.posterior_difference(5, n, 3, n)
+    assert res.prob_greater == pytest.approx(191 / 256, abs=1e-8)
+    assert res.low * n == pytest.approx(-4.1425069, abs=1e-6) and res.high * n == pytest.approx(
+        8.5058437, abs=1e-6
+    )

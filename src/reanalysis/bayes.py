@@ -23,13 +23,17 @@ a belief that the effect is ``target_or``, which needs a published source (Spieg
 Numerical method of :func:`posterior_difference`: ``P(p1 - p2 <= d)`` is the expectation, over
 the *narrower* of the two Beta posteriors (the outer variable ``t``), of the other posterior's
 CDF at ``t ± d``. The outer integral runs only over the outer posterior's central range
-(quantiles 1e-17 and 1 - 1e-17), clipped where the inner CDF is exactly 0 or 1 so that its kinks
-are end points, and is evaluated by tanh-sinh quadrature (Takahasi & Mori, Publ RIMS 1974), which
-is insensitive to end-point singularities; a Beta shape parameter below 1 is removed by the
-substitution ``w = t**a``. Checked against adaptive quadrature, the closed form of P(p1 > p2)
-for integer parameters (Cook, 2005) and Monte Carlo for n from 1 to 1e7 per group (absolute
-error below 1e-8). The earlier version integrated over [0, 1] with adaptive quadrature and missed
-the posterior entirely once it was narrower than the quadrature's first grid (n >= ~5e4).
+(quantiles 1e-17 and 1 - 1e-17), split into panels at its quantiles (1e-8, 1e-3, 0.05, 0.5 and
+their complements) so that a skewed posterior's bulk is resolved, and clipped where the inner
+CDF is exactly 0 or 1 so that its kinks are panel ends. Each panel uses tanh-sinh quadrature
+(Takahasi & Mori, Publ RIMS 1974), which is insensitive to end-point singularities; a Beta shape
+parameter below 1 is removed by the substitution ``w = t**a``. The Beta normalising constant is
+checked by the same quadrature (scipy's ``betaln`` is off by ~1e-8 at b ~ 5e6). Checked against
+higher-resolution quadrature on 300 random posteriors (absolute error <= 1e-9), the closed form
+of P(p1 > p2) for integer parameters (Cook, MD Anderson technical report, 2005), the Poisson
+limit at n up to 2**53, and Monte Carlo for n from 1 to 1e7 per group. The earlier version
+integrated over [0, 1] with adaptive quadrature and missed the posterior entirely once it was
+narrower than the quadrature's first grid (n >= ~5e4).
 """
 
 from __future__ import annotations
@@ -180,12 +184,15 @@ _PANEL_U = (1e-8, 1e-3, 0.05, 0.5)
 
 
 def _upper(a, b, x):
-    """P(Beta(a, b) > x) as I_{1-x}(b, a): scipy's betaincc is 10-20x slower than betainc (1.17).
+    """P(Beta(a, b) > x).
 
-    Rounding 1 - x costs at most ~1e-16 in x, i.e. an absolute error below 1e-9 even for the
-    narrowest posteriors handled here (density ~1e7).
+    As I_{1-x}(b, a) when the distribution is wider than 1e-6 (SD): scipy's betaincc is 10-20x
+    slower than betainc (scipy 1.17), and rounding 1 - x moves x by at most 1.1e-16, an error
+    below 1e-9 at such widths. Narrower posteriors (n beyond ~1e11) use betaincc.
     """
-    return special.betainc(b, a, 1 - x)
+    if _beta_sd(a, b) > 1e-6:
+        return special.betainc(b, a, 1 - x)
+    return special.betaincc(a, b, x)
 
 
 def _beta_sd(a, b):
