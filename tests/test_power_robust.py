@@ -314,6 +314,7 @@ BAD = [
     (lambda: power.sample_size_two_proportions(0.3, 0.5, max_n=-5), "max_n"),
     (lambda: power.minimal_detectable_difference(0.5, 0, 10), "n1"),
     (lambda: power.minimal_detectable_difference(math.nan, 10, 10), "p_ref"),
+    (lambda: power.minimal_detectable_difference(0.5, 10, 10, power=0.01), "power (0.01) must exceed alpha"),
     (lambda: power.power_one_proportion(0.2, 0.4, 0), "n"),
     (lambda: power.power_one_proportion(0.2, 0.4, "55"), "n"),
     (lambda: power.power_one_proportion(0.2, math.inf, 55), "p1"),
@@ -350,3 +351,9 @@ def test_single_arm_design_at_large_n_needs_no_array_of_n():
         <= 0.05
         < stats.binom.sf(res.critical_count - 2, 10**9, 0.2)
     )
+
+
+def test_multi_arm_sample_size_when_one_patient_suffices():
+    # Power 0.0575 at one patient per arm (normal approximation): a target of 0.055 needs no search.
+    res = power.sample_size_multi_arm(0.05, [0.95], power=0.055)
+    assert res.n_treatment == 1 and res.power >= 0.055

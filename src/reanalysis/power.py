@@ -477,6 +477,8 @@ def minimal_detectable_difference(
     n2 = _checks.whole(n2, "n2", minimum=1)
     power = _checks.unit_interval(power, "power")
     alpha = _checks.unit_interval(alpha, "alpha")
+    if power <= alpha:
+        raise ValueError(f"power ({power}) must exceed alpha ({alpha}): every difference has power >= alpha")
 
     def g(p):
         return _normal_power(p, p_ref, n1, n2, alpha) - power
@@ -772,7 +774,10 @@ def sample_size_multi_arm(
         n_hi *= 2
         if n_hi > 1e10:
             raise ValueError("no sample size up to 1e10 per arm reaches the target power")
-    n_exact = optimize.brentq(lambda n: achieved(n)[which] - power, n_hi / 2, n_hi, xtol=1e-9, rtol=1e-13)
+    if n_hi == 1:
+        n_exact = 1.0
+    else:
+        n_exact = optimize.brentq(lambda n: achieved(n)[which] - power, n_hi / 2, n_hi, xtol=1e-9, rtol=1e-13)
     nt = max(1, math.ceil(n_exact - 1e-9))
     n0 = max(1, math.ceil(ratio * nt - 1e-9))
     res = power_multi_arm(p0, pt, n0, nt, alpha, method)
