@@ -145,7 +145,7 @@ def test_power_two_proportions(p1, p2, n1, n2, alpha, method):
 @given(
     g(st.floats(0.05, 0.95)),
     g(st.floats(0.05, 0.95)),
-    g(st.floats(0.5, 0.95)),
+    g(st.floats(0.001, 0.99)),
     g(st.floats(0.5, 2)),
     g(st.sampled_from([0.01, 0.05])),
     g(st.sampled_from(power.POWER_METHODS)),
@@ -167,7 +167,7 @@ def test_sample_size_two_proportions(p1, p2, pw, ratio, alpha, method, max_n, pr
 
 
 @FUZZ
-@given(g(PROB), g(TOTAL), g(TOTAL), g(st.floats(0.5, 0.95)), g(st.sampled_from([0.01, 0.05])))
+@given(g(PROB), g(TOTAL), g(TOTAL), g(st.floats(0.001, 0.99)), g(st.sampled_from([0.01, 0.05])))
 def test_minimal_detectable_difference(p_ref, n1, n2, pw, alpha):
     _call(power.minimal_detectable_difference, p_ref, n1, n2, pw, alpha)
 
@@ -198,7 +198,7 @@ def test_power_multi_arm(p0, pt, n0, nt, alpha, method):
 @given(
     g(PROB),
     g(RATES),
-    g(st.floats(0.5, 0.9)),
+    g(st.floats(0.001, 0.99)),
     g(st.sampled_from(power.MULTI_ARM_METHODS)),
     g(st.floats(0.5, 2)),
     g(st.sampled_from(power.MULTI_ARM_TARGETS)),
@@ -217,7 +217,7 @@ def test_sample_size_multi_arm(p0, pt, pw, method, ratio, target):
     g(st.sampled_from(power.HYPOTHESES)),
     g(st.sampled_from([0.025, 0.05])),
     g(st.sampled_from(power.ACTIVE_CONTROL_METHODS)),
-    g(st.floats(0.5, 0.95)),
+    g(st.floats(0.001, 0.99)),
     g(st.floats(0.5, 2)),
 )
 def test_active_control(pt, pc, nt, nc, margin, hyp, alpha, method, pw, ratio):
