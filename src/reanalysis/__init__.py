@@ -4,6 +4,7 @@ The package is organised as one small module per statistical topic:
 
 ``reanalysis.data``         load and validate the study tables in ``data/``
 ``reanalysis.proportions``  confidence intervals, two-group tests and effect sizes
+``reanalysis.contingency``  r x c tables, trend across ordered groups, stratified 2x2 (CMH)
 ``reanalysis.audit``        which counts and methods reproduce a published number
 ``reanalysis.survival``     Kaplan-Meier, cumulative incidence, log-rank, IPD reconstruction
 ``reanalysis.meta``         random-effects meta-analysis of proportions and 2x2 tables
@@ -26,6 +27,7 @@ except PackageNotFoundError:  # running from a source tree that is not installed
 _SUBMODULES = {
     "data",
     "proportions",
+    "contingency",
     "audit",
     "survival",
     "meta",
