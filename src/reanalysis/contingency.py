@@ -190,16 +190,18 @@ def _counts_array(value, name: str) -> np.ndarray:
         bad = ~np.isfinite(arr)
         if bad.any():
             at = tuple(int(i) for i in np.argwhere(bad)[0])
-            raise ValueError(f"{name} has a non-finite entry {arr[at]!r} at index {list(at)}")
+            raise ValueError(f"{name} has a non-finite entry {arr[at].item()!r} at index {list(at)}")
         frac = arr != np.round(arr)
         if frac.any():
             at = tuple(int(i) for i in np.argwhere(frac)[0])
-            raise ValueError(f"{name} has a non-integer count {arr[at]!r} at index {list(at)}")
+            raise ValueError(f"{name} has a non-integer count {arr[at].item()!r} at index {list(at)}")
     if arr.size and (arr < 0).any():
         at = tuple(int(i) for i in np.argwhere(arr < 0)[0])
-        raise ValueError(f"{name} has a negative count {arr[at]!r} at index {list(at)}")
+        raise ValueError(f"{name} has a negative count {arr[at].item()!r} at index {list(at)}")
     if arr.size and arr.max() > 2**40:
-        raise ValueError(f"{name} has a count above 2^40 ({arr.max()!r}); counts must be patient numbers")
+        raise ValueError(
+            f"{name} has a count above 2^40 ({arr.max().item()!r}); counts must be patient numbers"
+        )
     return arr.astype(np.int64)
 
 
@@ -264,13 +266,13 @@ def _scores(scores, k: int) -> np.ndarray:
     try:
         s = np.asarray(scores, dtype=float)
     except (TypeError, ValueError):
-        raise ValueError(f"scores must be {k} finite numbers, got {scores!r}") from None
+        raise ValueError(f"scores must be {k} finite numbers, got {str(scores)[:80]!r}") from None
     if s.shape != (k,):
         raise ValueError(f"scores must have one value per group ({k}), got shape {s.shape}")
     if not np.isfinite(s).all():
-        raise ValueError(f"scores must be finite numbers, got {scores!r}")
+        raise ValueError(f"scores must be finite numbers, got {s.tolist()}")
     if np.ptp(s) == 0:
-        raise ValueError(f"scores must not all be equal (no trend can be tested), got {scores!r}")
+        raise ValueError(f"scores must not all be equal (no trend can be tested), got {s.tolist()}")
     return s
 
 

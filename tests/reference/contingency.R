@@ -118,12 +118,20 @@ exact_tight <- function(x, conf.level = 0.95) {
   m <- x[1, 1, ] + x[2, 1, ]; n <- x[1, 2, ] + x[2, 2, ]; t <- x[1, 1, ] + x[1, 2, ]
   s <- sum(x[1, 1, ])
   lo <- sum(pmax(0, t - n)); hi <- sum(pmin(m, t))
+  conv <- function(a, b) {  # direct convolution (stats::convolve uses the FFT: ~1e-16 absolute error)
+    out <- numeric(length(a) + length(b) - 1)
+    for (i in seq_along(a)) {
+      j <- i:(i + length(b) - 1)
+      out[j] <- out[j] + a[i] * b
+    }
+    out
+  }
   dc <- 1
   for (k in 1:K) {
     sup <- max(0, t[k] - n[k]):min(m[k], t[k])
-    dc <- convolve(dc, rev(dhyper(sup, m[k], n[k], t[k])), type = "open")
+    dc <- conv(dc, dhyper(sup, m[k], n[k], t[k]))
   }
-  dc <- pmax(dc, 0); dc <- dc / sum(dc)
+  dc <- dc / sum(dc)
   support <- lo:hi
   dn <- function(u) { d <- log(dc) + u * support; d <- exp(d - max(d[is.finite(d)])); d / sum(d) }
   solve_u <- function(f, target) uniroot(function(u) f(u) - target, c(-60, 60), tol = 1e-14)$root
