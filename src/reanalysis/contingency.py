@@ -49,6 +49,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import itertools
 import math
 import numbers
 
@@ -94,6 +95,8 @@ _FFH_CHUNK = 2_000_000
 # length (fexact.c, f2xact), i.e. a relative tolerance of 3.45e-7. Both are reproduced.
 _RELERR_2X2 = 1e-7
 _FEXACT_TOL = 3.45254e-7
+# Exact trend and exact CMH: largest number of partial states / convolution steps (~1 s).
+_EXACT_MAX_STATES = 20_000_000
 # Paths whose log values differ by less than this are merged (their futures are identical).
 _MERGE_TOL = 1e-9
 
@@ -399,23 +402,29 @@ def _ffh_cached(key: tuple) -> tuple[float, float]:
 
 
 def _ffh_work(rows: np.ndarray, cols: np.ndarray) -> float:
-    """Upper bound on (node, fill) pairs the network examines; computed before enumerating.
+    """Upper bound on the network's edges, computed before enumerating anything.
 
-    Nodes at stage k are bounded by the number of row-total vectors 0 <= x_i <= R_i summing to the
-    remaining total (a polynomial coefficient); fills of column k by the compositions of its total
-    into len(rows) parts.
+    Nodes at stage k are bounded by the number of vectors 0 <= x_i <= R_i summing to the remaining
+    total (by inclusion-exclusion over the row caps), the fills of column k by the compositions of
+    its total into len(rows) parts. The bound is loose (it ignores that nodes are sorted) by a
+    factor of up to ~200 on the tables tried, hence the factor in :func:`_ffh_exact`.
     """
     n_rows = len(rows)
-    poly = np.ones(1)
-    for r in rows:
-        poly = np.convolve(poly, np.ones(int(r) + 1))
-    work = 0.0
+    caps = [int(r) + 1 for r in rows]
+    subsets = [
+        (len(sub), sum(sub)) for size in range(n_rows + 1) for sub in itertools.combinations(caps, size)
+    ]
+    work = 0
     remaining = int(rows.sum())
     for col in cols[:-1]:
-        nodes = poly[remaining] if remaining < poly.size else 0.0
+        nodes = sum(
+            (-1) ** size * math.comb(remaining - removed + n_rows - 1, n_rows - 1)
+            for size, removed in subsets
+            if removed <= remaining
+        )
         work += nodes * math.comb(int(col) + n_rows - 1, n_rows - 1)
         remaining -= int(col)
-    return work
+    return float(work)
 
 
 def _valid_fills(parent: np.ndarray, total: int, budget: float):
@@ -464,18 +473,17 @@ def _ffh_exact(table: np.ndarray) -> tuple[float, float]:
     if table.shape[0] > table.shape[1]:
         table = table.T  # the state is the vector of remaining row totals: keep it short
     n = int(table.sum())
-    lf = special.gammaln(np.arange(n + 1) + 1.0)
     rows = np.sort(table.sum(axis=1))[::-1].copy()
     cols = np.sort(table.sum(axis=0))[::-1].copy()
     n_rows, n_cols = rows.size, cols.size
+    if n_rows > 12 or _ffh_work(rows, cols) > 200 * FFH_MAX_EDGES:
+        raise _too_big(_shape(table), n)
+    lf = special.gammaln(np.arange(n + 1) + 1.0)
     log_k = lf[rows].sum() + lf[cols].sum() - lf[n]
     v_obs = -lf[table].sum()
     prob_obs = math.exp(log_k + v_obs)
     tol = math.log1p(_RELERR_2X2) if table.shape == (2, 2) else _FEXACT_TOL
     threshold = v_obs + tol
-    work = _ffh_work(rows, cols)
-    if work > 200 * FFH_MAX_EDGES:
-        raise _too_big(_shape(table), n)
     base = n + 1
     if base**n_rows >= 2**62:
         raise _too_big(_shape(table), n)
@@ -624,9 +632,9 @@ def _ffh_monte_carlo(table: np.ndarray, n_resamples: int, seed: int) -> tuple[fl
     # counting with the exact test's tolerance keeps the two methods on one definition.
     n = int(table.sum())
     rows, cols = table.sum(axis=1), table.sum(axis=0)
-    lf = special.gammaln(np.arange(n + 1) + 1.0)
-    v_obs = -lf[table].sum()
-    log_k = lf[rows].sum() + lf[cols].sum() - lf[n]
+    lf = special.gammaln
+    v_obs = -lf(table + 1.0).sum()
+    log_k = lf(rows + 1.0).sum() + lf(cols + 1.0).sum() - lf(n + 1.0)
     tol = math.log1p(_RELERR_2X2) if table.shape == (2, 2) else _FEXACT_TOL
     dist = stats.random_table(rows, cols, seed=np.random.default_rng(seed))
     hits = 0
@@ -635,7 +643,7 @@ def _ffh_monte_carlo(table: np.ndarray, n_resamples: int, seed: int) -> tuple[fl
     while done < n_resamples:
         size = min(batch, n_resamples - done)
         sample = dist.rvs(size=size)
-        hits += int(np.count_nonzero(-lf[sample].sum(axis=(1, 2)) <= v_obs + tol))
+        hits += int(np.count_nonzero(-lf(sample + 1.0).sum(axis=(1, 2)) <= v_obs + tol))
         done += size
     return math.exp(log_k + v_obs), (hits + 1) / (n_resamples + 1)
 
@@ -713,10 +721,9 @@ def trend_test(count, nobs, scores=None, method: str = "cochran-armitage") -> Tr
     """
     method = _method(method, TREND_METHODS)
     x, n, s = _trend_input(count, nobs, scores)
-    stat, z, p = (
-        a.item()
-        for a in _trend_arrays(x, n, s, method if method != "cochran-armitage-exact" else "cochran-armitage")
-    )
+    # the exact test reports the Cochran-Armitage statistic with its exact p
+    asymptotic = "cochran-armitage" if method == "cochran-armitage-exact" else method
+    stat, z, p = (a.item() for a in _trend_arrays(x, n, s, asymptotic))
     note = ""
     total = int(x.sum())
     if total == 0 or total == int(n.sum()):
@@ -756,6 +763,10 @@ def _trend_exact(x: tuple, n: tuple, s: tuple) -> float:
     """Exact two-sided p of the Cochran-Armitage statistic given the margins (convolution)."""
     x_, n_, s_ = np.array(x), np.array(n), np.array(s, dtype=float)
     total, big_n = int(x_.sum()), int(n_.sum())
+    if big_n > _EXACT_MAX_STATES:
+        raise ValueError(
+            f"count: the exact trend test for N = {big_n} is too large; use method='cochran-armitage'"
+        )
     scale = float(np.abs(s_).max() * big_n) or 1.0
     lf = special.gammaln(np.arange(big_n + 1) + 1.0)
     # entries: responders so far m, partial statistic t = sum s_i x_i, log weight
@@ -765,6 +776,11 @@ def _trend_exact(x: tuple, n: tuple, s: tuple) -> float:
     left = big_n
     for ni, si in zip(n_, s_, strict=True):
         left -= int(ni)
+        if m.size * (int(ni) + 1) > _EXACT_MAX_STATES:
+            raise ValueError(
+                f"count: the exact trend test for N = {big_n} would track more than {_EXACT_MAX_STATES:.0e} "
+                "partial sums; use method='cochran-armitage' (or 'linear-by-linear')"
+            )
         xs = np.arange(int(ni) + 1)
         lc = lf[ni] - lf[xs] - lf[ni - xs]
         m2 = (m[:, None] + xs[None, :]).ravel()
@@ -810,7 +826,8 @@ def trend_test_many(count, nobs, scores=None, method: str = "cochran-armitage"):
     if (x > n).any():
         raise ValueError("count must not exceed nobs in any group")
     s = _scores(scores, x.shape[-1])
-    stat, z, p = _trend_arrays(x, n, s, "cochran-armitage" if method == "cochran-armitage-exact" else method)
+    asymptotic = "cochran-armitage" if method == "cochran-armitage-exact" else method
+    stat, z, p = _trend_arrays(x, n, s, asymptotic)
     if method == "cochran-armitage-exact":
         p = np.array(p, dtype=float)
         for idx in np.ndindex(p.shape):
@@ -1021,6 +1038,12 @@ def _cmh_exact(key: tuple, level: float):
     n = arr.sum(axis=(1, 2))
     lo_k = np.maximum(0, r1 + c1 - n)
     hi_k = np.minimum(r1, c1)
+    widths = hi_k - lo_k + 1
+    if int((np.cumsum(widths) * widths).sum()) > _EXACT_MAX_STATES:
+        raise ValueError(
+            f"tables: the exact conditional test for these strata (N = {int(n.sum())}) needs more than "
+            f"{_EXACT_MAX_STATES:.0e} convolution steps; use method='cmh' or 'cmh-cc'"
+        )
     dens = np.ones(1)
     for k in range(arr.shape[0]):
         support = np.arange(lo_k[k], hi_k[k] + 1)
