@@ -489,6 +489,13 @@ def test_too_big_exact_problem_is_refused_with_alternatives():
     assert ct.independence_test(big, "fisher-freeman-halton-mc", n_resamples=2000).pvalue > 0.5
 
 
+def test_too_big_exact_trend_and_cmh_are_refused_with_alternatives():
+    with pytest.raises(ValueError, match="method='cochran-armitage'"):
+        ct.trend_test([1, 2], [10**7 + 5, 10**7 + 5], method="cochran-armitage-exact")
+    with pytest.raises(ValueError, match="method='cmh'"):
+        ct.cmh_test([[[5000, 5000], [5000, 5000]]] * 3, "cmh-exact")
+
+
 # --------------------------------------------------------------------------------------------
 # Result objects
 # --------------------------------------------------------------------------------------------
