@@ -460,6 +460,21 @@ def _valid_fills(parent: np.ndarray, total: int, budget: float):
     return pid, np.column_stack(parts)
 
 
+# Compare-swap networks sorting 2, 3 or 4 values (Knuth, TAOCP vol. 3, 5.3.4); several times
+# faster than np.sort along a short axis.
+_SORTING_NETWORKS = {2: ((0, 1),), 3: ((0, 1), (1, 2), (0, 1)), 4: ((0, 1), (2, 3), (0, 2), (1, 3), (1, 2))}
+
+
+def _sort_rows_descending(a: np.ndarray) -> np.ndarray:
+    network = _SORTING_NETWORKS.get(a.shape[1])
+    if network is None:
+        return -np.sort(-a, axis=1)
+    cols = [a[:, i] for i in range(a.shape[1])]
+    for i, j in network:
+        cols[i], cols[j] = np.maximum(cols[i], cols[j]), np.minimum(cols[i], cols[j])
+    return np.column_stack(cols)
+
+
 def _too_big(shape, n) -> ValueError:
     return ValueError(
         f"table: the exact Fisher-Freeman-Halton enumeration for this {shape} table with N = {n} passes its "
@@ -500,7 +515,7 @@ def _ffh_exact(table: np.ndarray) -> tuple[float, float]:
         if pidx is None:
             raise _too_big(_shape(table), n)
         budget -= pidx.size
-        child = -np.sort(-(parent[pidx] - fills), axis=1)
+        child = _sort_rows_descending(parent[pidx] - fills)
         ukeys, child_idx = np.unique(child @ powers, return_inverse=True)
         nodes.append((ukeys[:, None] // powers[None, :]) % base)
         starts = np.searchsorted(pidx, np.arange(parent.shape[0] + 1))
