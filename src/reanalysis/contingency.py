@@ -366,9 +366,9 @@ def independence_test(
         )
         return TableTest(method, float(res.statistic), float(res.pvalue), dof, nobs, shape, note)
     if method == "fisher-freeman-halton":
-        prob, p = _ffh_cached(_key(kept))
+        prob, p = _ffh_cached(_key(kept), _tie_tolerance(arr))
         return TableTest(method, prob, p, None, nobs, shape, note)
-    prob, p = _ffh_monte_carlo(kept, n_resamples, seed)
+    prob, p = _ffh_monte_carlo(kept, n_resamples, seed, _tie_tolerance(arr))
     se = math.sqrt(p * (1 - p) / n_resamples)
     mc = f"Monte Carlo p from {n_resamples} tables (seed {seed}), standard error {se:.2g}"
     return TableTest(method, prob, p, None, nobs, shape, (note + "; " if note else "") + mc)
@@ -397,8 +397,13 @@ def _key(arr: np.ndarray) -> tuple:
 
 # ---- Fisher-Freeman-Halton: network algorithm ------------------------------------------------
 @functools.lru_cache(maxsize=4096)
-def _ffh_cached(key: tuple) -> tuple[float, float]:
-    return _ffh_exact(np.array(key, dtype=np.int64))
+def _ffh_cached(key: tuple, tol: float) -> tuple[float, float]:
+    return _ffh_exact(np.array(key, dtype=np.int64), tol)
+
+
+def _tie_tolerance(table: np.ndarray) -> float:
+    """R's tie tolerance on the log scale: fisher.test's 2 x 2 branch or FEXACT (by the table R sees)."""
+    return math.log1p(_RELERR_2X2) if table.shape == (2, 2) else _FEXACT_TOL
 
 
 def _ffh_work(rows: np.ndarray, cols: np.ndarray) -> float:
@@ -483,8 +488,11 @@ def _too_big(shape, n) -> ValueError:
     )
 
 
-def _ffh_exact(table: np.ndarray) -> tuple[float, float]:
-    """(probability of the observed table, exact p-value); table has no zero margins, r, c >= 2."""
+def _ffh_exact(table: np.ndarray, tol: float) -> tuple[float, float]:
+    """(probability of the observed table, exact p-value); no zero margins, r, c >= 2.
+
+    Tables at most ``tol`` less probable on the log scale than the observed one count as ties.
+    """
     if table.shape[0] > table.shape[1]:
         table = table.T  # the state is the vector of remaining row totals: keep it short
     n = int(table.sum())
@@ -497,7 +505,6 @@ def _ffh_exact(table: np.ndarray) -> tuple[float, float]:
     log_k = lf[rows].sum() + lf[cols].sum() - lf[n]
     v_obs = -lf[table].sum()
     prob_obs = math.exp(log_k + v_obs)
-    tol = math.log1p(_RELERR_2X2) if table.shape == (2, 2) else _FEXACT_TOL
     threshold = v_obs + tol
     base = n + 1
     if base**n_rows >= 2**62:
@@ -641,7 +648,7 @@ def _merge(node, past, freq):
     return node[order][starts], past[order][starts], np.add.reduceat(freq[order], starts)
 
 
-def _ffh_monte_carlo(table: np.ndarray, n_resamples: int, seed: int) -> tuple[float, float]:
+def _ffh_monte_carlo(table: np.ndarray, n_resamples: int, seed: int, tol: float) -> tuple[float, float]:
     # scipy.stats.fisher_exact(method=MonteCarloMethod) needs scipy >= 1.15 (the project allows
     # 1.11) and compares probabilities with its own tolerance; sampling with random_table and
     # counting with the exact test's tolerance keeps the two methods on one definition.
@@ -650,7 +657,6 @@ def _ffh_monte_carlo(table: np.ndarray, n_resamples: int, seed: int) -> tuple[fl
     lf = special.gammaln
     v_obs = -lf(table + 1.0).sum()
     log_k = lf(rows + 1.0).sum() + lf(cols + 1.0).sum() - lf(n + 1.0)
-    tol = math.log1p(_RELERR_2X2) if table.shape == (2, 2) else _FEXACT_TOL
     dist = stats.random_table(rows, cols, seed=np.random.default_rng(seed))
     hits = 0
     done = 0
