@@ -388,6 +388,26 @@ def test_dispatcher_names_every_method_once():
     assert trend == ct.trend_test([1, 7, 8], [8, 12, 12]).pvalue
 
 
+def test_tests_all_and_parse_table_for_the_command_line():
+    t = ct.parse_table("8 2 3; 1 5 4")
+    assert t.tolist() == [[8, 2, 3], [1, 5, 4]]
+    frame = ct.tests_all(t, n_resamples=2000)
+    assert frame["method"].tolist() == list(ct.RXC_METHODS)
+    trend = ct.tests_all(ct.parse_table("1,7; 7,5; 8,4"), "trend")
+    assert trend.loc[0, "pvalue"] == ct.trend_test([1, 7, 8], [8, 12, 12]).pvalue
+    strata = ct.parse_table("0 0;6 5|3 0;3 6|6 2;0 4|5 6;1 0|2 5;0 0")
+    assert strata.shape == (5, 2, 2)
+    frame = ct.tests_all(strata, "stratified")
+    assert frame["method"].tolist() == list(ct.STRATIFIED_METHODS + ct.HOMOGENEITY_METHODS)
+    for bad, message in (
+        ("8 2 3; 1 5", "different lengths"),
+        ("a b; c d", "numbers only"),
+        ("", "must look like"),
+    ):
+        with pytest.raises(ValueError, match=message):
+            ct.parse_table(bad)
+
+
 # --------------------------------------------------------------------------------------------
 # Degenerate tables (documented results with a note)
 # --------------------------------------------------------------------------------------------

@@ -1268,3 +1268,51 @@ def table_pvalues(tables, method: str, **options) -> np.ndarray:
     for idx in np.ndindex(lead):
         out[idx] = table_pvalue(arr[idx], method, **options)
     return out
+
+
+def tests_all(table, kind: str = "rxc", **options):
+    """Every method of one kind on one table, as a DataFrame (one row per method).
+
+    ``kind`` is a key of :data:`TABLE_KINDS`; ``"stratified"`` also runs the homogeneity tests
+    when K >= 2. ``options``: ``scores`` (trend), ``level`` (stratified), ``n_resamples`` and
+    ``seed`` (Monte Carlo). This is what a ``--method all`` command line prints.
+    """
+    import pandas as pd
+
+    kind = _checks.choice(kind, "kind", tuple(TABLE_KINDS))
+    frames = []
+    if kind == "rxc":
+        frames = [independence_test(table, m, **options).to_frame() for m in RXC_METHODS]
+    elif kind == "trend":
+        arr = _trend_table(table)
+        frames = [
+            trend_test(arr[:, 0], arr.sum(axis=1), method=m, **options).to_frame() for m in TREND_METHODS
+        ]
+    else:
+        arr = _strata(table, min_strata=2 if kind == "homogeneity" else 1)
+        if kind == "stratified":
+            frames = [cmh_test(arr, m, **options).to_frame() for m in STRATIFIED_METHODS]
+        if arr.shape[0] >= 2:
+            frames += [homogeneity_test(arr, m).to_frame() for m in HOMOGENEITY_METHODS]
+    return pd.concat(frames, ignore_index=True)
+
+
+def parse_table(text: str) -> np.ndarray:
+    """Read a table typed on a command line: ``"8 2 3; 1 5 4"`` (rows split by ``;``, cells by spaces or
+    commas) gives a 2 x 3 array; ``"0 0; 6 5 | 3 0; 3 6"`` (strata split by ``|``) a (K, 2, 2) array.
+    """
+    if not isinstance(text, str) or not text.strip():
+        raise ValueError(f"table text must look like '8 2 3; 1 5 4' (strata split by '|'), got {text!r}")
+    blocks = []
+    for block in text.split("|"):
+        rows = [r.replace(",", " ").split() for r in block.split(";") if r.strip()]
+        try:
+            blocks.append([[float(v) for v in r] for r in rows])
+        except ValueError:
+            raise ValueError(f"table text must hold numbers only, got {text!r}") from None
+    widths = {len(r) for b in blocks for r in b}
+    heights = {len(b) for b in blocks}
+    if len(widths) != 1 or len(heights) != 1:
+        raise ValueError(f"table text has rows (or strata) of different lengths: {text!r}")
+    arr = _counts_array(blocks if "|" in text else blocks[0], "table")
+    return arr
