@@ -42,7 +42,9 @@ Speed
 -----
 Chi-square, G, trend and CMH statistics are closed forms evaluated on whole arrays of tables. The
 exact Fisher-Freeman-Halton p-value uses a network algorithm in numpy (see
-:func:`independence_test`); above :data:`FFH_MAX_EDGES` it refuses and names the alternatives.
+:func:`independence_test`): about 1 ms for a 2 x 3 table, 70 ms for a 3 x 3 with N = 150,
+0.2 s for a 4 x 4 with N = 96 (R's C FEXACT: 1, 3 and 40 ms). Above :data:`FFH_MAX_EDGES` or
+:data:`FFH_MAX_PATHS` it refuses with a one-line message naming the alternatives.
 """
 
 from __future__ import annotations
@@ -82,12 +84,13 @@ TABLE_KINDS: dict[str, str] = {
 
 #: Largest exact Fisher-Freeman-Halton network attempted, in edges (one edge = one way to fill one
 #: column from one node); about a microsecond each, so the limit is a few seconds of work. A
-#: table whose edge count provably exceeds it (``_ffh_work`` bound / 200) is refused before any
-#: work; otherwise the enumeration stops as soon as the count passes it.
+#: table whose up-front bound (``_ffh_work``, loose by up to ~200x) exceeds 200 times the limit is
+#: refused before any work; otherwise the enumeration stops as soon as the count passes it.
 FFH_MAX_EDGES = 5_000_000
 #: Largest number of partial tables (distinct path values at a node) expanded over the whole
 #: forward pass; about a microsecond each. Tables with a tiny p-value and many columns reach it
-#: first (R's FEXACT fails on them too, "LDSTP too small").
+#: first (on the 2 x 10, N = 300 example tried, R's FEXACT failed too, "LDSTP too small", even
+#: with workspace = 2e8).
 FFH_MAX_PATHS = 10_000_000
 _FFH_CHUNK = 2_000_000
 # R's fisher.test: for a 2 x 2 table tables within a relative 1e-7 of the observed probability
