@@ -16,6 +16,7 @@ import pandas as pd
 from .. import proportions
 from ..evidence import outcome_counts
 from ..printed import parse_printed
+from . import tables
 from .counts import contains, count_candidates, distance, percent_decimals
 from .effects import closest_effect, interval_order, ratio_consistency, rd_scale
 from .intervals import closest_ci_method, identify_ci_method, unrounded_levels
@@ -320,11 +321,12 @@ def _group_spec(outcomes: dict, row, arm_id, sizes: dict):
 
 
 def _audit_comparison(out: _Rows, row, outcomes, arms, tasks):
+    arms_compared = [row.arm_a, row.arm_b, *tables.split(row.other_arms)]
     base = dict(
         study_id=row.study_id,
         endpoint=row.endpoint,
         timepoint=_timepoint(row),
-        arm=f"{row.arm_a} vs {row.arm_b}" + ("" if _missing(row.stratum) else f" [{row.stratum}]"),
+        arm=" vs ".join(arms_compared) + ("" if _missing(row.stratum) else f" [{row.stratum}]"),
         source=row.source_location,
     )
     has_p, has_effect, has_ci = (
@@ -360,16 +362,15 @@ def _audit_comparison(out: _Rows, row, outcomes, arms, tasks):
             explanation="",
         )
         if multi:
-            rec["explanation"] = (
-                f"A {', '.join(multi)} comparison: the r x c / trend / stratified tests are not "
-                "available in this version of the audit."
-            )
+            _audit_table_pvalue(rec, row, outcomes, model)
         elif g1 is None or g2 is None:
             missing, why = (row.arm_a, how1) if g1 is None else (row.arm_b, how2)
             rec["explanation"] = f"No counts for {missing} ({why}); the p-value cannot be recomputed."
         else:
             tasks.append(_PvalueTask(rec, row.reported_p, g1, g2, assumed, model, row))
-    if has_effect:
+    if has_effect and not _missing(row.stratified_by) and row.effect_measure == "or":
+        _audit_mh_odds_ratio(out, dict(base, kind="effect"), row, outcomes, model)
+    elif has_effect:
         _audit_effect(out, dict(base, kind="effect"), row, g1, g2, assumed, model)
     if has_effect and has_ci and has_p:
         _audit_effect_p(out, dict(base, kind="effect-p"), row)
@@ -394,16 +395,97 @@ def _audit_hazard_ratio(out, base, row):
             explanation=res.explanation,
         )
         return
-    kind, reported = (
-        ("pvalue", row.reported_p) if row.reported_p is not None else ("effect", f"HR {row.reported_effect}")
+    why = (
+        "A hazard ratio or survival p-value cannot be recomputed from summary numbers, and no CI is "
+        "published to check it against."
     )
-    out.add(
-        dict(base, kind=kind, reported=reported),
-        verdict="not-checkable",
-        check="unchecked",
-        explanation="A hazard ratio or survival p-value cannot be recomputed from summary numbers, and no CI is "
-        "published to check it against.",
-    )
+    if row.reported_p is not None:
+        out.add(
+            dict(base, kind="pvalue", reported=row.reported_p),
+            verdict="not-checkable",
+            check="unchecked",
+            explanation=why,
+        )
+    if row.reported_effect is not None:
+        out.add(
+            dict(base, kind="effect", reported=f"HR {row.reported_effect}"),
+            verdict="not-checkable",
+            check="unchecked",
+            explanation=why,
+        )
+
+
+def _lookup(outcomes: dict):
+    def get(study, arm, endpoint, unit, value, stratum):
+        return outcomes.get((study, arm, endpoint, unit, value, stratum))
+
+    return get
+
+
+def _audit_table_pvalue(rec, row, outcomes, model):
+    """k groups, r x c categories or strata: every applicable contingency test on every candidate table."""
+    task = tables.build(row, outcomes, _lookup(outcomes))
+    if isinstance(task, str):
+        rec.update(explanation=f"The table behind this p-value cannot be built: {task}.")
+        return
+    fields = tables.verdict(task, row.reported_p)
+    if fields["verdict"] == "not-reproducible" and model:
+        fields.update(
+            verdict="model-based",
+            check="unchecked",
+            explanation=f"An adjusted or model-based analysis ({_model_text(row)}); "
+            + fields["explanation"][0].lower()
+            + fields["explanation"][1:],
+        )
+    rec.update(fields)
+
+
+def _audit_mh_odds_ratio(out, base, row, outcomes, model):
+    """A stratified odds ratio against the Mantel-Haenszel estimate with its Robins-Breslow-Greenland CI."""
+    ci = f" ({row.effect_ci_low}-{row.effect_ci_high})" if row.effect_ci_low is not None else ""
+    base = dict(base, reported=f"OR {row.reported_effect}{ci}")
+    task = tables.build(row, outcomes, _lookup(outcomes))
+    if isinstance(task, str):
+        out.add(
+            base,
+            verdict="not-checkable",
+            check="unchecked",
+            explanation=f"The strata behind this odds ratio cannot be built: {task}.",
+        )
+        return
+    level = (row.effect_ci_level if not pd.isna(row.effect_ci_level) else 95.0) / 100
+    est, low, high = tables.mh_odds_ratio(task, level)
+    pe = parse_printed(row.reported_effect)
+    d = distance(pe, est)
+    if row.effect_ci_low is not None:
+        d = np.maximum(
+            d,
+            np.maximum(
+                distance(parse_printed(row.effect_ci_low), low),
+                distance(parse_printed(row.effect_ci_high), high),
+            ),
+        )
+    i = int(np.argmin(d))
+    summary = f"{est[i]:.2f} ({low[i]:.2f}-{high[i]:.2f})"
+    if d[i] == 0:
+        out.add(
+            base,
+            verdict="reproduced-with-assumptions" if task.assumed else "reproduced",
+            check="method",
+            method="mantel-haenszel (RBG CI)",
+            computed=summary,
+            explanation=f"The Mantel-Haenszel odds ratio over {len(task.labels)} strata with the "
+            f"Robins-Breslow-Greenland CI reproduces it ({summary}).",
+        )
+    else:
+        out.add(
+            base,
+            verdict="model-based" if model else "not-reproducible",
+            check="unchecked" if model else "method",
+            computed=f"mantel-haenszel: {summary}",
+            explanation=f"The Mantel-Haenszel odds ratio over {len(task.labels)} strata is {summary}"
+            + (f"; the published one comes from an adjusted model ({_model_text(row)})." if model else "."),
+        )
 
 
 class _PvalueTask:
