@@ -459,6 +459,7 @@ class Evidence:
     folder: Path  # absolute path of the folder read
     label: str  # the folder as the user named it (printed in reports)
     checksums: dict  # file name -> SHA-256 of its bytes, for report provenance (files present only)
+    lines: dict = dataclasses.field(default_factory=dict, repr=False)  # table -> file line of each row
 
     @property
     def data_dir(self) -> Path:
@@ -569,6 +570,7 @@ def load(folder: str | Path | None = None) -> Evidence:
     frames: dict[str, pd.DataFrame] = {}
     checksums: dict[str, str] = {}
     present = {p.name for p in folder.glob("*.csv")}
+    line_numbers: dict[str, list[int]] = {}  # table -> line of each row in its file
     broken: set[str] = set()  # tables that could not be read: their relations are not checked
     for name, schema in SCHEMAS.items():
         path = folder / f"{name}.csv"
@@ -585,7 +587,7 @@ def load(folder: str | Path | None = None) -> Evidence:
             broken.add(name)
             continue
         before = len(problems)
-        frames[name] = _validate_table(path.name, rows, lines, schema, problems)
+        frames[name], line_numbers[name] = _validate_table(path.name, rows, lines, schema, problems)
         if frames[name].empty and len(problems) > before:
             broken.add(name)
     if "studies.csv" not in present:
@@ -601,10 +603,16 @@ def load(folder: str | Path | None = None) -> Evidence:
         close = difflib.get_close_matches(extra, [f"{t}.csv" for t in TABLES], n=1, cutoff=0.8)
         if close:
             problems.append(f"{extra}: not a table of an evidence folder; did you mean {close[0]}?")
-    _check_relations(frames, problems, broken)
+    _check_relations(frames, line_numbers, problems, broken)
     if problems:
         raise DataValidationError(problems, label)
-    return Evidence(**frames, folder=folder.resolve(), label=label, checksums=dict(sorted(checksums.items())))
+    return Evidence(
+        **frames,
+        folder=folder.resolve(),
+        label=label,
+        checksums=dict(sorted(checksums.items())),
+        lines={name: line_numbers.get(name, []) for name in TABLES},
+    )
 
 
 def empty_table(name: str) -> pd.DataFrame:
@@ -650,7 +658,7 @@ def _read_csv(fname: str, raw: bytes, problems: list[str]):
     return rows, lines
 
 
-def _validate_table(fname, rows, lines, schema, problems) -> pd.DataFrame:
+def _validate_table(fname, rows, lines, schema, problems) -> tuple[pd.DataFrame, list[int]]:
     cols = schema["columns"]
     names = [c.name for c in cols]
     header = [h.strip() for h in rows[0]]
@@ -667,7 +675,7 @@ def _validate_table(fname, rows, lines, schema, problems) -> pd.DataFrame:
     if dup:
         problems.append(f"{fname}, line {header_line}: duplicate column(s) {', '.join(dup)}")
     if missing or dup:
-        return empty_table_from(cols)
+        return empty_table_from(cols), []
     body = rows[1:]
     body_lines = lines[1:]
     index = {h: i for i, h in enumerate(header)}
@@ -697,14 +705,13 @@ def _validate_table(fname, rows, lines, schema, problems) -> pd.DataFrame:
         else:
             out[col.name] = pd.Series([v if v != "" else None for v in values], dtype=object)
     frame = pd.DataFrame(out)
-    frame.attrs["lines"] = body_lines
     _check_rows(fname, frame, body_lines, problems)
     key = schema["key"]
     dupkey = frame.duplicated(subset=key, keep=False)
     for i in np.flatnonzero(dupkey.to_numpy()):
         shown = ", ".join(f"{k}={frame.iloc[i][k]}" for k in key if not pd.isna(frame.iloc[i][k]))
         problems.append(f"{fname}, line {body_lines[i]}: duplicate key ({shown})")
-    return frame
+    return frame, body_lines
 
 
 def empty_table_from(cols) -> pd.DataFrame:
@@ -905,14 +912,16 @@ def _split(value) -> list[str]:
     return [v.strip() for v in str(value).split(";") if v.strip()]
 
 
-def _check_relations(frames: dict[str, pd.DataFrame], problems: list[str], broken: set[str]) -> None:
+def _check_relations(
+    frames: dict[str, pd.DataFrame], line_numbers: dict, problems: list[str], broken: set[str]
+) -> None:
     # A table that could not be read would make every reference to it look wrong: skip those.
     studies = set(frames["studies"]["study_id"].dropna())
     arms = set(zip(frames["arms"]["study_id"], frames["arms"]["arm_id"], strict=True))
     for name, frame in frames.items():
         if name == "studies" or "study_id" not in frame or name in broken:
             continue
-        lines = frame.attrs.get("lines", [])
+        lines = line_numbers.get(name, [])
         for i, sid in enumerate(frame["study_id"]):
             if "studies" not in broken and sid is not None and sid not in studies:
                 problems.append(
@@ -930,7 +939,7 @@ def _check_relations(frames: dict[str, pd.DataFrame], problems: list[str], broke
                             f"study {sid!r} in arms.csv"
                         )
     cert = frames["certainty"]
-    lines = cert.attrs.get("lines", [])
+    lines = line_numbers.get("certainty", [])
     if "studies" not in broken and "certainty" not in broken:
         for i, value in enumerate(cert["study_ids"]):
             for sid in _split(value):
@@ -939,7 +948,7 @@ def _check_relations(frames: dict[str, pd.DataFrame], problems: list[str], broke
                         f"certainty.csv, line {lines[i]}, column study_ids: unknown study {sid!r} (not in studies.csv)"
                     )
     comparisons, outcomes = frames["comparisons"], frames["outcomes"]
-    lines = comparisons.attrs.get("lines", [])
+    lines = line_numbers.get("comparisons", [])
     endpoints = set(zip(outcomes["study_id"], outcomes["endpoint"], strict=True))
     for i, row in enumerate(comparisons.itertuples(index=False)):
         for cat in _split(row.categories):

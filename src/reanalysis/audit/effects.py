@@ -15,14 +15,14 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import math
-
-from scipy import stats
+from statistics import NormalDist
 
 from .. import _checks, proportions
 from .._results import Result
 from ..printed import parse_printed
 
 EFFECT_SCALES = ("ratio", "proportion", "percentage-points")
+_NORMAL = NormalDist()
 
 
 def rd_scale(estimate, low=None, high=None, declared: str | None = None) -> tuple[str, bool]:
@@ -134,8 +134,10 @@ def _pvalue_from_ci(est, low, high, level):
     if not low < high:
         raise ValueError(f"the CI must have low < high, got {low!r}-{high!r}")
     level = _checks.level(level)
-    se = (high - low) / (2 * stats.norm.isf((1 - level) / 2))
-    return float(2 * stats.norm.sf(abs(est) / se))
+    # Standard-library normal distribution: exact to double precision and ~100x cheaper per call
+    # than scipy.stats here, where every rounding corner of every effect is evaluated.
+    se = (high - low) / (2 * _NORMAL.inv_cdf(1 - (1 - level) / 2))
+    return math.erfc(abs(est) / se / math.sqrt(2))
 
 
 def ratio_consistency(estimate, ci_low, ci_high, reported_p, level: float = 0.95, *, scale: str = "ratio"):

@@ -97,12 +97,13 @@ def audit(evidence=None, *, n_jobs: int = 1) -> pd.DataFrame:
 
         evidence = evidence_module.load()
     out = _Rows()
-    arms = evidence.arms.set_index(["study_id", "arm_id"])
-    lines = evidence.outcomes.attrs.get("lines")
+    outcome_index = _outcome_index(evidence.outcomes)
+    sizes = _arm_sizes(evidence.arms)
+    lines = evidence.lines.get("outcomes")
     for i, row in enumerate(evidence.outcomes.itertuples(index=False)):
         _in_context(evidence, "outcomes.csv", lines, i, _audit_outcome, out, row)
     pvalue_tasks = []
-    lines = evidence.comparisons.attrs.get("lines")
+    lines = evidence.lines.get("comparisons")
     for i, row in enumerate(evidence.comparisons.itertuples(index=False)):
         _in_context(
             evidence,
@@ -112,8 +113,8 @@ def audit(evidence=None, *, n_jobs: int = 1) -> pd.DataFrame:
             _audit_comparison,
             out,
             row,
-            evidence.outcomes,
-            arms,
+            outcome_index,
+            sizes,
             pvalue_tasks,
         )
     _resolve_pvalues(pvalue_tasks, n_jobs)
@@ -262,32 +263,37 @@ def _misprint(x, n, pl, ph, f, level) -> str:
 # --------------------------------------------------------------------------------------------
 # Comparisons: p-values, effects, claims
 # --------------------------------------------------------------------------------------------
-def _group_spec(outcomes, row, arm_id, arms):
+def _outcome_index(outcomes: pd.DataFrame) -> dict:
+    """Whole-arm outcome rows by (study, arm, endpoint, timepoint unit, timepoint value)."""
+    index = {}
+    for o in outcomes[outcomes.stratum.isna()].itertuples(index=False):
+        value = None if pd.isna(o.timepoint_value) else float(o.timepoint_value)
+        index.setdefault((o.study_id, o.arm_id, o.endpoint, o.timepoint_unit, value), o)
+    return index
+
+
+def _arm_sizes(arms: pd.DataFrame) -> dict:
+    """Largest trustworthy denominator per arm: evaluable, else randomised, else enrolled."""
+    sizes = {}
+    for a in arms.itertuples(index=False):
+        total = next((int(v) for v in (a.n_evaluable, a.n_randomised, a.n_enrolled) if not pd.isna(v)), None)
+        if total:
+            sizes[(a.study_id, a.arm_id)] = total
+    return sizes
+
+
+def _group_spec(outcomes: dict, row, arm_id, sizes: dict):
     """How a comparison arm enters the candidate search: exact, derived, percent + n range, or None."""
-    sel = outcomes[
-        (outcomes.study_id == row.study_id)
-        & (outcomes.arm_id == arm_id)
-        & (outcomes.endpoint == row.endpoint)
-        & (outcomes.timepoint_unit == row.timepoint_unit)
-        & outcomes.stratum.isna()
-    ]
-    if not pd.isna(row.timepoint_value):
-        sel = sel[sel.timepoint_value == row.timepoint_value]
-    if sel.empty:
+    value = None if pd.isna(row.timepoint_value) else float(row.timepoint_value)
+    o = outcomes.get((row.study_id, arm_id, row.endpoint, row.timepoint_unit, value))
+    if o is None:
         return None, "no outcome data"
-    o = sel.iloc[0]
     if not pd.isna(o.responders) and not pd.isna(o.n):
         return (int(o.responders), int(o.n)), "published"
     if o.reported_percent is not None:
         if not pd.isna(o.n):
             return (o.reported_percent, int(o.n)), "percent with published n"
-        total = None
-        if (row.study_id, arm_id) in arms.index:
-            arm = arms.loc[(row.study_id, arm_id)]
-            total = next(
-                (int(arm[c]) for c in ("n_evaluable", "n_randomised", "n_enrolled") if not pd.isna(arm[c])),
-                None,
-            )
+        total = sizes.get((row.study_id, arm_id))
         if total:
             return (o.reported_percent, (1, total)), f"percent with n <= {total}"
         return None, "a percentage without a denominator or an arm size"
