@@ -18,7 +18,7 @@ from ..evidence import outcome_counts
 from ..printed import parse_printed
 from .counts import contains, count_candidates, distance, percent_decimals
 from .effects import closest_effect, interval_order, ratio_consistency, rd_scale
-from .intervals import closest_ci_method, identify_ci_method
+from .intervals import closest_ci_method, identify_ci_method, unrounded_levels
 from .verdicts import VERDICTS, is_model_based
 
 AUDIT_COLUMNS = [
@@ -222,6 +222,20 @@ def _audit_ci(out, base, row, counts, derived):
             + ".",
         )
         return
+    for exact_level, why in unrounded_levels(level * 100):
+        methods = identify_ci_method(x, n, row.ci_low, row.ci_high, level=exact_level, scale=scale)
+        if methods:
+            res = proportions.proportion_ci(x, n, method=methods[0], level=exact_level)
+            out.add(
+                base,
+                verdict="reproduced-with-assumptions",
+                check="method",
+                method=";".join(methods),
+                computed=f"{f * res.low:.2f}-{f * res.high:.2f}",
+                explanation=f"Not at {pct_level} as printed, but at the unrounded level {100 * exact_level:.4g}% = "
+                f"{why}: CI for {x}/{n} by {' or '.join(methods)}.",
+            )
+            return
     method, lo, hi, _ = closest_ci_method(x, n, row.ci_low, row.ci_high, level=level, scale=scale)
     pl, ph = parse_printed(row.ci_low), parse_printed(row.ci_high)
     text = (
@@ -264,11 +278,12 @@ def _misprint(x, n, pl, ph, f, level) -> str:
 # Comparisons: p-values, effects, claims
 # --------------------------------------------------------------------------------------------
 def _outcome_index(outcomes: pd.DataFrame) -> dict:
-    """Whole-arm outcome rows by (study, arm, endpoint, timepoint unit, timepoint value)."""
+    """Outcome rows by (study, arm, endpoint, timepoint unit, timepoint value, stratum or None)."""
     index = {}
-    for o in outcomes[outcomes.stratum.isna()].itertuples(index=False):
+    for o in outcomes.itertuples(index=False):
         value = None if pd.isna(o.timepoint_value) else float(o.timepoint_value)
-        index.setdefault((o.study_id, o.arm_id, o.endpoint, o.timepoint_unit, value), o)
+        stratum = None if _missing(o.stratum) else o.stratum
+        index.setdefault((o.study_id, o.arm_id, o.endpoint, o.timepoint_unit, value, stratum), o)
     return index
 
 
@@ -285,7 +300,8 @@ def _arm_sizes(arms: pd.DataFrame) -> dict:
 def _group_spec(outcomes: dict, row, arm_id, sizes: dict):
     """How a comparison arm enters the candidate search: exact, derived, percent + n range, or None."""
     value = None if pd.isna(row.timepoint_value) else float(row.timepoint_value)
-    o = outcomes.get((row.study_id, arm_id, row.endpoint, row.timepoint_unit, value))
+    stratum = None if _missing(row.stratum) else row.stratum
+    o = outcomes.get((row.study_id, arm_id, row.endpoint, row.timepoint_unit, value, stratum))
     if o is None:
         return None, "no outcome data"
     if not pd.isna(o.responders) and not pd.isna(o.n):
@@ -308,7 +324,7 @@ def _audit_comparison(out: _Rows, row, outcomes, arms, tasks):
         study_id=row.study_id,
         endpoint=row.endpoint,
         timepoint=_timepoint(row),
-        arm=f"{row.arm_a} vs {row.arm_b}",
+        arm=f"{row.arm_a} vs {row.arm_b}" + ("" if _missing(row.stratum) else f" [{row.stratum}]"),
         source=row.source_location,
     )
     has_p, has_effect, has_ci = (
@@ -571,13 +587,19 @@ def _audit_effect(out, base, row, g1, g2, assumed, model):
     summary = f"{factor * match.estimate:.2f} ({factor * match.low:.2f}-{factor * match.high:.2f})"
     counts = f"{x1}/{n1} vs {x2}/{n2}"
     if match.distance == 0:
+        paired = match.method not in proportions.EFFECT_METHODS[measure]
+        what = (
+            f"The {match.method} (two methods paired, as SAS prints them)"
+            if paired
+            else f"The crude {measure.upper()} by {match.method}"
+        )
         out.add(
             base,
-            verdict="reproduced-with-assumptions" if assumed else "reproduced",
+            verdict="reproduced-with-assumptions" if assumed or paired else "reproduced",
             check="method",
             method=match.method,
             computed=summary,
-            explanation=f"The crude {match.method} {measure.upper()} on {counts} reproduces it{scale_note}.",
+            explanation=f"{what} on {counts} reproduces it{scale_note}.",
         )
     elif model:
         out.add(
