@@ -1,4 +1,10 @@
-"""Chemotherapy-induced thrombocytopenia report: registered hetrombopag trial designs and their power."""
+"""Chemotherapy-induced thrombocytopenia report: what is known, the registered designs and what they can detect.
+
+Thin script: it selects rows of the evidence folder, calls the library and hands computed values to
+the prose macros in ``reanalysis/templates/cit.md.j2``. Study numbers come from data/; the design
+assumptions (no trial publishes them) are the named constants below, each stated in the report's
+assumptions table.
+"""
 
 from pathlib import Path
 
@@ -6,153 +12,499 @@ import numpy as np
 import pandas as pd
 
 from reanalysis import data, plots, power, proportions
-from reanalysis.report import Report, parse_args, pct, provenance, run
+from reanalysis.printed import value_of
+from reanalysis.report import (
+    Report,
+    add_glossary,
+    fmt,
+    fmt_interval,
+    narrative,
+    parse_args,
+    pct,
+    provenance,
+    run,
+)
 
-SOURCE = "Source: data/designs.csv, data/arms.csv (registries; NCT05864014 abstract); RECITE placebo rate for reference."
+PH3 = "cit_nct05864014"  # three arms, placebo control
+ACTIVE = "cit_nct05394285"  # hetrombopag vs therapeutic rhTPO
+MISSING = "cit_nct07286032"  # cited by the seed, not found in the registry copies searched
+MATCH = "cit_nct05261646"  # registered trial matching the seed's description of MISSING
+REFERENCE = "cit_recite_romiplostim"  # placebo-controlled, endpoint close to MISSING's
+SIGN = "hetrombopag minus control"
+
+# Design assumptions (none is published; each appears in the report's assumptions table).
+ALPHA = 0.05  # two-sided familywise level
+TARGET_POWER = 0.8
+MULTIPLICITY = "dunnett"  # several arms against one shared placebo arm
+MULTIPLICITY_ALTERNATIVES = ("dunnett", "bonferroni", "unadjusted")
+PLACEBO_RATES = (0.2, 0.4, 0.6)  # NCT05864014: no published placebo rate for its composite endpoint
+CURVE_PLACEBO_RATE = 0.4  # the middle of that range, for the power curve
+NI_MARGIN = 0.10  # non-inferiority margin against rhTPO, if the trial were non-inferiority
+NI_MARGINS = (0.10, 0.15, 0.20)
+ALLOCATION = "1:1"  # NCT05394285: allocation not registered
+CURVE_STEP = 0.01
+CURVE_MAX = 0.40
+TABLE_STEP = 0.05  # the curve's points listed in the appendix
 
 
-def designs(rep, d):
-    s = rep.section(
-        "Registered designs and primary endpoints",
-        "Hetrombopag CIT trials are registered, not reported: no responder proportions or p-values are "
-        "published. The seed's NCT07286032 is not found in any registry; NCT05261646 matches its "
-        "description and was withdrawn before enrolment.",
+def recite(d):
+    """RECITE counts (derived from the printed percentages) and the romiplostim - placebo effect."""
+    out = d.outcomes[d.outcomes.study_id == REFERENCE]
+    rows = {r.arm_id: r for r in out.itertuples()}
+    control, treated = "placebo", next(a for a in rows if a != "placebo")
+    x1, n1, _ = d.counts(REFERENCE, treated, rows[treated].endpoint, rows[treated].timepoint_value, "cycle")
+    x0, n0, _ = d.counts(REFERENCE, control, rows[control].endpoint, rows[control].timepoint_value, "cycle")
+    rd = proportions.effect_size(x1, n1, x0, n0, measure="rd", method="newcombe")
+    return {
+        "x1": x1,
+        "n1": n1,
+        "x0": x0,
+        "n0": n0,
+        "p1": x1 / n1,
+        "p0": x0 / n0,
+        "rd": rd,
+        "nnt": proportions.nnt(rd),
+        "rows": out,
+        "treated": treated,
+    }
+
+
+def seed_trials(d):
+    """CIT trials the seed describes (those with a design row from the seed)."""
+    cit = set(d.studies[d.studies.indication == "CIT"].study_id)
+    return int(
+        d.designs[d.designs.study_id.isin(cit) & (d.designs.source_label == "seed")].study_id.nunique()
+    )
+
+
+def planned_n(d, study, label):
+    row = d.designs[(d.designs.study_id == study) & (d.designs.source_label == label)]
+    return int(row.planned_n.iloc[0])
+
+
+def protocol(d, study, item, arm=None):
+    p = d.protocols[(d.protocols.study_id == study) & (d.protocols.item == item)]
+    if arm is not None:
+        p = p[p.arm_id == arm]
+    return p.iloc[0]
+
+
+# --------------------------------------------------------------------------------------------
+def known(rep, d, text, ref):
+    arms = d.arms[d.arms.study_id == PH3]
+    finding = text.known_finding(
+        {
+            "ph3_label": d.study_label(PH3),
+            "ph3_n": int(arms.n_randomised.sum()),
+            "ph3_arms": "; ".join(f"{r.regimen}: {int(r.n_randomised)}" for r in arms.itertuples()),
+            "ph2_label": d.study_label(ACTIVE),
+            "ph2_status": d.study(ACTIVE).status,
+            "ph2_n": planned_n(d, ACTIVE, "registry"),
+            "missing_label": d.study_label(MISSING),
+            "match_label": d.study_label(MATCH),
+            "match_n": planned_n(d, MATCH, "registry"),
+            "ref_label": d.study_label(REFERENCE),
+            "ref_rows": f"{ref['x1']}/{ref['n1']} ({pct(ref['p1'])}) with {ref['treated']} vs "
+            f"{ref['x0']}/{ref['n0']} ({pct(ref['p0'])}) with placebo",
+            "ref_rd": fmt_interval(ref["rd"].estimate, ref["rd"].low, ref["rd"].high, points=True),
+            "ref_nnt": ref["nnt"].describe(),
+        }
+    )
+    s = rep.section("What is known: no efficacy estimate for hetrombopag in CIT", finding)
+    cit = d.studies[d.studies.indication == "CIT"]
+    rep.table(
+        s,
+        "cit_studies",
+        cit[
+            ["label", "registration", "design", "phase", "status", "source_status", "source", "notes"]
+        ].rename(columns={"label": "study"}),
+    )
+
+
+def protocols(rep, d, text):
+    start = protocol(d, ACTIVE, "start_day", "hpag_prophylactic")
+    duration = protocol(d, ACTIVE, "duration", "hpag_prophylactic")
+    dose = protocol(d, ACTIVE, "dose", "hpag_prophylactic")
+    rhtpo = protocol(d, ACTIVE, "rhtpo_start", "rhtpo_therapeutic")
+    entry = protocol(d, ACTIVE, "platelets_current_cycle")
+    ref = d.studies[d.studies.study_id == MATCH].seed_reference.iloc[0]
+    finding = text.protocol_finding(
+        {
+            "label": d.study_label(ACTIVE),
+            "start_day": fmt(value_of(str(start.value))),
+            "duration": fmt(value_of(str(duration.value))),
+            "dose": f"{fmt(value_of(str(dose.value)))} {dose.unit}",
+            "rhtpo_threshold": f"{fmt(value_of(str(rhtpo.value)))} x {rhtpo.unit}",
+            "registry_entry": entry.text,
+            "ref": ref,
+            "ref_label": d.study_label(MATCH),
+        }
+    )
+    s = rep.section("The registered designs beside the seed's protocol", finding)
+    order = {sid: i for i, sid in enumerate([ACTIVE, MISSING, MATCH, PH3, REFERENCE])}
+    cats = {c: i for i, c in enumerate(data.PROTOCOL_CATEGORIES)}
+    p = d.protocols[d.protocols.study_id.isin(list(order))].sort_values(
+        ["study_id", "category"],
+        key=lambda col: col.map(order if col.name == "study_id" else cats),
+        kind="stable",
+    )
+    shown = p.copy()
+    shown.insert(0, "study", [d.study_label(x) for x in shown.study_id])
+    rep.table(
+        s,
+        "cit_protocols",
+        shown[
+            [
+                "study",
+                "arm_id",
+                "category",
+                "item",
+                "text",
+                "value",
+                "unit",
+                "source_status",
+                "source",
+                "notes",
+            ]
+        ],
+        caption="Protocol statements (data/protocols.csv): the seed's and the registries', each with its source",
+    )
+    des = d.designs[d.designs.study_id.isin(list(order))].copy()
+    des.insert(0, "study", [d.study_label(x) for x in des.study_id])
+    rep.table(
+        s,
+        "cit_designs",
+        des[
+            [
+                "study",
+                "source_label",
+                "primary_endpoint",
+                "planned_n",
+                "n_arms",
+                "allocation_ratio",
+                "stratification",
+                "source_status",
+                "notes",
+            ]
+        ],
+        caption="Designs as registered or published (data/designs.csv)",
+    )
+
+
+# --------------------------------------------------------------------------------------------
+def sizing(rep, d, text, ref):
+    arms = d.arms[d.arms.study_id == PH3].set_index("arm_id")
+    n0 = int(arms.n_randomised["placebo"])
+    nt = [int(v) for a, v in arms.n_randomised.items() if a != "placebo"]
+    n_active = planned_n(d, ACTIVE, "registry")
+    n_each = n_active // 2
+    rhtpo_rate = (ref["p0"] + ref["p1"]) / 2
+    level = pct(ALPHA, 0)
+
+    # A. NCT05864014: each hetrombopag arm vs placebo at the Dunnett-adjusted level.
+    a_rows = []
+    for p0 in PLACEBO_RATES:
+        for method in MULTIPLICITY_ALTERNATIVES:
+            m = power.power_multi_arm(p0, [p0] * len(nt), n0, nt, alpha=ALPHA, method=method)
+            mdd = power.minimal_detectable_difference(p0, min(nt), n0, TARGET_POWER, alpha=m.comparison_alpha)
+            a_rows.append(
+                {
+                    "placebo rate": p0,
+                    "method": method,
+                    "comparison alpha": m.comparison_alpha,
+                    "familywise error": m.familywise_error,
+                    "mdd": mdd.difference_higher,
+                }
+            )
+    a = pd.DataFrame(a_rows)
+    a_body = a[a.method == MULTIPLICITY]
+
+    # B. NCT05394285: active rhTPO control.
+    b_mdd = power.minimal_detectable_difference(
+        rhtpo_rate, n_each, n_active - n_each, TARGET_POWER, alpha=ALPHA
+    )
+    ni = power.power_active_control(
+        rhtpo_rate,
+        rhtpo_rate,
+        n_each,
+        n_active - n_each,
+        margin=NI_MARGIN,
+        hypothesis="non-inferiority",
+        alpha=ALPHA / 2,
+    )
+    ni_n = power.sample_size_active_control(
+        rhtpo_rate,
+        rhtpo_rate,
+        margin=NI_MARGIN,
+        power=TARGET_POWER,
+        hypothesis="non-inferiority",
+        alpha=ALPHA / 2,
+    )
+
+    # C. NCT07286032 / NCT05261646: endpoint and control match RECITE.
+    full = power.sample_size_two_proportions(ref["p1"], ref["p0"], power=TARGET_POWER, alpha=ALPHA)
+    half = power.sample_size_two_proportions(
+        ref["p0"] + (ref["p1"] - ref["p0"]) / 2, ref["p0"], power=TARGET_POWER, alpha=ALPHA
+    )
+
+    finding = text.power_finding(
+        {
+            "a_label": d.study_label(PH3),
+            "a_sizes": f"{' and '.join(str(n) for n in nt)} vs {n0}",
+            "alpha": level,
+            "power": pct(TARGET_POWER, 0),
+            "a_mdd": f"{fmt(100 * a_body.mdd.min(), 0)} to {fmt(100 * a_body.mdd.max(), 0)} points",
+            "a_rates": f"{pct(min(PLACEBO_RATES), 0)} to {pct(max(PLACEBO_RATES), 0)}",
+            "b_label": d.study_label(ACTIVE),
+            "b_sizes": f"{n_each} vs {n_active - n_each}",
+            "b_alloc": ALLOCATION,
+            "b_rate": pct(rhtpo_rate, 0),
+            "b_mdd": f"{fmt(100 * b_mdd.difference_higher, 0)} points",
+            "margin": f"{fmt(100 * NI_MARGIN, 0)}-point",
+            "b_ni_power": pct(ni.power, 0),
+            "b_ni_n": ni_n.n_test,
+            "c_label": f"{d.study_label(MISSING)} / {d.study_label(MATCH)}",
+            "c_n_full": full.n1,
+            "c_n_half": half.n1,
+        }
+    )
+    s = rep.section("What the registered sizes can detect", finding)
+
+    rep.text(s, text.assumptions_text())
+    assumptions = pd.DataFrame(
+        [
+            {
+                "trial": d.study_label(PH3),
+                "comparison": "each hetrombopag arm vs placebo",
+                "control": "placebo",
+                "patients": f"{' and '.join(str(n) for n in nt)} vs {n0} (randomised)",
+                "control rate assumed": f"{', '.join(pct(p, 0) for p in PLACEBO_RATES)}",
+                "why": text.why_placebo_range(),
+                "effect": "smallest detectable improvement",
+                "alpha": f"{level} two-sided, familywise",
+                "multiplicity": f"{MULTIPLICITY} (two arms share the placebo arm; not stated in the abstract)",
+                "method": "normal approximation, both rejection regions",
+            },
+            {
+                "trial": d.study_label(ACTIVE),
+                "comparison": "hetrombopag vs therapeutic rhTPO",
+                "control": "active (rhTPO)",
+                "patients": f"{n_each} vs {n_active - n_each} ({n_active} planned; {ALLOCATION} assumed)",
+                "control rate assumed": pct(rhtpo_rate, 0),
+                "why": text.why_rhtpo({"p0": pct(ref["p0"], 0), "p1": pct(ref["p1"], 0)}),
+                "effect": f"smallest detectable superiority; non-inferiority at a {fmt(100 * NI_MARGIN, 0)}-point "
+                "margin if both agents are equal",
+                "alpha": f"{level} two-sided (superiority); {pct(ALPHA / 2, 1)} one-sided (non-inferiority)",
+                "multiplicity": "none (two arms)",
+                "method": "normal approximation; Farrington-Manning for non-inferiority",
+            },
+            {
+                "trial": f"{d.study_label(MISSING)} / {d.study_label(MATCH)}",
+                "comparison": "hetrombopag vs placebo",
+                "control": "placebo",
+                "patients": "not registered (not found / withdrawn)",
+                "control rate assumed": f"{pct(ref['p0'], 0)} (RECITE placebo)",
+                "why": text.why_recite(),
+                "effect": f"RECITE-sized ({pct(ref['p1'], 0)}) and half of it",
+                "alpha": f"{level} two-sided",
+                "multiplicity": "not applied (the dose-finding arms of the withdrawn trial would need it)",
+                "method": "normal approximation, both rejection regions",
+            },
+        ]
+    )
+    rep.table(s, "cit_assumptions", assumptions, caption="Design assumptions behind every power statement")
+
+    results = pd.DataFrame(
+        [
+            *[
+                {
+                    "trial": d.study_label(PH3),
+                    "assumed control rate": pct(r["placebo rate"], 0),
+                    "question": f"smallest improvement detected with {pct(TARGET_POWER, 0)} power, per comparison",
+                    "answer": f"{fmt(100 * r['mdd'], 1)} points (comparison alpha {fmt(r['comparison alpha'], 3)})",
+                }
+                for r in a_body.to_dict("records")
+            ],
+            {
+                "trial": d.study_label(ACTIVE),
+                "assumed control rate": pct(rhtpo_rate, 0),
+                "question": f"smallest superiority detected with {pct(TARGET_POWER, 0)} power",
+                "answer": f"{fmt(100 * b_mdd.difference_higher, 1)} points",
+            },
+            {
+                "trial": d.study_label(ACTIVE),
+                "assumed control rate": pct(rhtpo_rate, 0),
+                "question": f"power for non-inferiority ({fmt(100 * NI_MARGIN, 0)}-point margin) if equal",
+                "answer": f"{pct(ni.power, 0)}; {ni_n.n_test} per arm needed for {pct(TARGET_POWER, 0)}",
+            },
+            {
+                "trial": f"{d.study_label(MISSING)} / {d.study_label(MATCH)}",
+                "assumed control rate": pct(ref["p0"], 0),
+                "question": f"patients per arm for {pct(TARGET_POWER, 0)} power",
+                "answer": f"{full.n1} (RECITE-sized effect); {half.n1} (half of it)",
+            },
+        ]
+    )
+    rep.table(s, "cit_power", results, caption="What each design can detect under the assumptions above")
+
+    curve = []
+    diffs = CURVE_STEP * np.arange(round(CURVE_MAX / CURVE_STEP) + 1)
+    for diff in diffs:
+        m = power.power_multi_arm(
+            CURVE_PLACEBO_RATE,
+            [CURVE_PLACEBO_RATE + diff] * len(nt),
+            n0,
+            nt,
+            alpha=ALPHA,
+            method=MULTIPLICITY,
+        )
+        curve.append(
+            {
+                "design": f"{d.study_label(PH3)}: at least one hetrombopag arm vs placebo "
+                f"({MULTIPLICITY.capitalize()}-adjusted), "
+                f"placebo {pct(CURVE_PLACEBO_RATE, 0)}",
+                "difference": float(diff),
+                "power": m.power_any,
+            }
+        )
+    for diff in diffs:
+        if rhtpo_rate + diff >= 1:
+            break
+        pw = power.power_two_proportions(
+            rhtpo_rate + diff, rhtpo_rate, n_each, n_active - n_each, alpha=ALPHA
+        )
+        curve.append(
+            {
+                "design": f"{d.study_label(ACTIVE)}: hetrombopag vs rhTPO ({n_each} vs {n_active - n_each}), "
+                f"rhTPO {pct(rhtpo_rate, 0)}",
+                "difference": float(diff),
+                "power": pw.power,
+            }
+        )
+    curve = pd.DataFrame(curve)
+    at_zero = curve[curve.difference == 0].power
+    fig = plots.power_curve(
+        curve,
+        alpha=ALPHA,
+        target=TARGET_POWER,
+        title="CIT designs: power against the true improvement",
+        xlabel="True improvement over the assumed control rate (percentage points)",
+        caption=plots.source_line(
+            pd.concat(
+                [
+                    d.arms[d.arms.study_id == PH3].assign(source_location=lambda f: f.source),
+                    d.designs[(d.designs.study_id == ACTIVE) & (d.designs.source_label == "registry")].assign(
+                        source_location=lambda f: f.source
+                    ),
+                    ref["rows"],
+                ]
+            ),
+            d.studies,
+            tables="arms.csv, designs.csv, outcomes.csv",
+            note=f"Two-sided {level}; control rates assumed (see the assumptions table).",
+        ),
     )
     rep.text(
         s,
-        "**What the source claims** (seed, verbatim): NCT05394285, hetrombopag + anti-tumour treatment in "
-        "advanced breast cancer, endpoint 'proportion of patients who can complete chemotherapy cycles without "
-        "dose modification due to thrombocytopenia'; NCT07286032, hetrombopag vs placebo in solid tumours on "
-        "21-day cycles, 'proportion of subjects that can complete two planned consecutive chemotherapy cycles "
-        "with no modification of chemotherapy regimen due to thrombocytopenia'.",
+        text.curve_text({"alpha": level, "at_zero": " and ".join(pct(v, 1) for v in at_zero)}),
     )
-    cit = d.studies[d.studies.indication == "CIT"][
-        ["study_id", "registration", "design", "phase", "status", "source_status", "notes"]
-    ]
-    rep.table(s, "cit_studies", cit)
-    des = d.designs[d.designs.study_id.str.startswith("cit_")][
-        [
-            "study_id",
-            "source_label",
-            "primary_endpoint",
-            "planned_n",
-            "n_arms",
-            "allocation_ratio",
-            "stratification",
-            "source_status",
-        ]
-    ]
-    rep.table(s, "cit_designs", des)
+    rep.figure(
+        s, "cit_power_curve", fig, f"Power curves of the registered CIT designs (two-sided, {level} at zero)"
+    )
+    return {"a": a, "rhtpo_rate": rhtpo_rate, "n_each": n_each, "n_active": n_active, "curve": curve}
 
 
-def sizing(rep, d):
-    arms = d.arms
-    ph3 = arms[arms.study_id == "cit_nct05864014"].set_index("arm_id")["n_randomised"]
-    planned = d.designs[(d.designs.study_id == "cit_nct05394285") & (d.designs.source_label == "registry")]
-    n_ph2 = int(planned["planned_n"].iloc[0])
-    designs_n = {
-        "NCT05864014 arm I vs placebo (70 vs 71)": (int(ph3["hpag"]), int(ph3["placebo"])),
-        f"NCT05394285, {n_ph2} planned, if 1:1": (n_ph2 // 2, n_ph2 - n_ph2 // 2),
-    }
-    recite = [
-        proportions.proportion_ci(
-            *d.counts("cit_recite_romiplostim", arm, "no_dose_modification", 3, "cycle")[:2]
-        )
-        for arm in ("placebo", "romiplostim")
-    ]
-    p_placebo, p_romi = (r.estimate for r in recite)
+def limitations(rep, d, text):
+    s = rep.section("Limitations")
+    rep.text(
+        s,
+        text.limitations(
+            {
+                "a_label": d.study_label(PH3),
+                "b_label": d.study_label(ACTIVE),
+                "ref_label": d.study_label(REFERENCE),
+            }
+        ),
+    )
+
+
+def appendix(rep, d, text, ref, sz):
+    s = rep.section("Appendix: sensitivity of the design answers to the assumptions", text.appendix_text())
+    a = sz["a"].copy()
+    a["body"] = np.where(a.method == MULTIPLICITY, "yes", "")
+    a["placebo rate"] = [pct(p, 0) for p in a["placebo rate"]]
+    a["smallest detectable improvement (points)"] = 100 * a.pop("mdd")
+    rep.table(
+        s,
+        "cit_multiplicity",
+        a,
+        caption=f"{d.study_label(PH3)}: each arm vs placebo, by multiplicity adjustment and placebo rate",
+    )
     rows = []
-    for label, (n1, n2) in designs_n.items():
-        for p_ref in (0.2, round(p_placebo, 3), 0.5):
-            mdd = power.minimal_detectable_difference(p_ref, n1, n2)
+    n_each, n_active = sz["n_each"], sz["n_active"]
+    for label, rate in (
+        ("RECITE placebo", ref["p0"]),
+        ("midpoint (body)", sz["rhtpo_rate"]),
+        (f"RECITE {ref['treated']}", ref["p1"]),
+    ):
+        mdd = power.minimal_detectable_difference(rate, n_each, n_active - n_each, TARGET_POWER, alpha=ALPHA)
+        for margin in NI_MARGINS:
+            ni = power.power_active_control(
+                rate,
+                rate,
+                n_each,
+                n_active - n_each,
+                margin=margin,
+                hypothesis="non-inferiority",
+                alpha=ALPHA / 2,
+            )
             rows.append(
                 {
-                    "design": label,
-                    "assumed control rate": p_ref,
-                    "detectable rate (80% power)": mdd.p_higher,
-                    "difference (points)": 100 * mdd.difference_higher,
-                }
-            )
-        for method in ("normal", "fisher"):
-            pw = power.power_two_proportions(p_romi, p_placebo, n1, n2, method=method)
-            rows.append(
-                {
-                    "design": label,
-                    "assumed control rate": p_placebo,
-                    "detectable rate (80% power)": float("nan"),
-                    "difference (points)": 100 * (p_romi - p_placebo),
-                    "power for RECITE-size effect": pw.power,
-                    "power method": method,
-                }
-            )
-    frame = pd.DataFrame(rows)
-    spans = {
-        label: frame[(frame.design == label) & frame["detectable rate (80% power)"].notna()][
-            "difference (points)"
-        ]
-        for label in designs_n
-    }
-    ph3_span, ph2_span = (spans[label] for label in designs_n)
-    s = rep.section(
-        "Power and detectable differences at the registered sizes",
-        f"No trial publishes its sample-size assumptions. At the sizes registered, the phase 3 trial "
-        f"(about 70 per arm) detects only improvements of {ph3_span.min():.0f}-{ph3_span.max():.0f} "
-        f"percentage points in responders with 80% power, the {n_ph2}-patient phase 2 "
-        f"{ph2_span.min():.0f}-{ph2_span.max():.0f} points; an effect the size romiplostim showed in "
-        f"RECITE ({pct(p_romi, 0)} vs {pct(p_placebo, 0)}) would be detected by either.",
-    )
-    rep.table(
-        s,
-        "cit_detectable",
-        frame,
-        caption="Minimal detectable differences (normal approximation) and power for a RECITE-size effect "
-        "(84% vs 36%; a romiplostim trial with a similar endpoint)",
-    )
-    needed = []
-    for diff in (0.15, 0.20, 0.25):
-        for method in ("normal", "fisher"):
-            ss = power.sample_size_two_proportions(p_placebo + diff, p_placebo, method=method)
-            needed.append(
-                {
-                    "control rate": p_placebo,
-                    "hetrombopag rate": p_placebo + diff,
-                    "method": method,
-                    "n per arm (80% power)": ss.n1,
+                    "assumed rhTPO rate": f"{pct(rate, 0)} ({label})",
+                    "smallest detectable superiority (points)": 100 * mdd.difference_higher,
+                    "non-inferiority margin (points)": 100 * margin,
+                    "non-inferiority power if equal": pct(ni.power, 0),
                 }
             )
     rep.table(
         s,
-        "cit_sample_size",
-        pd.DataFrame(needed),
-        caption="Patients per arm for 80% power, two-sided alpha 0.05",
+        "cit_active_control",
+        pd.DataFrame(rows),
+        digits=1,
+        caption=f"{d.study_label(ACTIVE)}: by assumed rhTPO rate and non-inferiority margin "
+        "(— = no superior rate is detectable)",
     )
-    curve = []
-    for label, (n1, n2) in designs_n.items():
-        for diff in np.linspace(0, 0.45, 46):
-            pw = power.power_two_proportions(min(p_placebo + diff, 1.0), p_placebo, n1, n2)
-            curve.append({"design": label, "difference": diff, "power": pw.power})
-    fig = plots.power_curve(
-        pd.DataFrame(curve),
-        title="CIT trials: power against the true improvement",
-        xlabel=f"Improvement in responders over a control rate of {pct(p_placebo, 0)} (percentage points)",
-        caption=SOURCE + " Normal approximation, two-sided alpha 0.05.",
+    pts = sz["curve"]
+    steps = pts.difference / TABLE_STEP
+    pts = pts[np.isclose(steps, np.round(steps))].copy()
+    pts["difference (points)"] = 100 * pts.pop("difference")
+    pts["power %"] = 100 * pts.pop("power")
+    rep.table(
+        s,
+        "cit_power_curve_points",
+        pts,
+        digits=1,
+        caption=f"The plotted power curves at every {fmt(100 * TABLE_STEP)} points",
     )
-    rep.figure(s, "cit_power_curve", fig, "Power curves of the registered CIT designs")
 
 
 def main():
     args = parse_args(__doc__)
     d = data.load(args.data_dir)
+    text = narrative("cit")
+    ref = recite(d)
     rep = Report(
         "cit",
         "Chemotherapy-induced thrombocytopenia: hetrombopag trial designs",
-        "Reanalysis of the seed's Application Note 3. No hetrombopag CIT trial has published responder "
-        "proportions, so this report checks what the registered designs can detect. Each section starts "
-        "with a plain-language finding.",
+        text.intro({"n_seed_trials": seed_trials(d), "sign": SIGN}),
         index="../index.html",
     )
-    designs(rep, d)
-    sizing(rep, d)
+    known(rep, d, text, ref)
+    protocols(rep, d, text)
+    sz = sizing(rep, d, text, ref)
+    limitations(rep, d, text)
+    appendix(rep, d, text, ref, sz)
+    add_glossary(rep)
     rep.write(Path(args.out), provenance(d))
 
 

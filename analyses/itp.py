@@ -1,270 +1,740 @@
-"""Relapsed/refractory ITP report: anti-CD20 + hetrombopag and romiplostim + danazol + TPO-RA case series."""
+"""Relapsed/refractory ITP report: the hetrombopag phase 3 answer, dose, and the combination case series.
 
+Thin script: it selects rows of the evidence folder, calls the library and hands computed values to
+the prose macros in ``reanalysis/templates/itp.md.j2``. No number is typed here.
+"""
+
+import re
+import textwrap
 from pathlib import Path
 
 import pandas as pd
 
-from reanalysis import audit, bayes, data, fragility, plots, proportions, survival
+from reanalysis import audit, contingency, data, fragility, plots, proportions, survival
 from reanalysis.data import DAYS_PER_UNIT
 from reanalysis.printed import value_of
-from reanalysis.report import Report, fmt, parse_args, pct, provenance, run
+from reanalysis.report import (
+    Report,
+    add_glossary,
+    fmt,
+    fmt_interval,
+    fmt_p,
+    narrative,
+    parse_args,
+    pct,
+    provenance,
+    run,
+)
 
-SOURCE = "Source: data/ (seed document; JTH 2020;18:3053; J Hematol Oncol 2021;14:37)."
-ARM_LABELS = {
-    "anticd20_hpag": "anti-CD20 + HPAG (case series)",
-    "hpag_2_5": "phase 3, 2.5 mg",
-    "hpag_5": "phase 3, 5 mg",
-    "placebo": "phase 3, placebo",
-}
-QUANTITY_LABELS = {
-    "time_to_response": "time to response",
-    "duration_of_response": "duration of response",
-    "max_continuous_duration_of_response": "longest continuous response",
-}
+PH3 = "itp_ph3_nct03222843"
+FIP = "itp_fip_jth_2020"
+SERIES = ("itp_anticd20_hpag_cases", "itp_romi_danazol_tpora_cases")
+PROTOCOL = "itp_anticd20_hpag_protocol"
+CONTROL = "placebo"
+ALPHA = 0.05  # two-sided significance level used in the prose
+# Pre-specified method per quantity (alternatives only in the appendix).
+RD_METHOD, RR_METHOD, CI_METHOD, TREND_METHOD = "newcombe", "wald", "clopper-pearson", "cochran-armitage"
+CI_ALTERNATIVES = ("clopper-pearson", "wilson", "jeffreys", "mid-p")
+TREND_ALTERNATIVES = ("cochran-armitage", "cochran-armitage-exact", "linear-by-linear")
+SIGN = "hetrombopag minus placebo (or higher minus lower dose)"
+SERIES_ENDPOINTS = ("complete_response", "bleeding_grade_0")  # outcomes of the series shown with CIs
+LABEL_WIDTH = 22  # characters per line of a category label in figures
 
 
-def case_series(rep, d):
-    s = rep.section(
-        "Case series: '4 of 4' and '2 of 2' complete responses",
-        "All patients responding in a series of 4 (or 2) is compatible with a true complete-response "
-        "rate anywhere from about 40% (or 16%) to 100%: the series show the combinations can work, not how "
-        "often they do.",
-    )
-    rep.text(
-        s,
-        "**What the source claims** (seed, verbatim): anti-CD20 + hetrombopag, 4 patients with relapsed/"
-        "refractory ITP, 'All 4 patients achieved Complete Response (CR)', time to response 2 to 9 days, "
-        "duration of response 3 to 27 months; romiplostim + danazol + hetrombopag/eltrombopag, 2 patients, "
-        "'both patients achieved complete remission', bleeding score from grade 3/4 to 0. Neither case "
-        "series could be found in a retrievable publication (`source_status` seed-only).",
-    )
+def dose_of(regimen: str) -> str:
+    """'hetrombopag 2.5 mg/day starting dose' -> '2.5 mg' (the arm's label in tables and figures)."""
+    found = re.search(r"(\d+(?:\.\d+)?)\s*mg", regimen)
+    return f"{found.group(1)} mg" if found else regimen
+
+
+def grade_of(endpoint: str) -> str:
+    """'bleeding_grade_3_or_4' -> '3 or 4'."""
+    return endpoint.removeprefix("bleeding_grade_").replace("_", " ")
+
+
+def what(endpoint: str) -> str:
+    """The outcome in words: 'complete response', 'a bleeding score of 0'."""
+    if endpoint.startswith("bleeding_grade_"):
+        return f"a bleeding score of {grade_of(endpoint)}"
+    return endpoint.replace("_", " ")
+
+
+def arm_label(d, study, arm):
+    row = d.arms[(d.arms.study_id == study) & (d.arms.arm_id == arm)].iloc[0]
+    return dose_of(row.regimen)
+
+
+def protocol_text(d, study, item, category=None):
+    p = d.protocols[(d.protocols.study_id == study) & (d.protocols.item == item)]
+    if category is not None:
+        p = p[p.category == category]
+    return p.iloc[0]
+
+
+def counts_pct(x, n):
+    return f"{x}/{n} ({pct(x / n)})"
+
+
+def tp(row):
+    value = None if pd.isna(row.timepoint_value) else row.timepoint_value
+    return value, row.timepoint_unit
+
+
+# --------------------------------------------------------------------------------------------
+# Phase 3: the answer
+# --------------------------------------------------------------------------------------------
+def ph3_effects(d):
+    """One row per endpoint x starting dose: counts, RD (Newcombe), RR (Wald on log scale), NNT."""
+    out = d.outcomes[d.outcomes.study_id == PH3]
+    treated = [a for a in d.arms[d.arms.study_id == PH3].arm_id if a != CONTROL]
     rows = []
-    for study, arm, label in [
-        ("itp_anticd20_hpag_cases", "anticd20_hpag", "anti-CD20 + HPAG (4/4)"),
-        ("itp_romi_danazol_tpora_cases", "romi_danazol_tpora", "romiplostim + danazol + TPO-RA (2/2)"),
-    ]:
-        x, n, _ = d.counts(study, arm, "complete_response", None, "best")
-        for method in ("clopper-pearson", "jeffreys", "wilson", "mid-p"):
-            ci = proportions.proportion_ci(x, n, method=method)
+    for endpoint, g in out.groupby("endpoint", sort=False):
+        when = tp(g.iloc[0])
+        x0, n0, _ = d.counts(PH3, CONTROL, endpoint, *when)
+        for arm in treated:
+            x1, n1, _ = d.counts(PH3, arm, endpoint, *when)
+            rd = proportions.effect_size(x1, n1, x0, n0, measure="rd", method=RD_METHOD)
+            rr = proportions.effect_size(x1, n1, x0, n0, measure="rr", method=RR_METHOD)
             rows.append(
-                {"series": label, "CI method": method, "low %": 100 * ci.low, "high %": 100 * ci.high}
+                {
+                    "endpoint": endpoint,
+                    "arm": arm,
+                    "dose": arm_label(d, PH3, arm),
+                    "x1": x1,
+                    "n1": n1,
+                    "x0": x0,
+                    "n0": n0,
+                    "rd": rd,
+                    "rr": rr,
+                    "nnt": proportions.nnt(rd),
+                    "rows": g[g.arm_id.isin([arm, CONTROL])],
+                }
             )
-        post = bayes.posterior_proportion(x, n, threshold=0.5)
-        rows.append(
+    return rows
+
+
+def endpoint_label(d, study, endpoint):
+    p = d.protocols[(d.protocols.study_id == study) & (d.protocols.item == endpoint)]
+    return p.iloc[0].text if len(p) else endpoint.replace("_", " ")
+
+
+def short_label(d, study, endpoint):
+    """The protocol wording of an endpoint, compacted for figure labels."""
+    text = endpoint_label(d, study, endpoint).split(" during ")[0]
+    for old, new in ((" x 10^9/L", ""), ("platelet count", "platelets"), (">=", "≥")):
+        text = text.replace(old, new)
+    return text
+
+
+def phase3(rep, d, text, audit_table):
+    effects = ph3_effects(d)
+    primary = protocol_text(d, PH3, "platelet_response", "primary-endpoint")
+    prim = [e for e in effects if e["endpoint"] == "platelet_response"]
+    level = f"{100 * prim[0]['rd'].level:g}%"
+    rrs = [e["rr"] for e in prim]
+    finding = text.ph3_finding(
+        {
+            "arms": [
+                {
+                    "dose": e["dose"],
+                    "x1": e["x1"],
+                    "n1": e["n1"],
+                    "p1": pct(e["x1"] / e["n1"]),
+                    "x0": e["x0"],
+                    "n0": e["n0"],
+                    "p0": pct(e["x0"] / e["n0"]),
+                    "rd": fmt_interval(e["rd"].estimate, e["rd"].low, e["rd"].high, points=True),
+                    "nnt": e["nnt"].describe(),
+                }
+                for e in prim
+            ],
+            "endpoint": primary.text,
+            "level": level,
+            "rd_method": "Newcombe",
+            "rr_range": " and ".join(fmt_interval(r.estimate, r.low, r.high) for r in rrs),
+        }
+    )
+    s = rep.section(f"Hetrombopag vs placebo: {d.study_label(PH3)}", finding)
+    table = pd.DataFrame(
+        [
             {
-                "series": label,
-                "CI method": "Bayes, uniform prior (95% CrI)",
-                "low %": 100 * post.low,
-                "high %": 100 * post.high,
+                "endpoint": endpoint_label(d, PH3, e["endpoint"]),
+                "starting dose": e["dose"],
+                "hetrombopag": counts_pct(e["x1"], e["n1"]),
+                "placebo": counts_pct(e["x0"], e["n0"]),
+                f"difference, points ({level} CI, Newcombe)": fmt_interval(
+                    e["rd"].estimate, e["rd"].low, e["rd"].high, points=True
+                ).replace(" points", ""),
+                f"risk ratio ({level} CI)": fmt_interval(e["rr"].estimate, e["rr"].low, e["rr"].high),
+                f"NNT ({level} CI)": e["nnt"].describe().removeprefix("NNT ").replace(f"{level} CI ", ""),
             }
-        )
+            for e in effects
+        ]
+    )
     rep.table(
         s,
-        "itp_case_series_ci",
-        pd.DataFrame(rows),
-        digits=1,
-        caption="95% intervals for the complete-response rate",
+        "itp_ph3_effects",
+        table,
+        caption=f"Response with hetrombopag vs placebo, {SIGN}; NNT = patients treated for one more responder",
     )
-    p4 = bayes.posterior_proportion(4, 4, threshold=0.5)
-    p2 = bayes.posterior_proportion(2, 2, threshold=0.5)
+    seed_def = protocol_text(d, PROTOCOL, "response_platelets", "response-definition")
+    doubling = protocol_text(d, PROTOCOL, "response_doubling", "response-definition")
+    seed_rows = [e for e in effects if e["endpoint"] == "platelet_30_and_doubling"]
+    secondary = [e for e in effects if e["endpoint"] != "platelet_response"]
     rep.text(
         s,
-        f"With a uniform prior, the probability that the true complete-response rate exceeds 50% is "
-        f"{pct(p4.prob_above)} after 4/4 and {pct(p2.prob_above)} after 2/2. Retrospective case series are "
-        "also selected: patients who did not respond are rarely written up, so even these figures "
-        "overstate what a new patient can expect.",
+        text.ph3_secondary(
+            {
+                "all_secondary_clear": all(e["rd"].low > 0 for e in secondary),
+                "seed_p0": pct(seed_rows[0]["x0"] / seed_rows[0]["n0"]),
+                "primary_p0": pct(prim[0]["x0"] / prim[0]["n0"]),
+                "seed_rd_larger": all(
+                    e["rd"].estimate > p["rd"].estimate for e, p in zip(seed_rows, prim, strict=True)
+                ),
+                "seed_definition": f"{seed_def.text.removeprefix('response: ')} and "
+                f"{doubling.text.removeprefix('response: ')}",
+                "seed_rows": "; ".join(
+                    f"{e['dose']}: {counts_pct(e['x1'], e['n1'])} vs {counts_pct(e['x0'], e['n0'])}, "
+                    + fmt_interval(e["rd"].estimate, e["rd"].low, e["rd"].high, points=True)
+                    for e in seed_rows
+                ),
+            }
+        ),
     )
-    fig_rows = []
-    for label, x, n in [("anti-CD20 + HPAG", 4, 4), ("romiplostim + danazol + TPO-RA", 2, 2)]:
-        ci = proportions.proportion_ci(x, n)
+    forest = pd.DataFrame(
+        [
+            {
+                "label": f"{short_label(d, PH3, e['endpoint'])}\n{e['dose']}: "
+                f"{e['x1']}/{e['n1']} vs {e['x0']}/{e['n0']}",
+                "estimate": 100 * e["rd"].estimate,
+                "low": 100 * e["rd"].low,
+                "high": 100 * e["rd"].high,
+            }
+            for e in effects
+        ]
+    )
+    plotted = pd.concat([e["rows"] for e in effects]).drop_duplicates()
+    fig = plots.forest_plot(
+        forest,
+        reference=0,
+        title="Hetrombopag minus placebo: responders",
+        xlabel=f"Percentage points ({level} Newcombe CI)",
+        caption=plots.source_line(plotted, d.studies, tables="outcomes.csv"),
+    )
+    rep.figure(
+        s, "itp_ph3_rd", fig, f"Risk differences with {level} CIs per endpoint and starting dose, with n/N"
+    )
+    verdict = ph3_verdict(d, audit_table)
+    verdict["primary_clear"] = all(e["rd"].low > 0 for e in prim)
+    rep.text(s, text.ph3_verdict(verdict))
+    return effects
+
+
+def ph3_verdict(d, audit_table):
+    a = audit_table[audit_table.study_id == PH3]
+    by = a.groupby(["kind", "verdict"]).size()
+    comps = d.comparisons[(d.comparisons.study_id == PH3) & (d.comparisons.effect_measure == "or")]
+    excess = []
+    for c in comps.itertuples():
+        x1, n1, _ = d.counts(PH3, c.arm_a, c.endpoint, c.timepoint_value, c.timepoint_unit)
+        x2, n2, _ = d.counts(PH3, c.arm_b, c.endpoint, c.timepoint_value, c.timepoint_unit)
+        crude = proportions.effect_size(x1, n1, x2, n2, measure="or", method="wald").estimate
+        excess.append(value_of(c.reported_effect) / crude - 1)
+    pvals = a[a.kind == "pvalue"]
+    ok = (
+        by.get(("percent", "reproduced"), 0) == (a.kind == "percent").sum()
+        and pvals.verdict.str.startswith("reproduced").all()
+        and not a.verdict.isin(audit.PROBLEM_VERDICTS).any()
+    )
+    return {
+        "all_ok": bool(ok),
+        "percent_ok": int(by.get(("percent", "reproduced"), 0)),
+        "percent_total": int((a.kind == "percent").sum()),
+        "p_ok": int(pvals.verdict.str.startswith("reproduced").sum()),
+        "p_total": len(pvals),
+        "p_bound": " / ".join(sorted(set(pvals.reported))),
+        "or_total": len(comps),
+        "or_excess": f"{pct(min(excess), 0)} to {pct(max(excess), 0)}",
+        "or_consistent": int(by.get(("effect-p", "consistent"), 0)),
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# Dose
+# --------------------------------------------------------------------------------------------
+def dose(rep, d, text, effects):
+    arms = d.arms[d.arms.study_id == FIP]
+    fip = []
+    for arm in arms.arm_id:
+        row = d.outcome(FIP, arm, "platelet_response")
+        x, n, _ = d.counts(FIP, arm, "platelet_response", *tp(row))
+        fip.append(
+            {"arm": arm, "dose": dose_of(arms.set_index("arm_id").regimen[arm]), "x": x, "n": n, "row": row}
+        )
+    scores = [value_of(f["dose"].split()[0]) for f in fip]
+    trend = contingency.trend_test(
+        [f["x"] for f in fip], [f["n"] for f in fip], scores=scores, method=TREND_METHOD
+    )
+    endpoint = protocol_text(d, FIP, "platelet_response", "primary-endpoint")
+    schedule = protocol_text(d, FIP, "schedule", "regimen")
+    # Randomised starting doses in the phase 3: higher minus lower, per endpoint.
+    treated = [a for a in d.arms[d.arms.study_id == PH3].arm_id if a != CONTROL]
+    low_arm, high_arm = treated[0], treated[-1]
+    between = []
+    for endpoint_id in dict.fromkeys(e["endpoint"] for e in effects):
+        hi = next(e for e in effects if e["endpoint"] == endpoint_id and e["arm"] == high_arm)
+        lo = next(e for e in effects if e["endpoint"] == endpoint_id and e["arm"] == low_arm)
+        rd = proportions.effect_size(hi["x1"], hi["n1"], lo["x1"], lo["n1"], measure="rd", method=RD_METHOD)
+        between.append({"endpoint": endpoint_id, "rd": rd, "hi": hi, "lo": lo})
+    primary = between[0]
+    largest = max(between, key=lambda b: b["rd"].estimate)
+    finding = text.dose_finding(
+        {
+            "day": fmt(value_of(str(endpoint.value))),
+            "cohorts": "; ".join(f"{f['dose']}: {f['x']}/{f['n']}" for f in fip),
+            "trend": {
+                "text": f"chi-square {fmt(trend.statistic, 2)}, {fmt_p(trend.pvalue)}",
+                "rises": trend.z > 0,
+            },
+            "high": arm_label(d, PH3, high_arm),
+            "low": arm_label(d, PH3, low_arm),
+            "primary_rd": fmt_interval(
+                primary["rd"].estimate, primary["rd"].low, primary["rd"].high, points=True
+            ),
+            "primary_crosses": primary["rd"].low <= 0 <= primary["rd"].high,
+            "largest_label": endpoint_label(d, PH3, largest["endpoint"]),
+            "largest_rd": fmt_interval(
+                largest["rd"].estimate, largest["rd"].low, largest["rd"].high, points=True
+            ),
+        }
+    )
+    s = rep.section("Does response rise with dose?", finding)
+    cis = [proportions.proportion_ci(f["x"], f["n"], method=CI_METHOD) for f in fip]
+    level = f"{100 * cis[0].level:g}%"
+    fig_rows = pd.DataFrame(
+        [
+            {
+                "timepoint": f"{f['dose']}\n{f['x']}/{f['n']}",
+                "arm": "first-in-patient cohort",
+                "estimate": ci.estimate,
+                "low": ci.low,
+                "high": ci.high,
+            }
+            for f, ci in zip(fip, cis, strict=True)
+        ]
+    )
+    fig = plots.response_plot(
+        fig_rows,
+        title="First-in-patient dose cohorts: responders on day " + fmt(value_of(str(endpoint.value))),
+        xlabel=f"Hetrombopag dose, once daily for {fmt(value_of(str(schedule.value)))} {schedule.unit}s "
+        "(responders/patients)",
+        ylabel=f"Responders (%), exact {level} CI",
+        caption=plots.source_line(
+            pd.DataFrame([f["row"] for f in fip]),
+            d.studies,
+            tables="outcomes.csv",
+            note=f"Clopper-Pearson {level} CIs; Cochran-Armitage trend {fmt_p(trend.pvalue)}.",
+        ),
+    )
+    rep.figure(s, "itp_fip_dose", fig, f"Responders by dose cohort with exact {level} CIs and n/N")
+    rep.table(
+        s,
+        "itp_dose_phase3",
+        pd.DataFrame(
+            [
+                {
+                    "endpoint": endpoint_label(d, PH3, b["endpoint"]),
+                    arm_label(d, PH3, high_arm): counts_pct(b["hi"]["x1"], b["hi"]["n1"]),
+                    arm_label(d, PH3, low_arm): counts_pct(b["lo"]["x1"], b["lo"]["n1"]),
+                    f"difference, points ({level} CI, Newcombe)": fmt_interval(
+                        b["rd"].estimate, b["rd"].low, b["rd"].high, points=True
+                    ).replace(" points", ""),
+                }
+                for b in between
+            ]
+        ),
+        caption=f"Randomised starting doses in the {d.study_label(PH3)}: higher minus lower starting dose",
+    )
+    rep.text(
+        s,
+        text.dose_caution(
+            {
+                "sizes": ", ".join(str(f["n"]) for f in fip),
+                "exposure": f"{fmt(value_of(str(schedule.value)))} {schedule.unit}s",
+            }
+        ),
+    )
+    return fip, trend
+
+
+# --------------------------------------------------------------------------------------------
+# Case series
+# --------------------------------------------------------------------------------------------
+def case_series(rep, d, text):
+    out = d.outcomes[d.outcomes.study_id.isin(SERIES)]
+    series, fig_rows, plotted = [], [], []
+    for row in out[out.endpoint.isin(SERIES_ENDPOINTS)].itertuples():
+        x, n, _ = d.counts(row.study_id, row.arm_id, row.endpoint, *tp(row))
+        ci = proportions.proportion_ci(x, n, method=CI_METHOD)
+        label = d.study_label(row.study_id)
+        series.append(
+            {
+                "label": label,
+                "x": x,
+                "n": n,
+                "what": what(row.endpoint),
+                "ci": fmt_interval(ci.estimate, ci.low, ci.high, percent=True).split(" (", 1)[1].rstrip(")")
+                + "%",
+                "ci_obj": ci,
+                "study": row.study_id,
+                "endpoint": row.endpoint,
+            }
+        )
         fig_rows.append(
             {
-                "timepoint": label,
-                "arm": "exact 95% CI",
+                "timepoint": textwrap.fill(f"{label}: {what(row.endpoint)}", LABEL_WIDTH) + f"\n{x}/{n}",
+                "arm": "case series",
                 "estimate": ci.estimate,
                 "low": ci.low,
                 "high": ci.high,
             }
         )
+        plotted.append(row)
+    level = f"{100 * series[0]['ci_obj'].level:g}%"
+    cr = [r for r in series if r["endpoint"] == "complete_response"]
+    s = rep.section(
+        "The combination case series: what '{}' can and cannot say".format(
+            "' and '".join(f"{r['x']} of {r['n']}" for r in cr)
+        ),
+        text.series_finding({"series": cr, "level": level, "lowest": pct(min(r["ci_obj"].low for r in cr))}),
+    )
+    tte = d.time_to_event[d.time_to_event.study_id.isin(SERIES)]
+    ranges = []
+    for (_, quantity), g in tte.groupby(["arm_id", "quantity"], sort=False):
+        stat = g.set_index("statistic")["value"].map(value_of)
+        ranges.append(
+            f"{quantity.replace('_', ' ')} {fmt(stat['min'])} to {fmt(stat['max'])} {g.unit.iloc[0]}s"
+        )
+    rep.text(
+        s,
+        text.series_cannot(
+            {
+                "level": level,
+                "widths": " and ".join(r["ci"] for r in cr),
+                "ranges": "; ".join(ranges),
+            }
+        ),
+    )
+    before = out[out.endpoint == "bleeding_grade_3_or_4"]
+    after = [r for r in series if r["endpoint"] == "bleeding_grade_0"]
+    if len(before) and after:
+        b = before.iloc[0]
+        a = after[0]
+        rep.text(
+            s,
+            text.bleeding(
+                {
+                    "label": a["label"],
+                    "before_x": int(b.responders),
+                    "before_n": int(b.n),
+                    "before_grade": grade_of(b.endpoint),
+                    "after_x": a["x"],
+                    "after_n": a["n"],
+                    "after_grade": grade_of(a["endpoint"]),
+                    "level": level,
+                    "ci": a["ci"],
+                }
+            ),
+        )
     fig = plots.response_plot(
         pd.DataFrame(fig_rows),
-        title="'All responded': what 4/4 and 2/2 allow",
-        xlabel="Case series",
-        ylabel="Complete response rate (%)",
-        caption="Source: seed document (case series not retrievable). Clopper-Pearson 95% CIs.",
+        title="Case series: 'all responded' with exact CIs",
+        xlabel="",
+        ylabel=f"Patients (%), exact {level} CI",
+        caption=plots.source_line(
+            pd.DataFrame(plotted), d.studies, tables="outcomes.csv", note=f"Clopper-Pearson {level} CIs."
+        ),
     )
-    rep.figure(s, "itp_case_series", fig, "Observed 100% response with exact 95% confidence intervals")
+    rep.figure(s, "itp_case_series", fig, f"Every patient responding, with exact {level} CIs and n/N")
+    time_figure(rep, s, d, text)
+    return series
 
 
-def time_to_response(rep, d):
-    s = rep.section(
-        "Time to response and duration of response",
-        "Only ranges are published (response in 2-9 days; lasting 3-27 months), and no per-patient values, "
-        "so no Kaplan-Meier curve can be drawn: it is unknown how many responses were still ongoing.",
-    )
-    tte = d.time_to_event
+def time_figure(rep, s, d, text):
+    tte = d.time_to_event[d.time_to_event.study_id.isin((*SERIES, PH3))]
+    window = protocol_text(d, PH3, "platelet_response", "primary-endpoint")
+    window_days = value_of(str(window.value)) * DAYS_PER_UNIT[window.unit]
     rows = []
     for (study, arm, quantity), g in tte.groupby(["study_id", "arm_id", "quantity"], sort=False):
-        if not study.startswith("itp_"):
-            continue
         stat = g.set_index("statistic")["value"].map(value_of)
-        unit = g["unit"].iloc[0]
-        n = g["n"].iloc[0]
+        unit, n = g["unit"].iloc[0], g["n"].iloc[0]
         summary = survival.summarise_published(
             quantity, unit, median=stat.get("median"), minimum=stat.get("min"), maximum=stat.get("max"), n=n
         )
-        to_days = DAYS_PER_UNIT[unit]
+        days = DAYS_PER_UNIT[unit]
+        if study == PH3:
+            panel = (
+                f"{d.study_label(PH3)}: longest continuous response among responders, within the "
+                f"{fmt(value_of(str(window.value)))}-{window.unit} primary-endpoint period"
+            )
+            label = f"{arm_label(d, PH3, arm) if arm != CONTROL else CONTROL} ({int(n)} responders)"
+        else:
+            panel = f"{d.study_label(study)} ({int(n)} patients; seed document only): published ranges"
+            label = f"{quantity.replace('_', ' ')} (published in {unit}s)"
         rows.append(
             {
-                "label": f"{ARM_LABELS.get(arm, arm)}: {QUANTITY_LABELS.get(quantity, quantity)}",
+                "panel": panel,
+                "label": label,
+                "study": d.study_label(study),
+                "arm": arm,
+                "quantity": quantity.replace("_", " "),
                 "unit": unit,
                 "n": n,
                 "median": summary.median,
                 "minimum": summary.minimum,
                 "maximum": summary.maximum,
-                "median (days)": summary.median * to_days,
-                "minimum (days)": summary.minimum * to_days,
-                "maximum (days)": summary.maximum * to_days,
+                "median (days)": summary.median * days,
+                "minimum (days)": summary.minimum * days,
+                "maximum (days)": summary.maximum * days,
                 "what it says": summary.statement,
             }
         )
     frame = pd.DataFrame(rows)
-    rep.table(
-        s,
-        "itp_time_summaries",
-        frame.drop(columns=["median (days)", "minimum (days)", "maximum (days)"]),
-        digits=1,
-    )
+    panels = list(dict.fromkeys(frame.panel))
+    ph3_panel = next(p for p in panels if p.startswith(d.study_label(PH3)))
     fig = plots.range_plot(
         frame,
         median="median (days)",
         minimum="minimum (days)",
         maximum="maximum (days)",
-        title="ITP: published medians and ranges",
-        xlabel="Days (log scale; 1 month = 30.4 days)",
-        log_scale=True,
-        caption=SOURCE + " Diamond = median; bar = published range.",
+        panel="panel",
+        title="Published time to response and duration of response (not comparable across panels)",
+        panel_xlabels={
+            p: (
+                "Days"
+                if p == ph3_panel
+                else f"Days (log scale; a month = {fmt(DAYS_PER_UNIT['month'], 1)} days)"
+            )
+            for p in panels
+        },
+        panel_log={p: p != ph3_panel for p in panels},
+        vlines={ph3_panel: [(window_days, f"end of week {fmt(value_of(str(window.value)))}")]},
+        caption=plots.source_line(
+            tte, d.studies, tables="time_to_event.csv", note="Diamond = median; bar = range."
+        ),
     )
-    rep.figure(s, "itp_ranges_days", fig, "Published time to response and duration of response in days")
-    per_patient = d.patients[d.patients.study_id.str.startswith("itp_")]
     rep.text(
         s,
-        f"Per-patient rows in `data/patients.csv`: {len(per_patient)}. When a source publishes them, "
-        "`reanalysis.survival.case_series_durations` turns them into durations with ongoing responses "
-        "censored and `reanalysis.plots.swimmer_plot` / `km_plot` draw them; nothing is invented here.",
+        text.time_text(
+            {
+                "window": f"{fmt(value_of(str(window.value)))} {window.unit}s",
+                "window_days": f"{fmt(window_days)} days",
+                "ph3_max": f"{fmt(frame[frame.panel == ph3_panel]['maximum (days)'].max())} days",
+            }
+        ),
+    )
+    rep.figure(
+        s,
+        "itp_ranges_days",
+        fig,
+        f"Published ranges: case series and the {d.study_label(PH3)} window in separate panels",
+    )
+    rep.table(
+        s,
+        "itp_time_summaries",
+        frame[["study", "arm", "quantity", "unit", "n", "median", "minimum", "maximum", "what it says"]],
+        digits=1,
     )
 
 
-def phase3(rep, d, audit_table):
+# --------------------------------------------------------------------------------------------
+# Protocols, limitations, appendix
+# --------------------------------------------------------------------------------------------
+def protocols(rep, d, text):
+    p = d.protocols[d.protocols.study_id.isin([PROTOCOL, PH3, FIP])]
+    reg = p[(p.study_id == PROTOCOL) & (p.category == "regimen")]
+    cr = p[(p.study_id == PROTOCOL) & p.item.str.startswith("cr_")]
+    resp = p[(p.study_id == PROTOCOL) & p.item.str.startswith("response_")]
+    ph3_resp = protocol_text(d, PH3, "response_platelets", "response-definition")
+    finding = text.protocol_finding(
+        {
+            "n_rows": int((p.study_id == PROTOCOL).sum()),
+            "regimen": "; ".join(dict.fromkeys(reg.text)),
+            "response": "; ".join(t.removeprefix("response: ") for t in resp.text),
+            "ph3_response": ph3_resp.text.removeprefix("response to treatment: "),
+            "cr": " and ".join(t.removeprefix("complete response: ") for t in cr.text),
+        }
+    )
+    s = rep.section("Protocols: what the seed prescribes and what the trials did", finding)
+    order = {sid: i for i, sid in enumerate([PROTOCOL, PH3, FIP])}
+    cats = {c: i for i, c in enumerate(data.PROTOCOL_CATEGORIES)}
+    shown = p.sort_values(
+        ["study_id", "category"],
+        key=lambda col: col.map(order if col.name == "study_id" else cats),
+        kind="stable",
+    ).copy()
+    shown.insert(0, "study", [d.study_label(x) for x in shown.study_id])
+    rep.table(
+        s,
+        "itp_protocols",
+        shown[
+            [
+                "study",
+                "arm_id",
+                "category",
+                "item",
+                "text",
+                "value",
+                "unit",
+                "source_status",
+                "source",
+                "notes",
+            ]
+        ],
+        caption="Protocol statements (data/protocols.csv), as the source states them",
+    )
+
+
+def limitations(rep, d, text, fip):
+    cases = d.arms[d.arms.study_id.isin(SERIES)]
+    window = protocol_text(d, PH3, "platelet_response", "primary-endpoint")
+    s = rep.section("Limitations")
+    rep.text(
+        s,
+        text.limitations(
+            {
+                "n_series": len(SERIES),
+                "n_series_patients": int(cases.n_enrolled.sum()),
+                "ph3_window": f"{fmt(value_of(str(window.value)))} {window.unit}s",
+                "fip_sizes": ", ".join(str(f["n"]) for f in fip),
+                "methods": "Newcombe interval for the risk difference, Wald interval on the log scale for "
+                "the risk ratio, Clopper-Pearson for single proportions, Cochran-Armitage trend test",
+            }
+        ),
+    )
+
+
+def appendix(rep, d, text, audit_table, series, fip):
+    rows, lows = [], []
+    for r in series:
+        for method in CI_ALTERNATIVES:
+            ci = proportions.proportion_ci(r["x"], r["n"], method=method)
+            lows.append(ci.low)
+            rows.append(
+                {
+                    "series": r["label"],
+                    "outcome": f"{what(r['endpoint'])} ({r['x']}/{r['n']})",
+                    "CI method": method,
+                    "low %": 100 * ci.low,
+                    "high %": 100 * ci.high,
+                }
+            )
     s = rep.section(
-        "Comparator: hetrombopag monotherapy phase 3 (NCT03222843)",
-        "The primary endpoint (platelets >= 50 x 10^9/L at 8 weeks: 58.9% and 64.3% vs 5.9% with placebo) "
-        "is robust: 34 placebo patients would have to change outcome to lose significance. The published "
-        "odds ratios are larger than the crude ones, so they are adjusted; the method is not retrievable.",
+        "Appendix A: other intervals for the case series",
+        text.appendix_ci({"lowest": pct(min(lows)), "highest": pct(max(lows))}),
     )
-    rows, forest = [], []
-    for arm, label in [("hpag_2_5", "2.5 mg"), ("hpag_5", "5 mg")]:
-        x1, n1, _ = d.counts("itp_ph3_nct03222843", arm, "platelet_response", 8, "week")
-        x2, n2, _ = d.counts("itp_ph3_nct03222843", "placebo", "platelet_response", 8, "week")
-        fi = fragility.fragility_index(x1, n1, x2, n2)
-        rd = proportions.effect_size(x1, n1, x2, n2, measure="rd")
-        orc = proportions.effect_size(x1, n1, x2, n2, measure="or", method="conditional")
-        pub = d.comparisons[
-            (d.comparisons.study_id == "itp_ph3_nct03222843")
-            & (d.comparisons.arm_a == arm)
-            & (d.comparisons.endpoint == "platelet_response")
-        ].iloc[0]
-        rows.append(
+    rep.table(s, "itp_case_series_ci", pd.DataFrame(rows), digits=1, caption="Intervals for the rate")
+
+    prim = d.comparisons[(d.comparisons.study_id == PH3) & (d.comparisons.endpoint == "platelet_response")]
+    fi = []
+    forest = []
+    for c in prim.itertuples():
+        x1, n1, _ = d.counts(PH3, c.arm_a, c.endpoint, c.timepoint_value, c.timepoint_unit)
+        x2, n2, _ = d.counts(PH3, c.arm_b, c.endpoint, c.timepoint_value, c.timepoint_unit)
+        fi.append(f"{arm_label(d, PH3, c.arm_a)} {int(fragility.fragility_index(x1, n1, x2, n2).index)}")
+        crude = proportions.effect_size(x1, n1, x2, n2, measure="or", method="conditional")
+        dose_label = arm_label(d, PH3, c.arm_a)
+        forest.append(
             {
-                "arm": label,
-                "responders": f"{x1}/{n1} vs {x2}/{n2}",
-                "risk difference": rd.estimate,
-                "RD low": rd.low,
-                "RD high": rd.high,
-                "crude OR (conditional)": orc.estimate,
-                "published OR": f"{pub.reported_effect} ({pub.effect_ci_low}-{pub.effect_ci_high})",
-                "Fisher p": proportions.compare_proportions(x1, n1, x2, n2).pvalue,
-                "fragility index": fi.index,
-                "fragility quotient": fi.quotient,
+                "label": f"{dose_label}: crude (conditional), {x1}/{n1} vs {x2}/{n2}",
+                "estimate": crude.estimate,
+                "low": crude.low,
+                "high": crude.high,
             }
         )
         forest.append(
             {
-                "label": f"{label}: crude (conditional MLE)",
-                "estimate": orc.estimate,
-                "low": orc.low,
-                "high": orc.high,
-                "kind": "recomputed",
+                "label": f"{dose_label}: published (probably adjusted)",
+                "estimate": value_of(c.reported_effect),
+                "low": value_of(c.effect_ci_low),
+                "high": value_of(c.effect_ci_high),
             }
         )
-        forest.append(
-            {
-                "label": f"{label}: published",
-                "estimate": float(pub.reported_effect),
-                "low": float(pub.effect_ci_low),
-                "high": float(pub.effect_ci_high),
-                "kind": "published",
-            }
-        )
-    rep.table(s, "itp_ph3_primary", pd.DataFrame(rows), digits=3)
+    s = rep.section(
+        "Appendix B: published odds ratios and the phase 3 audit",
+        text.appendix_or({"fragility": "; ".join(fi)}),
+    )
     fig = plots.forest_plot(
         pd.DataFrame(forest),
-        group="kind",
         reference=1,
         log_scale=True,
-        title="Phase 3 ITP primary endpoint: odds ratio vs placebo",
+        title="Odds ratio vs placebo (primary endpoint)",
         xlabel="Odds ratio (log scale)",
-        caption=SOURCE,
+        caption=plots.source_line(
+            d.comparisons.loc[prim.index], d.studies, tables="comparisons.csv, outcomes.csv"
+        ),
     )
-    rep.figure(s, "itp_ph3_or", fig, "Published and crude odds ratios of response vs placebo")
-    verdicts = audit_table[audit_table.study_id == "itp_ph3_nct03222843"]
-    rep.table(s, "itp_ph3_audit", verdicts[["endpoint", "arm", "kind", "reported", "verdict", "computed"]])
-    fip = []
-    for arm, dose in [("hpag_2_5", "2.5 mg"), ("hpag_5", "5 mg"), ("hpag_7_5", "7.5 mg")]:
-        x, n, _ = d.counts("itp_fip_jth_2020", arm, "platelet_response", 28, "day")
-        ci = proportions.proportion_ci(x, n)
-        fip.append(
-            {
-                "timepoint": dose,
-                "arm": "first-in-patient cohort",
-                "estimate": ci.estimate,
-                "low": ci.low,
-                "high": ci.high,
-                "responders": f"{x}/{n}",
-            }
-        )
-    fig = plots.response_plot(
-        pd.DataFrame(fip),
-        title="First-in-patient dose cohorts: response at day 28",
-        xlabel="Hetrombopag dose (once daily, 2 weeks)",
-        caption="Source: JTH 2020;18:3053. Clopper-Pearson 95% CIs.",
+    rep.figure(
+        s, "itp_ph3_or", fig, "Published (probably adjusted) and crude odds ratios of response vs placebo"
     )
-    rep.figure(s, "itp_fip_dose", fig, "Response by dose cohort with exact 95% CIs")
-    rep.text(
+    verdicts = audit_table[audit_table.study_id == PH3].copy()
+    labels = {a: arm_label(d, PH3, a) for a in d.arms[d.arms.study_id == PH3].arm_id}
+    verdicts["arm"] = [" vs ".join(labels.get(a, a) for a in arm.split(" vs ")) for arm in verdicts.arm]
+    rep.table(
         s,
-        "Dose cohorts of 8-12 patients: the intervals overlap widely ("
-        + "; ".join(
-            f"{r['timepoint']}: {r['responders']}, {fmt(100 * r['low'], 0)}-{fmt(100 * r['high'], 0)}%"
-            for r in fip
-        )
-        + ").",
+        "itp_ph3_audit",
+        verdicts[["endpoint", "arm", "kind", "reported", "verdict", "check", "explanation"]],
     )
+
+    scores = [value_of(f["dose"].split()[0]) for f in fip]
+    rows, ps = [], []
+    for method in TREND_ALTERNATIVES:
+        t = contingency.trend_test([f["x"] for f in fip], [f["n"] for f in fip], scores=scores, method=method)
+        ps.append(t.pvalue)
+        rows.append({"method": method, "chi-square": fmt(t.statistic, 3), "p": fmt_p(t.pvalue)})
+    s = rep.section(
+        "Appendix C: trend test variants",
+        text.appendix_trend(
+            {
+                "n": sum(f["n"] for f in fip),
+                "below": max(ps) < ALPHA,
+                "alpha": fmt(ALPHA),
+                "max_p": fmt_p(max(ps)),
+            }
+        ),
+    )
+    rep.table(s, "itp_trend_tests", pd.DataFrame(rows), caption="Trend in response across dose cohorts")
 
 
 def main():
     args = parse_args(__doc__)
     d = data.load(args.data_dir)
+    text = narrative("itp")
     audit_table = audit.audit(d)
+    cases = d.arms[d.arms.study_id.isin(SERIES)]
+    ph3_n = d.arms[d.arms.study_id == PH3].n_randomised.sum()
     rep = Report(
         "itp",
-        "Relapsed/refractory ITP: hetrombopag combinations",
-        "Reanalysis of the seed's Application Note 2 (two case series) with the hetrombopag monotherapy trials "
-        "as context. Each section starts with a plain-language finding.",
+        "Relapsed/refractory ITP: hetrombopag alone and in combination",
+        text.intro(
+            {
+                "n_series": len(SERIES),
+                "n_series_patients": int(cases.n_enrolled.sum()),
+                "series_labels": "; ".join(d.study_label(sid) for sid in SERIES),
+                "ph3_label": d.study_label(PH3),
+                "ph3_n": int(ph3_n),
+                "sign": SIGN,
+            }
+        ),
         index="../index.html",
     )
-    case_series(rep, d)
-    time_to_response(rep, d)
-    phase3(rep, d, audit_table)
+    effects = phase3(rep, d, text, audit_table)
+    fip, _ = dose(rep, d, text, effects)
+    series = case_series(rep, d, text)
+    protocols(rep, d, text)
+    limitations(rep, d, text, fip)
+    appendix(rep, d, text, audit_table, series, fip)
+    add_glossary(rep)
     rep.write(Path(args.out), provenance(d))
 
 

@@ -226,3 +226,66 @@ def terms_in(text: str) -> list[tuple[str, str]]:
     """(term, meaning) for every glossary term that appears in ``text``, in glossary order."""
     low = text.lower()
     return [(term, meaning) for term, (pattern, meaning) in GLOSSARY.items() if re.search(pattern, low)]
+
+
+# Terms of the ITP and CIT reports (multiplicity, active-control designs, trend tests).
+GLOSSARY.update(
+    {
+        "percentage points": (
+            r"percentage points?|\bpoints\b",
+            "The difference between two percentages (64% vs 6% is 58 points apart): an absolute difference, "
+            "not a relative change.",
+        ),
+        "linear-by-linear association test": (
+            r"linear-by-linear",
+            "Mantel's trend test: the Cochran-Armitage statistic with the hypergeometric variance (N - 1 in "
+            "place of N), as SPSS and SAS print it (Mantel, JASA 1963).",
+        ),
+        "exact trend test": (
+            r"cochran-armitage-exact|exact conditional",
+            "The Cochran-Armitage test computed exactly from all tables with the same margins instead of the "
+            "chi-square approximation; preferred with few patients per group.",
+        ),
+        "Dunnett adjustment": (
+            r"\bdunnett\b",
+            "Multiplicity adjustment for several treatment arms each compared with one shared control; it "
+            "keeps the chance of any false-positive comparison at the stated level and is less conservative "
+            "than Bonferroni because it uses the correlation through the shared arm (Dunnett, JASA 1955).",
+        ),
+        "Bonferroni adjustment": (
+            r"\bbonferroni\b",
+            "Multiplicity adjustment testing each of k comparisons at alpha / k; simple and conservative.",
+        ),
+        "familywise error": (
+            r"familywise",
+            "The chance that at least one of several comparisons is significant when no treatment works.",
+        ),
+        "multiplicity": (
+            r"multiplicity",
+            "Testing several comparisons in one trial raises the chance of a false-positive result unless the "
+            "significance level of each comparison is adjusted.",
+        ),
+        "active control": (
+            r"active control|active \(rhtpo\)|\*\*active\*\*",
+            "A comparator that is itself an effective treatment (here rhTPO), so the expected difference is "
+            "smaller than against placebo and the control's own response rate must be assumed from outside "
+            "evidence.",
+        ),
+        "non-inferiority": (
+            r"non-inferiority",
+            "A trial design that aims to show a new treatment is not worse than an active control by more "
+            "than a pre-set margin (in percentage points); tested one-sided, usually at 2.5%.",
+        ),
+        "Farrington-Manning test": (
+            r"farrington-manning",
+            "Score test for a difference of proportions against a non-zero margin, the usual test of "
+            "non-inferiority for response rates (Farrington & Manning, Stat Med 1990).",
+        ),
+        "two-sided test": (
+            r"two-sided",
+            "A test that rejects for a difference in either direction; at zero true difference it rejects "
+            "with probability equal to its significance level (5% here), which is where every power curve "
+            "must start.",
+        ),
+    }
+)

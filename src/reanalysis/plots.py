@@ -7,6 +7,8 @@ with a title, axis labels with units and a source caption, and never writes file
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 import pandas as pd
 
@@ -235,9 +237,10 @@ def swimmer_plot(
     """Swimmer plot for case series with per-patient data.
 
     One bar per patient from 0 to ``end`` (last follow-up); the responding part from
-    ``response_start`` is highlighted; an arrow marks a response ongoing at last follow-up.
+    ``response_start`` is highlighted; an arrow marks a response ongoing at last follow-up. The
+    legend sits below the axes so that it never covers a bar.
     """
-    fig, ax = _figure(7, max(2.0, 0.45 * len(patients) + 1.2))
+    fig, ax = _figure(7, max(2.4, 0.45 * len(patients) + 1.8))
     for i, (_, r) in enumerate(patients.iterrows()):
         y = len(patients) - 1 - i
         ax.barh(y, r[end], color="#DDDDDD", height=0.5)
@@ -264,7 +267,10 @@ def swimmer_plot(
             Line2D([], [], marker=">", ls="", color=PALETTE[0], label="ongoing at last follow-up"),
         ],
         fontsize=7,
-        loc="lower right",
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.32),
+        ncol=4,
+        frameon=False,
     )
     ax.set_xlim(0, float(patients[end].max()) * 1.1)
     ax.set_yticks(range(len(patients)))
@@ -283,23 +289,80 @@ def range_plot(
     xlabel: str = "",
     caption: str = "",
     log_scale: bool = False,
+    panel: str | None = None,
+    panel_xlabels: dict | None = None,
+    panel_log: dict | None = None,
+    vlines: dict | None = None,
 ):
-    """Published median and range per study or arm (for studies that publish only those)."""
-    fig, ax = _figure(8.5, max(2.0, 0.45 * len(frame) + 1.3))
-    for i, (_, r) in enumerate(frame.iterrows()):
-        y = len(frame) - 1 - i
-        c = PALETTE[i % len(PALETTE)]
-        if not (pd.isna(r[minimum]) or pd.isna(r[maximum])):
-            ax.plot([r[minimum], r[maximum]], [y, y], color=c, lw=2.5, solid_capstyle="butt")
-            ax.plot([r[minimum], r[maximum]], [y, y], "|", color=c, ms=12)
-        if not pd.isna(r[median]):
-            ax.plot(r[median], y, "D", color="black", ms=6)
-    ax.set_yticks(range(len(frame)))
-    ax.set_yticklabels(list(frame[label])[::-1])
-    if log_scale:
-        ax.set_xscale("log")
-    ax.set_ylim(-0.7, len(frame) - 0.3)
-    return _finish(fig, ax, title, xlabel, caption)
+    """Published median and range per study or arm (for studies that publish only those).
+
+    ``panel`` (a column) splits the rows into stacked panels, each with its own x axis, so that
+    summaries that must not be read on one scale (e.g. a case series followed for months and a
+    trial's fixed 8-week window) are not drawn side by side. ``panel_xlabels`` and ``panel_log``
+    give each panel its x label and log scale (default ``xlabel`` / ``log_scale``); ``vlines``
+    maps a panel (or ``None`` without panels) to ``[(x, text), ...]`` reference lines drawn
+    dashed and labelled, e.g. the end of an assessment window.
+    """
+    import matplotlib.pyplot as plt
+
+    _theme()
+    groups = [(None, frame)] if panel is None else list(frame.groupby(panel, sort=False))
+    heights = [max(1, len(g)) + 1.1 for _, g in groups]
+    fig, axes = plt.subplots(
+        len(groups),
+        1,
+        figsize=(8.5, max(2.0, 0.45 * sum(heights) + 0.9)),
+        gridspec_kw={"height_ratios": heights},
+        squeeze=False,
+    )
+    colour = 0
+    for ax, (name, sub) in zip(axes[:, 0], groups, strict=True):
+        for i, (_, r) in enumerate(sub.iterrows()):
+            y = len(sub) - 1 - i
+            c = PALETTE[colour % len(PALETTE)]
+            colour += 1
+            if not (pd.isna(r[minimum]) or pd.isna(r[maximum])):
+                ax.plot([r[minimum], r[maximum]], [y, y], color=c, lw=2.5, solid_capstyle="butt")
+                ax.plot([r[minimum], r[maximum]], [y, y], "|", color=c, ms=12)
+            if not pd.isna(r[median]):
+                ax.plot(r[median], y, "D", color="black", ms=6)
+        ax.set_yticks(range(len(sub)))
+        ax.set_yticklabels(list(sub[label])[::-1])
+        if (panel_log or {}).get(name, log_scale):
+            from matplotlib.ticker import FuncFormatter
+
+            ax.set_xscale("log")
+            ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+        ax.set_ylim(-0.7, len(sub) + (0.3 if (vlines or {}).get(name) else -0.3))
+        lines = (vlines or {}).get(name, [])
+        for x, text in lines:
+            ax.axvline(x, color="#666666", ls="--", lw=1)
+            ax.annotate(
+                text,
+                xy=(x, 1.0),
+                xycoords=("data", "axes fraction"),
+                xytext=(-3, -3),
+                textcoords="offset points",
+                ha="right",
+                va="top",
+                fontsize=7,
+                color="#444444",
+            )
+        if lines:
+            lo, hi = ax.get_xlim()
+            ax.set_xlim(
+                min(lo, 0) if not ax.get_xscale() == "log" else lo, max(hi, 1.06 * max(x for x, _ in lines))
+            )
+        ax.set_xlabel((panel_xlabels or {}).get(name, xlabel))
+        if name is not None:
+            ax.set_title(textwrap.fill(str(name), 62), fontsize=9, loc="left")
+    if panel is None:
+        axes[0, 0].set_title(title)
+    else:
+        fig.suptitle(title, fontweight="bold", fontsize=11)
+    fig.tight_layout(rect=(0, 0.06, 1, 1))
+    _caption(fig, caption)
+    return fig
 
 
 def power_curve(
@@ -309,26 +372,53 @@ def power_curve(
     y="power",
     hue="design",
     target: float | None = 0.8,
+    alpha: float | None = None,
     title: str = "",
     xlabel: str = "",
     caption: str = "",
 ):
-    """Power against the true difference (or any x), one line per design."""
-    fig, ax = _figure(7, 4.2)
+    """Power (in percent) against the true difference (in percentage points), one line per design.
+
+    ``x`` and ``y`` are proportions (differences in [-1, 1], power in [0, 1]) and are drawn in
+    percent. ``target`` draws the conventional 80% line; ``alpha`` draws the significance level
+    (the height every two-sided curve must have at zero difference). The legend sits below the
+    axes so that it never covers a curve.
+    """
+    fig, ax = _figure(7, 4.6)
     for i, (g, sub) in enumerate(frame.groupby(hue, sort=False)):
-        ax.plot(
-            100 * sub[x] if sub[x].abs().max() <= 1 else sub[x],
-            sub[y],
-            color=PALETTE[i % len(PALETTE)],
-            lw=1.8,
-            label=str(g),
-        )
+        ax.plot(100 * sub[x], 100 * sub[y], color=PALETTE[i % len(PALETTE)], lw=1.8, label=str(g))
     if target is not None:
-        ax.axhline(target, color="#666666", ls="--", lw=1)
-    ax.set_ylim(0, 1.02)
-    ax.set_ylabel("Power")
-    ax.legend(fontsize=8, loc="lower right")
-    return _finish(fig, ax, title, xlabel, caption)
+        ax.axhline(100 * target, color="#666666", ls="--", lw=1)
+        ax.annotate(
+            f"{100 * target:g}% power",
+            xy=(1.0, 100 * target),
+            xycoords=("axes fraction", "data"),
+            xytext=(-3, 3),
+            textcoords="offset points",
+            ha="right",
+            fontsize=7,
+            color="#444444",
+        )
+    if alpha is not None:
+        ax.axhline(100 * alpha, color="#666666", ls=":", lw=1)
+        ax.annotate(
+            f"significance level {100 * alpha:g}%",
+            xy=(1.0, 100 * alpha),
+            xycoords=("axes fraction", "data"),
+            xytext=(-3, 3),
+            textcoords="offset points",
+            ha="right",
+            fontsize=7,
+            color="#444444",
+        )
+    ax.set_ylim(0, 102)
+    ax.set_ylabel("Power (%)")
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.16), frameon=False, ncol=1)
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    fig.tight_layout(rect=(0, 0.06, 1, 1))
+    _caption(fig, caption)
+    return fig
 
 
 def verdict_plot(frame: pd.DataFrame, *, title: str = "", caption: str = "", labels: dict | None = None):
@@ -510,3 +600,46 @@ def reconstruction_plot(
 
 
 __all__ += ["reconstruction_plot"]
+
+
+def source_line(rows: pd.DataFrame, studies: pd.DataFrame, *, tables: str = "", note: str = "") -> str:
+    """A figure's source line built from the rows it plots (never a boilerplate citation).
+
+    ``rows`` are the evidence rows drawn (at least ``study_id``; ``source_location`` or ``source``
+    and ``source_status`` when present); ``studies`` is the evidence folder's studies table. Each
+    study is named by its label and its most specific identifier (DOI, PMID, registration), with
+    the table/page of the rows; rows known only from a seed document or derived from percentages
+    say so. ``tables`` names the evidence files read (e.g. ``"outcomes.csv"``), ``note`` adds the
+    method (e.g. ``"Clopper-Pearson 95% CIs."``).
+    """
+    parts = []
+    for sid in dict.fromkeys(rows["study_id"]):
+        sub = rows[rows["study_id"] == sid]
+        match = studies[studies["study_id"] == sid]
+        st = match.iloc[0] if len(match) else pd.Series(dtype=object)
+        label = st.get("label") if isinstance(st.get("label"), str) and st.get("label") else sid
+        ident = next(
+            (
+                f"{prefix}{st.get(col)}"
+                for col, prefix in (("doi", "doi:"), ("pmid", "PMID "), ("registration", ""))
+                if isinstance(st.get(col), str) and st.get(col)
+            ),
+            "",
+        )
+        where_col = "source_location" if "source_location" in sub else "source"
+        where = "; ".join(dict.fromkeys(str(v) for v in sub[where_col].dropna())) if where_col in sub else ""
+        status = set(sub["source_status"].dropna()) if "source_status" in sub else set()
+        ident = "" if ident and ident.split(":")[-1].strip() in label else ident
+        text = ", ".join(p for p in (label, ident, where) if p)
+        if status == {"seed-only"}:
+            text += " (seed document only; publication not retrievable)"
+        elif "derived" in status:
+            text += " (counts derived from printed percentages)"
+        parts.append(text)
+    line = "Source: " + "; ".join(parts)
+    if tables:
+        line += f" [data/{tables}]"
+    return line + "." + (f" {note}" if note else "")
+
+
+__all__.append("source_line")
