@@ -8,7 +8,8 @@ small module per statistical topic:
 ``reanalysis.printed``      numbers as printed ("65.6", "<0.001", "NR") and what they can mean
 ``reanalysis.proportions``  confidence intervals, two-group tests and effect sizes
 ``reanalysis.audit``        which counts and methods reproduce a published number
-``reanalysis.survival``     Kaplan-Meier, cumulative incidence, log-rank, IPD reconstruction
+``reanalysis.survival``     Kaplan-Meier, cumulative incidence, log-rank
+``reanalysis.reconstruction`` IPD from published KM curves (Guyot) and the two-arm reanalysis
 ``reanalysis.meta``         random-effects meta-analysis of proportions and 2x2 tables
 ``reanalysis.fragility``    fragility and reverse fragility index
 ``reanalysis.bayes``        Bayesian reanalysis of two proportions
@@ -36,6 +37,7 @@ _SUBMODULES = {
     "proportions",
     "audit",
     "survival",
+    "reconstruction",
     "meta",
     "fragility",
     "bayes",

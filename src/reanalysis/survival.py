@@ -8,8 +8,8 @@
   1 - KM without competing events, Aalen-Johansen when death or transplant before response
   competes (point estimates as ``cmprsk::cuminc``).
 - :func:`logrank` — log-rank test as ``survival::survdiff`` (lifelines).
-- :func:`reconstruct_ipd` — approximate individual patient data from a digitised Kaplan-Meier
-  curve and a numbers-at-risk table (Guyot et al., BMC Med Res Methodol 2012;12:9).
+- ``reconstruct_ipd`` / ``clean_curve`` — now in :mod:`reanalysis.reconstruction` (Guyot et al.,
+  BMC Med Res Methodol 2012;12:9), still importable from here.
 - :func:`case_series_durations` — per-patient case-series rows to durations and events.
 - :func:`summarise_published` — what a published median and range can and cannot say.
 """
@@ -38,7 +38,7 @@ def _durations_events(durations, events, name="durations"):
     if not np.all(np.isfinite(t)) or np.any(t < 0):
         bad = int(np.flatnonzero(~np.isfinite(t) | (t < 0))[0])
         raise ValueError(f"{name}[{bad}] = {t[bad]!r}: durations must be finite and non-negative")
-    if not np.all(np.isin(e, [0, 1, True, False])):
+    if not np.all((e == 0) | (e == 1)):
         raise ValueError("events must be 0/1 (1 = event observed, 0 = censored)")
     return t, e.astype(int)
 
@@ -60,17 +60,25 @@ class KaplanMeierResult(Result):
 
     def at_risk(self, times) -> np.ndarray:
         """Number at risk at each time (patients with duration >= t)."""
-        times = np.atleast_1d(np.asarray(times, dtype=float))
-        tab = self.table
-        out = []
-        for t in times:
-            later = tab[tab["time"] >= t]
-            out.append(int(later["n_risk"].iloc[0]) if len(later) else 0)
-        return np.array(out)
+        times = _times(times)
+        tab_t = self.table["time"].to_numpy()
+        n_risk = np.append(self.table["n_risk"].to_numpy(), 0)
+        return n_risk[np.searchsorted(tab_t, times, side="left")].astype(int)
+
+
+def _times(at, name="times"):
+    try:
+        at = np.atleast_1d(np.asarray(at, dtype=float))
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be numbers, got {at!r}") from None
+    bad = np.flatnonzero(np.isnan(at))
+    if len(bad):
+        raise ValueError(f"{name}[{int(bad[0])}] is NaN: give the times at which to evaluate the curve")
+    return at
 
 
 def _step(x, y, at, before):
-    at = np.atleast_1d(np.asarray(at, dtype=float))
+    at = _times(at)
     idx = np.searchsorted(x, at, side="right") - 1
     return np.where(idx >= 0, y[np.clip(idx, 0, None)], before)
 
@@ -213,13 +221,15 @@ def cumulative_incidence(
         raise ValueError("event_type must hold non-negative integer codes (0 = censored)")
     c = c.astype(int)
     t, _ = _durations_events(durations, (c > 0).astype(int))
-    if event_of_interest not in set(c.tolist()) - {0}:
+    if event_of_interest == 0 or not np.any(c == event_of_interest):
         raise ValueError(f"event_of_interest={event_of_interest!r} does not occur in event_type")
     level = _checks.level(level)
-    times = np.unique(t)
-    n_risk = np.array([(t >= s).sum() for s in times], dtype=float)
-    d_all = np.array([((t == s) & (c > 0)).sum() for s in times], dtype=float)
-    d_k = np.array([((t == s) & (c == event_of_interest)).sum() for s in times], dtype=float)
+    # Event table in O(n log n): one sort, counts per distinct time, risk sets by reverse cumsum.
+    times, inverse = np.unique(t, return_inverse=True)
+    n_risk = len(t) - np.concatenate([[0], np.cumsum(np.bincount(inverse, minlength=len(times)))[:-1]])
+    n_risk = n_risk.astype(float)
+    d_all = np.bincount(inverse, weights=(c > 0), minlength=len(times))
+    d_k = np.bincount(inverse, weights=(c == event_of_interest), minlength=len(times))
     s_after = np.cumprod(1 - d_all / n_risk)
     s_before = np.concatenate([[1.0], s_after[:-1]])
     cif = np.cumsum(s_before * d_k / n_risk)
@@ -254,32 +264,27 @@ def _gray_variance(n_risk, d_all, d_k, s_before, s_after, cif):
     1 - (d - 1)/(n - 1)); the variance at an own-cause event time is v1 + F² v3 - 2 F v2. As in
     cmprsk it is updated only at own-cause event times and carried forward in between.
     """
-    v1 = v2 = v3 = 0.0
-    out = np.zeros_like(cif)
-    current = 0.0
-    for j in range(len(cif)):
-        n, other, own, before, after, f = (
-            n_risk[j],
-            d_all[j] - d_k[j],
-            d_k[j],
-            s_before[j],
-            s_after[j],
-            cif[j],
-        )
-        if other > 0 and after > 0:
-            tie = 1 - (other - 1) / (n - 1) if other > 1 else 1.0
-            w = before * before * tie * other / (n * n)
-            a, b = 1 / after, f / after
-            v1, v2, v3 = v1 + b * b * w, v2 + a * b * w, v3 + a * a * w
-        if own > 0:
-            tie = 1 - (own - 1) / (n - 1) if own > 1 else 1.0
-            w = before * before * tie * own / (n * n)
-            a = 1 / after if after > 0 else 0.0
-            b = 1 + a * f
-            v1, v2, v3 = v1 + b * b * w, v2 + a * b * w, v3 + a * a * w
-            current = v1 + f * f * v3 - 2 * f * v2
-        out[j] = current
-    return out
+    other, own = d_all - d_k, d_k
+    n2 = n_risk * n_risk
+    with np.errstate(divide="ignore", invalid="ignore"):
+        # other-cause contribution (only where some survive the time point)
+        tie_o = np.where(other > 1, 1 - (other - 1) / (n_risk - 1), 1.0)
+        w_o = np.where((other > 0) & (s_after > 0), s_before * s_before * tie_o * other / n2, 0.0)
+        a_o = np.where(s_after > 0, 1 / s_after, 0.0)
+        b_o = cif * a_o
+        # own-cause contribution
+        tie_k = np.where(own > 1, 1 - (own - 1) / (n_risk - 1), 1.0)
+        w_k = np.where(own > 0, s_before * s_before * tie_k * own / n2, 0.0)
+        a_k = np.where(s_after > 0, 1 / s_after, 0.0)
+        b_k = 1 + a_k * cif
+    v1 = np.cumsum(b_o * b_o * w_o + b_k * b_k * w_k)
+    v2 = np.cumsum(a_o * b_o * w_o + a_k * b_k * w_k)
+    v3 = np.cumsum(a_o * a_o * w_o + a_k * a_k * w_k)
+    at_own = own > 0
+    var = np.where(at_own, v1 + cif * cif * v3 - 2 * cif * v2, 0.0)
+    # carried forward from the last own-cause event time (0 before the first)
+    last = np.maximum.accumulate(np.where(at_own, np.arange(len(cif)), -1))
+    return np.where(last >= 0, var[np.maximum(last, 0)], 0.0)
 
 
 def cumulative_response(
@@ -316,10 +321,14 @@ def logrank(durations, events, groups) -> LogrankResult:
     from lifelines.statistics import multivariate_logrank_test
 
     t, e = _durations_events(durations, events)
-    g = np.asarray(groups)
-    if g.shape != t.shape:
-        raise ValueError("groups must have one label per duration")
-    k = len(np.unique(g))
+    g = np.asarray(groups, dtype=object)
+    if g.ndim != 1 or len(g) != len(t):
+        raise ValueError(f"groups must have one label per duration: {g.size} labels for {len(t)} durations")
+    missing = np.flatnonzero(pd.isna(g))
+    if len(missing):
+        i = int(missing[0])
+        raise ValueError(f"groups[{i}] = {g[i]!r} is missing: every patient needs a group label")
+    k = len(pd.unique(g))
     if k < 2:
         raise ValueError("logrank needs at least two groups")
     res = multivariate_logrank_test(t, g, e)
@@ -327,181 +336,15 @@ def logrank(durations, events, groups) -> LogrankResult:
 
 
 # --------------------------------------------------------------------------------------------
-# IPD reconstruction (Guyot et al. 2012)
+# IPD reconstruction: moved to reanalysis.reconstruction (these names stay importable from here)
 # --------------------------------------------------------------------------------------------
-def clean_curve(curve: pd.DataFrame) -> pd.DataFrame:
-    """Cleaning rule for digitised points, applied before reconstruction.
+def __getattr__(name):
+    # Lazy alias so that `survival` does not import `reconstruction` (which imports `survival`).
+    if name in ("reconstruct_ipd", "clean_curve"):
+        from . import reconstruction
 
-    1. Columns ``time`` and ``survival`` are required; missing or negative times, or survival
-       outside [0, 1] by more than 0.05, are errors (a curve read on the 0-100 scale must be
-       divided by 100 first).
-    2. Points are sorted by time (then by decreasing survival); survival is clipped to [0, 1].
-    3. Survival is made non-increasing by a running minimum: a digitised point above an earlier
-       one is reading noise (a KM curve cannot rise).
-    4. A point (0, 1) is added when the curve does not start there.
-    """
-    if not isinstance(curve, pd.DataFrame) or not {"time", "survival"} <= set(curve.columns):
-        raise ValueError("curve must be a DataFrame with columns 'time' and 'survival'")
-    t = curve["time"].to_numpy(dtype=float)
-    s = curve["survival"].to_numpy(dtype=float)
-    if np.any(~np.isfinite(t)) or np.any(~np.isfinite(s)):
-        raise ValueError("curve has missing or non-finite time/survival values")
-    if np.any(t < 0):
-        raise ValueError(f"curve has a negative time ({t.min()})")
-    if np.any(s < -0.05) or np.any(s > 1.05):
-        raise ValueError("curve survival must be a proportion in [0, 1] (divide a 0-100 scale by 100)")
-    order = np.lexsort((-s, t))
-    t, s = t[order], np.clip(s[order], 0.0, 1.0)
-    s = np.minimum.accumulate(s)
-    if t[0] > 0 or s[0] < 1:
-        t, s = np.concatenate([[0.0], t]), np.concatenate([[1.0], s])
-    return pd.DataFrame({"time": t, "survival": s})
-
-
-def reconstruct_ipd(
-    curve: pd.DataFrame,
-    at_risk: pd.DataFrame | None = None,
-    total_events: int | None = None,
-    n_start: int | None = None,
-) -> pd.DataFrame:
-    """Approximate individual patient data from a digitised Kaplan-Meier curve (Guyot 2012).
-
-    Parameters
-    ----------
-    curve : DataFrame
-        Digitised points, columns ``time`` and ``survival`` (a proportion); cleaned by
-        :func:`clean_curve`.
-    at_risk : DataFrame, optional
-        Published numbers at risk, columns ``time`` and ``n_risk``; the first row must be at
-        time 0 (or give ``n_start``).
-    total_events : int, optional
-        Published total number of events; used for the last interval (and for the whole curve
-        when there is no at-risk table beyond time 0).
-    n_start : int, optional
-        Number of patients at time 0 when ``at_risk`` is not given.
-
-    Returns
-    -------
-    DataFrame with columns ``time`` and ``event`` (1 = event, 0 = censored), one row per patient,
-    sorted by time.
-    """
-    pts = clean_curve(curve)
-    ts, ss = pts["time"].to_numpy(), pts["survival"].to_numpy()
-    if at_risk is None:
-        if n_start is None:
-            raise ValueError("give at_risk (columns time, n_risk) or n_start (patients at time 0)")
-        at_risk = pd.DataFrame({"time": [0.0], "n_risk": [int(n_start)]})
-    if not {"time", "n_risk"} <= set(at_risk.columns):
-        raise ValueError("at_risk must have columns 'time' and 'n_risk'")
-    tr = at_risk["time"].to_numpy(dtype=float)
-    nr = at_risk["n_risk"].to_numpy()
-    if len(tr) == 0 or tr[0] != 0:
-        raise ValueError("at_risk must start at time 0")
-    if np.any(np.diff(tr) <= 0) or np.any(np.diff(nr) > 0) or np.any(nr < 0) or np.any(nr != np.round(nr)):
-        raise ValueError(
-            "at_risk times must increase and n_risk must be non-increasing non-negative integers"
-        )
-    nr = nr.astype(int)
-    keep = tr <= ts[-1]
-    tr, nr = tr[keep], nr[keep]
-    lower = np.array([int(np.searchsorted(ts, v, side="left")) for v in tr])
-    # An at-risk interval with no digitised point (no step in it) carries no information the
-    # algorithm can use: merge it into the previous interval by dropping its row.
-    keep = np.ones(len(tr), dtype=bool)
-    keep[1:] = lower[1:] < len(ts)
-    for i in range(1, len(tr) - 1):
-        if lower[i] == lower[i + 1]:
-            keep[i] = False
-    tr, nr, lower = tr[keep], nr[keep], lower[keep]
-    n_int = len(tr)
-    upper = np.append(lower[1:] - 1, len(ts) - 1)
-    K = len(ts)
-    d = np.zeros(K, dtype=int)
-    cen = np.zeros(K, dtype=int)
-    n_hat = np.zeros(K + 1, dtype=int)
-    km_hat = np.ones(K)
-    n_censor = np.zeros(n_int, dtype=int)
-    last = 0
-    cen_times: list[float] = []
-
-    def run_interval(i, nc, last_i):
-        cen_i = np.zeros(K, dtype=int)
-        times_i = []
-        lo, hi = lower[i], upper[i]
-        t_end = ts[lower[i + 1]] if i + 1 < n_int else ts[hi]
-        if nc > 0:
-            times_i = [ts[lo] + (j + 1) * (t_end - ts[lo]) / (nc + 1) for j in range(nc)]
-            for ct in times_i:
-                k = int(np.searchsorted(ts, ct, side="right") - 1)
-                cen_i[min(max(k, lo), hi)] += 1
-        n_hat[lo] = nr[i]
-        last_local = last_i
-        for k in range(lo, hi + 1):
-            if i == 0 and k == lo:
-                d[k] = 0
-                km_hat[k] = 1.0
-            else:
-                ref = km_hat[last_local]
-                d[k] = int(round(n_hat[k] * (1 - ss[k] / ref))) if ref > 0 else 0
-                d[k] = max(0, min(d[k], n_hat[k]))
-                km_hat[k] = ref * (1 - d[k] / n_hat[k]) if n_hat[k] > 0 else ref
-            n_hat[k + 1] = max(0, n_hat[k] - d[k] - cen_i[k])
-            if d[k] != 0:
-                last_local = k
-        cen[lo : hi + 1] = cen_i[lo : hi + 1]
-        return last_local, times_i
-
-    for i in range(n_int):
-        last_start = last
-        if i + 1 < n_int:
-            s_lo = ss[lower[i]]
-            nc = (
-                int(round(nr[i] * (ss[lower[i + 1]] / s_lo if s_lo > 0 else 0) - nr[i + 1]))
-                if s_lo > 0
-                else 0
-            )
-            nc = max(nc, 0)
-            for _ in range(1000):
-                last, times_i = run_interval(i, nc, last_start)
-                gap = n_hat[lower[i + 1]] - nr[i + 1]
-                if gap == 0 or (gap < 0 and nc == 0):
-                    break
-                nc = max(0, nc + gap)
-            n_censor[i] = nc
-        else:
-            # Last interval: censoring at the average rate seen so far, or from the total events.
-            span = ts[upper[i]] - ts[lower[i]]
-            if n_int > 1 and ts[upper[i - 1]] > ts[lower[0]]:
-                rate = n_censor[:i].sum() / (ts[upper[i - 1]] - ts[lower[0]])
-                nc = int(min(round(rate * span), nr[i]))
-            else:
-                nc = 0
-            if total_events is not None:
-                for _ in range(1000):
-                    last, times_i = run_interval(i, nc, last_start)
-                    missing = int(total_events) - int(d.sum())
-                    if missing == 0:
-                        break
-                    new = nc - missing
-                    new = int(min(max(new, 0), nr[i]))
-                    if new == nc:
-                        break
-                    nc = new
-            else:
-                last, times_i = run_interval(i, nc, last_start)
-            n_censor[i] = nc
-        cen_times.extend(times_i)
-    rows = []
-    for k in range(K):
-        rows.extend([(float(ts[k]), 1)] * int(d[k]))
-    rows.extend((float(v), 0) for v in cen_times)
-    n_left = int(nr[0]) - len(rows)
-    if n_left > 0:  # still at risk at the end of the curve: censored there
-        rows.extend([(float(ts[-1]), 0)] * n_left)
-    ipd = pd.DataFrame(rows, columns=["time", "event"]).sort_values(
-        ["time", "event"], ascending=[True, False], kind="mergesort"
-    )
-    return ipd.reset_index(drop=True)
+        return getattr(reconstruction, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 # --------------------------------------------------------------------------------------------
