@@ -86,7 +86,7 @@ def protocol_rows(rep, s, d, text, study):
     """The study's protocol facts (data/protocols.csv), or a sentence saying there are none yet."""
     p = d.protocols[d.protocols.study_id == study]
     shown = p.assign(arm=p.arm_id.fillna("whole study"))[
-        ["category", "item", "arm", "text", "source_status", "source"]
+        ["category", "arm", "text", "source_status", "source", "notes"]
     ]
     rep.table(
         s,
@@ -177,6 +177,19 @@ def hpag_vs_epag(rep, d, text, audit_table, hpag):
         caption=text.counts_caption(),
         empty=text.counts_empty(),
     )
+    definitions = d.protocols[
+        (d.protocols.category == "response-definition") & d.protocols.study_id.isin([PH3])
+    ]
+    if len(definitions):
+        rep.text(
+            s,
+            text.response_definition(
+                list(definitions.text),
+                d.study_label(PH3),
+                "; ".join(dict.fromkeys(definitions.source.astype(str))),
+                "; ".join(dict.fromkeys(definitions.notes.dropna().astype(str))),
+            ),
+        )
     fig_rows, plotted = [], []
     for e in (ore, cre):
         for arm, (x, n) in ((e.arm_a, e.counts_a), (e.arm_b, e.counts_b)):
@@ -396,7 +409,9 @@ def phase3(rep, d, text, audit_table):
                 }
             )
     rep.text(s, text.ph3_power_intro(len(arms), ALPHA, POWER))
-    rep.table(s, "saa_ph3_detectable", pd.DataFrame(rows), digits=1, caption=text.ph3_power_caption(ALPHA, POWER))
+    rep.table(
+        s, "saa_ph3_detectable", pd.DataFrame(rows), digits=1, caption=text.ph3_power_caption(ALPHA, POWER)
+    )
     protocol_rows(rep, s, d, text, PH3)
 
 
@@ -607,6 +622,25 @@ def limitations(rep, d, text, hpag):
             race=d.study_label(RACE),
         ),
     )
+    cert = d.certainty[d.certainty.indication == "SAA"]
+    domains = list(data.GRADE_DOMAINS)
+    rep.table(
+        s,
+        "saa_certainty",
+        pd.DataFrame(
+            {
+                "question": cert.question,
+                "certainty": cert.certainty,
+                "concerns by domain": [
+                    "; ".join(f"{c.replace('_', ' ')}: {getattr(r, c)}" for c in domains)
+                    for r in cert.itertuples()
+                ],
+                "reasons": cert.reasons,
+            }
+        ),
+        caption=text.certainty_caption("; ".join(dict.fromkeys(cert.judged_by))),
+        empty=text.summary_empty(),
+    )
 
 
 def appendix(rep, d, text, audit_table, hpag, readings):
@@ -620,6 +654,8 @@ def appendix(rep, d, text, audit_table, hpag, readings):
         tests.append(t[["endpoint", "method", "statistic", "pvalue"]])
         f = proportions.effects_all(*e.counts_a, *e.counts_b)
         f.insert(0, "endpoint", text.endpoint_name(e.endpoint))
+        points = f.measure == "rd"  # differences in percentage points, like everywhere else
+        f.loc[points, ["estimate", "low", "high"]] = 100 * f.loc[points, ["estimate", "low", "high"]]
         f["method"] = [text.effect_method(m, q) for m, q in zip(f.method, f.measure, strict=True)]
         f["measure"] = [text.measure_name(q) for q in f.measure]
         effects.append(f[["endpoint", "measure", "method", "estimate", "low", "high"]])
