@@ -229,6 +229,10 @@ SCHEMAS: dict[str, dict] = {
             _c("categories", doc="mutually exclusive endpoints forming an r x c table, ;-separated"),
             _c("stratified_by", doc="stratification factor; strata are outcomes rows with a stratum"),
             _c(
+                "stratum",
+                doc="a comparison within one stratum (outcomes rows with this stratum); empty = whole arms",
+            ),
+            _c(
                 "reported_p",
                 "pvalue",
                 doc='p-value as printed ("0.494", "<0.001", ".027", "NS")',
@@ -264,6 +268,7 @@ SCHEMAS: dict[str, dict] = {
             "arm_a",
             "arm_b",
             "effect_measure",
+            "stratum",
         ],
     },
     "time_to_event": {

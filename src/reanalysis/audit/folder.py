@@ -264,11 +264,12 @@ def _misprint(x, n, pl, ph, f, level) -> str:
 # Comparisons: p-values, effects, claims
 # --------------------------------------------------------------------------------------------
 def _outcome_index(outcomes: pd.DataFrame) -> dict:
-    """Whole-arm outcome rows by (study, arm, endpoint, timepoint unit, timepoint value)."""
+    """Outcome rows by (study, arm, endpoint, timepoint unit, timepoint value, stratum or None)."""
     index = {}
-    for o in outcomes[outcomes.stratum.isna()].itertuples(index=False):
+    for o in outcomes.itertuples(index=False):
         value = None if pd.isna(o.timepoint_value) else float(o.timepoint_value)
-        index.setdefault((o.study_id, o.arm_id, o.endpoint, o.timepoint_unit, value), o)
+        stratum = None if _missing(o.stratum) else o.stratum
+        index.setdefault((o.study_id, o.arm_id, o.endpoint, o.timepoint_unit, value, stratum), o)
     return index
 
 
@@ -285,7 +286,8 @@ def _arm_sizes(arms: pd.DataFrame) -> dict:
 def _group_spec(outcomes: dict, row, arm_id, sizes: dict):
     """How a comparison arm enters the candidate search: exact, derived, percent + n range, or None."""
     value = None if pd.isna(row.timepoint_value) else float(row.timepoint_value)
-    o = outcomes.get((row.study_id, arm_id, row.endpoint, row.timepoint_unit, value))
+    stratum = None if _missing(row.stratum) else row.stratum
+    o = outcomes.get((row.study_id, arm_id, row.endpoint, row.timepoint_unit, value, stratum))
     if o is None:
         return None, "no outcome data"
     if not pd.isna(o.responders) and not pd.isna(o.n):
@@ -308,7 +310,7 @@ def _audit_comparison(out: _Rows, row, outcomes, arms, tasks):
         study_id=row.study_id,
         endpoint=row.endpoint,
         timepoint=_timepoint(row),
-        arm=f"{row.arm_a} vs {row.arm_b}",
+        arm=f"{row.arm_a} vs {row.arm_b}" + ("" if _missing(row.stratum) else f" [{row.stratum}]"),
         source=row.source_location,
     )
     has_p, has_effect, has_ci = (
