@@ -159,8 +159,14 @@ def test_meta_analysis_matches_metafor(row):
 def test_power_matches_power_prop_test(row):
     from reanalysis import power
 
-    res = power.power_two_proportions(row.p1, row.p2, int(row.n), int(row.n), alpha=row.alpha)
+    # power.prop.test's default (strict = FALSE) ignores the far tail: the package's "normal-one-tail";
+    # the default "normal" (both tails) is checked against strict = TRUE in test_power_robust.py.
+    res = power.power_two_proportions(
+        row.p1, row.p2, int(row.n), int(row.n), alpha=row.alpha, method="normal-one-tail"
+    )
     assert _close(res.power, row.power)
-    size = power.sample_size_two_proportions(row.p1, row.p2, power=0.8, alpha=row.alpha)
+    size = power.sample_size_two_proportions(
+        row.p1, row.p2, power=0.8, alpha=row.alpha, method="normal-one-tail"
+    )
     assert _close(size.n1_exact, row.n_for_80, 1e-7)  # uniroot tol 1e-12 on n in R
     assert size.n1 == math.ceil(row.n_for_80)

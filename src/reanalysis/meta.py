@@ -64,7 +64,22 @@ class MetaResult(Result):
     q_pvalue: float
     hartung_knapp: bool
     level: float
-    studies: pd.DataFrame = dataclasses.field(repr=False, compare=False)
+    # Per-study columns; the table is built on first access of ``studies`` (a 10,000-row frame of
+    # labels costs more than the meta-analysis itself).
+    _study_columns: dict = dataclasses.field(repr=False, compare=False, default_factory=dict)
+
+    @property
+    def studies(self) -> pd.DataFrame:
+        """Per-study estimates, CIs (natural scale) and random-effects weights (percent)."""
+        frame = self.__dict__.get("_studies_frame")
+        if frame is None:
+            cols = dict(self._study_columns)
+            if cols.get("study") is None:
+                cols["study"] = [f"study {i + 1}" for i in range(self.k)]
+            order = ["study", "events", "total", "estimate", "low", "high", "weight_percent"]
+            frame = pd.DataFrame({c: cols[c] for c in order})
+            object.__setattr__(self, "_studies_frame", frame)
+        return frame.copy()
 
 
 def pool_proportions(
@@ -95,6 +110,7 @@ def pool_proportions(
     """
     x, n = _counts(events, totals, "events", "totals")
     transform = _checks.choice(transform, "transform", TRANSFORMS)
+    opts = _options(method, hartung_knapp, level, labels, len(x))
     if transform == "logit":
         xa, na = x.astype(float), n.astype(float)
         zero = (x == 0) | (x == n)
@@ -119,8 +135,9 @@ def pool_proportions(
         return v
 
     measure = {"logit": "PLO", "freeman-tukey": "PFT", "none": "PR"}[transform]
-    study_back = (lambda v, i: _ipft(v, n[i])) if transform == "freeman-tukey" else (lambda v, i: back(v))
-    return _pool(yi, vi, method, hartung_knapp, level, measure, back, study_back, labels, x, n)
+    # Each study's own estimate is back-transformed with its own n (metafor transf.ipft).
+    study_back = (lambda v: _ipft(v, n)) if transform == "freeman-tukey" else back
+    return _pool(yi, vi, *opts, measure, back, study_back, x, n)
 
 
 def pool_effects(
@@ -140,6 +157,7 @@ def pool_effects(
     if len(x1) != len(x2):
         raise ValueError(f"events1 and events2 must have the same number of studies ({len(x1)} vs {len(x2)})")
     measure = _checks.choice(measure, "measure", MEASURES)
+    opts = _options(method, hartung_knapp, level, labels, len(x1))
     a, b, c, d = x1.astype(float), (n1 - x1).astype(float), x2.astype(float), (n2 - x2).astype(float)
     if measure in ("or", "rr"):
         zero = (a == 0) | (b == 0) | (c == 0) | (d == 0)
@@ -160,19 +178,29 @@ def pool_effects(
         def back(v):
             return np.asarray(v, dtype=float)
 
-    return _pool(
-        yi, vi, method, hartung_knapp, level, measure.upper(), back, lambda v, i: back(v), labels, x1, n1
-    )
+    return _pool(yi, vi, *opts, measure.upper(), back, back, x1, n1)
+
+
+def _options(method, hartung_knapp, level, labels, k):
+    method = _checks.choice(method, "method", TAU2_METHODS)
+    hartung_knapp = _checks.flag(hartung_knapp, "hartung_knapp")
+    level = _checks.level(level)
+    if hartung_knapp and k < 2:
+        raise ValueError("hartung_knapp needs at least 2 studies (its t distribution has k - 1 df)")
+    return method, hartung_knapp, level, (None if labels is None else _checks.labels(labels, k))
 
 
 def _counts(events, totals, en, tn):
-    x = np.asarray(events)
-    n = np.asarray(totals)
-    if x.ndim != 1 or n.shape != x.shape or len(x) == 0:
-        raise ValueError(f"{en} and {tn} must be one-dimensional and of equal, non-zero length")
-    for i, (xi, ni) in enumerate(zip(x.tolist(), n.tolist(), strict=True)):
-        _checks.count_and_total(xi, ni, f"{en}[{i}]", f"{tn}[{i}]")
-    return x.astype(int), n.astype(int)
+    """Validated event and total arrays (one-line ValueError naming the argument and element)."""
+    x = _checks.count_vector(events, en)
+    n = _checks.count_vector(totals, tn, minimum=1)
+    if len(x) != len(n):
+        raise ValueError(f"{en} and {tn} must have the same length, got {len(x)} and {len(n)}")
+    over = x > n
+    if over.any():
+        i = int(np.argmax(over))
+        raise ValueError(f"{en}[{i}] ({x[i]}) must not exceed {tn}[{i}] ({n[i]})")
+    return x, n
 
 
 def _ipft(t, n):
@@ -223,9 +251,12 @@ def _tau2(yi, vi, method):
         mu = np.sum(w * yi) / np.sum(w)
         # P = W - W 1 1' W / sum(W); score and information of the restricted likelihood.
         wr = w * (yi - mu)
-        score = 0.5 * (np.sum(wr * wr) - (np.sum(w) - np.sum(w * w) / np.sum(w)))
-        pmat = np.diag(w) - np.outer(w, w) / np.sum(w)
-        info = 0.5 * np.sum(pmat * pmat)
+        sw, sw2 = np.sum(w), np.sum(w * w)
+        score = 0.5 * (np.sum(wr * wr) - (sw - sw2 / sw))
+        # Information 0.5 tr(P P) with P = W - w w' / sum(w): expanding the square gives
+        # sum(w^2) - 2 sum(w^3) / sum(w) + (sum(w^2) / sum(w))^2, O(k) instead of a k x k matrix
+        # (2.4 GB at k = 1e4); the same number as metafor's matrix form up to rounding.
+        info = 0.5 * (sw2 - 2 * np.sum(w**3) / sw + (sw2 / sw) ** 2)
         step = score / info
         new = max(0.0, tau2 + step)
         if abs(new - tau2) < 1e-12:
@@ -235,9 +266,7 @@ def _tau2(yi, vi, method):
     return tau2
 
 
-def _pool(yi, vi, method, hartung_knapp, level, measure, back, study_back, labels, x, n):
-    method = _checks.choice(method, "method", TAU2_METHODS)
-    level = _checks.level(level)
+def _pool(yi, vi, method, hartung_knapp, level, labels, measure, back, study_back, x, n):
     if not np.all(np.isfinite(yi)) or not np.all(vi > 0):
         raise ValueError(
             "a study has an undefined effect size or zero variance (e.g. a proportion of 0 or 1 "
@@ -257,8 +286,6 @@ def _pool(yi, vi, method, hartung_knapp, level, measure, back, study_back, label
     i2 = float(100 * tau2 / (tau2 + s2)) if k > 1 else 0.0
     alpha = 1 - level
     if hartung_knapp:
-        if k < 2:
-            raise ValueError("hartung_knapp needs at least 2 studies")
         se = float(math.sqrt(np.sum(w * (yi - mu) ** 2) / ((k - 1) * np.sum(w))))
         crit = stats.t.isf(alpha / 2, k - 1)
     else:
@@ -267,21 +294,16 @@ def _pool(yi, vi, method, hartung_knapp, level, measure, back, study_back, label
     pi_se = math.sqrt(se * se + tau2)
     pi_lo, pi_hi = mu - crit * pi_se, mu + crit * pi_se
     z = stats.norm.isf(alpha / 2)
-    study_rows = []
-    labels = list(labels) if labels is not None else [f"study {i + 1}" for i in range(k)]
-    for i in range(k):
-        s = math.sqrt(vi[i])
-        study_rows.append(
-            {
-                "study": labels[i],
-                "events": int(x[i]),
-                "total": int(n[i]),
-                "estimate": float(study_back(yi[i], i)),
-                "low": float(study_back(yi[i] - z * s, i)),
-                "high": float(study_back(yi[i] + z * s, i)),
-                "weight_percent": float(100 * w[i] / np.sum(w)),
-            }
-        )
+    s = np.sqrt(vi)
+    studies = {
+        "study": labels,
+        "events": x.astype(int),
+        "total": n.astype(int),
+        "estimate": np.asarray(study_back(yi), dtype=float),
+        "low": np.asarray(study_back(yi - z * s), dtype=float),
+        "high": np.asarray(study_back(yi + z * s), dtype=float),
+        "weight_percent": 100 * w / np.sum(w),
+    }
     return MetaResult(
         measure=measure,
         method=method,
@@ -303,5 +325,5 @@ def _pool(yi, vi, method, hartung_knapp, level, measure, back, study_back, label
         q_pvalue=q_p,
         hartung_knapp=bool(hartung_knapp),
         level=level,
-        studies=pd.DataFrame(study_rows),
+        _study_columns=studies,
     )

@@ -78,14 +78,26 @@ def closest_effect(
         factor = 100.0 if scale == "percentage-points" else 1.0
     else:
         scale = "ratio"
-    best = None
+    candidates = []
     for method in proportions.EFFECT_METHODS[measure]:
-        res = proportions.effect_size(x1, n1, x2, n2, measure=measure, method=method, level=level)
-        d = pe.distance(factor * res.estimate)
+        try:
+            res = proportions.effect_size(x1, n1, x2, n2, measure=measure, method=method, level=level)
+        except ValueError:  # a method refused as too costly for these counts: the others still count
+            continue
+        candidates.append((method, res.estimate, res.low, res.high))
+    if measure == "or" and 0 not in (x1, n1 - x1, x2, n2 - x2):
+        # SAS PROC FREQ (and papers computed with it) print the sample odds ratio ad/bc with the exact
+        # conditional interval: a pairing of two methods that the audit must recognise.
+        sample = proportions.effect_size(x1, n1, x2, n2, measure="or", method="wald", level=level)
+        exact = proportions.effect_size(x1, n1, x2, n2, measure="or", method="conditional", level=level)
+        candidates.append(("sample OR with exact conditional CI", sample.estimate, exact.low, exact.high))
+    best = None
+    for method, est, low, high in candidates:
+        d = pe.distance(factor * est)
         if pl is not None:
-            d = max(d, pl.distance(factor * res.low), ph.distance(factor * res.high))
+            d = max(d, pl.distance(factor * low), ph.distance(factor * high))
         if best is None or d < best.distance:
-            best = EffectMatch(measure, method, res.estimate, res.low, res.high, float(d), scale)
+            best = EffectMatch(measure, method, est, low, high, float(d), scale)
     return best
 
 

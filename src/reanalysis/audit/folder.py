@@ -18,7 +18,7 @@ from ..evidence import outcome_counts
 from ..printed import parse_printed
 from .counts import contains, count_candidates, distance, percent_decimals
 from .effects import closest_effect, interval_order, ratio_consistency, rd_scale
-from .intervals import closest_ci_method, identify_ci_method
+from .intervals import closest_ci_method, identify_ci_method, unrounded_levels
 from .verdicts import VERDICTS, is_model_based
 
 AUDIT_COLUMNS = [
@@ -222,6 +222,20 @@ def _audit_ci(out, base, row, counts, derived):
             + ".",
         )
         return
+    for exact_level, why in unrounded_levels(level * 100):
+        methods = identify_ci_method(x, n, row.ci_low, row.ci_high, level=exact_level, scale=scale)
+        if methods:
+            res = proportions.proportion_ci(x, n, method=methods[0], level=exact_level)
+            out.add(
+                base,
+                verdict="reproduced-with-assumptions",
+                check="method",
+                method=";".join(methods),
+                computed=f"{f * res.low:.2f}-{f * res.high:.2f}",
+                explanation=f"Not at {pct_level} as printed, but at the unrounded level {100 * exact_level:.4g}% = "
+                f"{why}: CI for {x}/{n} by {' or '.join(methods)}.",
+            )
+            return
     method, lo, hi, _ = closest_ci_method(x, n, row.ci_low, row.ci_high, level=level, scale=scale)
     pl, ph = parse_printed(row.ci_low), parse_printed(row.ci_high)
     text = (
@@ -573,13 +587,19 @@ def _audit_effect(out, base, row, g1, g2, assumed, model):
     summary = f"{factor * match.estimate:.2f} ({factor * match.low:.2f}-{factor * match.high:.2f})"
     counts = f"{x1}/{n1} vs {x2}/{n2}"
     if match.distance == 0:
+        paired = match.method not in proportions.EFFECT_METHODS[measure]
+        what = (
+            f"The {match.method} (two methods paired, as SAS prints them)"
+            if paired
+            else f"The crude {measure.upper()} by {match.method}"
+        )
         out.add(
             base,
-            verdict="reproduced-with-assumptions" if assumed else "reproduced",
+            verdict="reproduced-with-assumptions" if assumed or paired else "reproduced",
             check="method",
             method=match.method,
             computed=summary,
-            explanation=f"The crude {match.method} {measure.upper()} on {counts} reproduces it{scale_note}.",
+            explanation=f"{what} on {counts} reproduces it{scale_note}.",
         )
     elif model:
         out.add(

@@ -29,6 +29,14 @@ def _bounds(reported_low, reported_high):
     return parse_printed(reported_low), parse_printed(reported_high)
 
 
+def _real(value, name: str) -> float:
+    import numbers
+
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
+        raise ValueError(f"{name} must be a finite number, got {value!r}")
+    return float(value)
+
+
 def ci_consistent(reported_low, reported_high, low: float, high: float, scale: str = "percent") -> bool:
     """Whether computed bounds (proportions) print as the published ones.
 
@@ -37,6 +45,7 @@ def ci_consistent(reported_low, reported_high, low: float, high: float, scale: s
     """
     pl, ph = _bounds(reported_low, reported_high)
     f = _scale_factor(scale, pl, ph)
+    low, high = _real(low, "low"), _real(high, "high")
     return pl.contains(f * low) and ph.contains(f * high)
 
 
@@ -106,3 +115,25 @@ def closest_ci_method(
         if best is None or d < best[3]:
             best = (method, low, high, d)
     return best
+
+
+def unrounded_levels(printed_level: float) -> list[tuple[float, str]]:
+    """Confidence levels a rounded printed level may stand for, e.g. 98.3% -> 1 - 0.05/3.
+
+    Multiplicity-adjusted intervals are printed with a rounded level (98.3% for a Bonferroni
+    split of 5% over 3 comparisons). Returns (level, description) for every 1 - alpha/k
+    (alpha in 0.05, 0.10, 0.01, 0.025; k = 2..20) whose percentage prints as ``printed_level``
+    (in percent), excluding the printed value itself.
+    """
+    from ..printed import parse_printed
+
+    printed = parse_printed(repr(float(printed_level)), kind="percent")
+    found = []
+    for alpha in (0.05, 0.10, 0.01, 0.025):
+        for k in range(2, 21):
+            level = 1 - alpha / k
+            if printed.contains(100 * level) and abs(100 * level - printed.value) > 1e-9:
+                found.append(
+                    (level, f"1 - {alpha:g}/{k} (a {alpha:g} error rate split over {k} comparisons)")
+                )
+    return found
