@@ -280,8 +280,8 @@ def hpag_vs_epag(rep, d, text, audit_table, hpag):
             outside=outside,
             outside_label=d.study_label(RACE),
             outside_when=SIX_MONTHS,
-            prior_weight=_prior_weight(sceptical),
-            flat_weight=_prior_weight(flat),
+            prior_weight=sceptical.prior_weight,
+            flat_weight=flat.prior_weight,
             design=design,
         ),
     )
@@ -290,11 +290,6 @@ def hpag_vs_epag(rep, d, text, audit_table, hpag):
 
 def _ci(counts):
     return proportions.proportion_ci(*counts, method=CI_METHOD)
-
-
-def _prior_weight(result):
-    """Share of the posterior that comes from the prior, as the library reports it (None if it does not)."""
-    return getattr(result, "prior_weight", None)
 
 
 def outside_prior_source(d):
@@ -699,7 +694,7 @@ def appendix(rep, d, text, audit_table, hpag, readings):
                 "low": p.low,
                 "high": p.high,
                 "P(odds ratio > 1)": p.prob_benefit,
-                "prior weight": _prior_weight(p),
+                "prior weight": p.prior_weight,
             }
             for p in (
                 bayes.posterior_odds_ratio(xa, na, xb, nb, prior="neutral"),

@@ -125,6 +125,10 @@ def test_no_enthusiastic_prior_and_the_prior_is_justified(report):
     assert "enthusiastic" not in set(priors.prior)
     body = next(b for t, b in _sections(md) if t.startswith("Hetrombopag vs eltrombopag"))
     assert "indirect evidence" in body and "not causal" in body
+    # How much of the posterior comes from the prior is stated, in the text and in the table.
+    assert "prior weight" in priors.columns and priors["prior weight"].between(0, 1).all()
+    sceptical = priors[priors.prior == "sceptical"]["prior weight"].iloc[0]
+    assert f"the prior contributes {100 * sceptical:.0f}% of the posterior" in body
 
 
 def test_limitations_say_what_is_an_inference(report):
