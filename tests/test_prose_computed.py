@@ -154,6 +154,22 @@ def rebuilt(tmp_path_factory):
     outcomes.loc[row(*PH2), "responders"] = str(new["ph2"])
     outcomes.loc[row(*HPAG), "derived_responders"] = str(new["hpag"])
     outcomes.to_csv(folder / "outcomes.csv", index=False)
+    # A protocol fact added to the folder must reach the report (table and response definition).
+    protocols = pd.read_csv(folder / "protocols.csv", dtype=str, keep_default_na=False)
+    added = {
+        "study_id": "saa_ph3_nct03825744",
+        "arm_id": "",
+        "category": "response-definition",
+        "item": "test_cr_definition",
+        "text": "CR: test threshold written by the test",
+        "value": "",
+        "unit": "",
+        "source_status": "seed-only",
+        "source": "test row",
+        "notes": "",
+    }
+    protocols = pd.concat([protocols, pd.DataFrame([added])], ignore_index=True)
+    protocols.to_csv(folder / "protocols.csv", index=False)
     out = tmp / "saa"
     env = dict(os.environ, MPLBACKEND="Agg", PYTHONPATH=str(ROOT / "src"))
     proc = subprocess.run(
@@ -188,3 +204,9 @@ def test_changed_inferred_count_changes_the_effect_sentence(rebuilt):
     assert f"HPAG {xa}/{na} vs EPAG {xb}/{nb}" in prose
     stale = proportions.effect_size(old["hpag"], na, xb, nb, "rd")
     assert fmt_interval(stale.estimate, stale.low, stale.high, points=True) not in prose
+
+
+def test_added_protocol_rows_reach_the_report(rebuilt):
+    _, _, md, _ = rebuilt
+    assert "saa_ph3_nct03825744_protocol.csv" in md
+    assert "test threshold written by the test" in _prose(md)  # the response-definition sentence
