@@ -7,6 +7,7 @@ small module per statistical topic:
 ``reanalysis.data``         the same, under its first name
 ``reanalysis.printed``      numbers as printed ("65.6", "<0.001", "NR") and what they can mean
 ``reanalysis.proportions``  confidence intervals, two-group tests and effect sizes
+``reanalysis.contingency``  r x c tables, trend across ordered groups, stratified 2x2 (CMH)
 ``reanalysis.audit``        which counts and methods reproduce a published number
 ``reanalysis.survival``     Kaplan-Meier, cumulative incidence, log-rank
 ``reanalysis.reconstruction`` IPD from published KM curves (Guyot) and the two-arm reanalysis
@@ -35,6 +36,7 @@ _SUBMODULES = {
     "glossary",
     "data",
     "proportions",
+    "contingency",
     "audit",
     "survival",
     "reconstruction",
