@@ -1,428 +1,760 @@
-"""Severe aplastic anaemia report: hetrombopag + IST, hetrombopag vs eltrombopag, monotherapy."""
+"""Severe aplastic anaemia report: hetrombopag (HPAG) with IST, against eltrombopag (EPAG) and placebo.
 
+Every sentence is written by ``reanalysis/templates/saa.md.j2`` from values computed here from the
+evidence folder; nothing in this file is a study count or percentage. Sign convention: every
+difference is hetrombopag minus its comparator (HPAG - EPAG), in percentage points.
+"""
+
+import importlib.util
+import sys
 from pathlib import Path
 
 import pandas as pd
 
 from reanalysis import audit, bayes, data, fragility, meta, plots, power, proportions, survival
 from reanalysis.printed import value_of
-from reanalysis.report import Report, fmt, parse_args, pct, provenance, run
+from reanalysis.report import Report, add_glossary, fmt_interval, narrative, parse_args, provenance, run
 
-SOURCE = "Source: data/ (seed document; rs-5328975; NCT03825744; PMID 35371427; NEJM 2017/2022)."
+_spec = importlib.util.spec_from_file_location("reanalysis_index_page", Path(__file__).with_name("index.py"))
+index = sys.modules[_spec.name] = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(index)
+
+# The pre-specified method for each quantity (shared with the index page).
+CI_METHOD, RD_METHOD, RR_METHOD = index.CI_METHOD, index.RD_METHOD, index.RR_METHOD
+# Assumptions, not data: a clinically important deficit in 6-month overall response, and the
+# placebo + IST complete-response rates over which the phase 3 sizes are checked.
+DEFICIT = 0.10
+ASSUMED_PLACEBO_CR = (0.10, 0.20, 0.30, 0.40)
+ALPHA = 0.05
+POWER = 0.80
+
+HPAG_EPAG, PH3, PH2 = "saa_hpag_vs_epag", "saa_ph3_nct03825744", "saa_ph2_nct03557099"
+PATG, NIH, RACE, PAED = "saa_patg_hpag_rhtpo", "saa_nih_epag_2017", "saa_race_2022", "saa_goronkova_2023"
+HPAG_ARM, EPAG_ARM = "hpag_ist", "epag_ist"
+ENDPOINTS = ("overall_response", "complete_response")
+SIX_MONTHS = (6, "month")
+# 6-month overall response, arm by arm, grouped by study (no pooling across studies or drugs).
+OR6_ARMS = [
+    (HPAG_EPAG, HPAG_ARM),
+    (HPAG_EPAG, EPAG_ARM),
+    (PATG, "hpag_patg_rhtpo"),
+    (NIH, "all_cohorts"),
+    (RACE, "ist_epag"),
+    (RACE, "ist"),
+]
+# Eltrombopag + IST vs IST alone in randomised trials: (study, timepoint of the published response).
+EPAG_RCTS = [(RACE, (6, "month")), (PAED, (4, "month"))]
+SAFETY = (
+    "any_adverse_event",
+    "treatment_related_adverse_event",
+    "grade3plus_adverse_event",
+    "serious_adverse_event",
+    "death",
+)
 
 
-def hpag_vs_epag(rep, d, audit_table):
-    s = rep.section(
-        "Hetrombopag vs eltrombopag added to IST: 6-month response",
-        "The published p-values (0.494 and 0.59) cannot be reproduced by any standard two-group test of the "
-        "endpoints as labelled, on any counts consistent with the printed percentages. If all 67 HPAG patients "
-        "were evaluable they are matched by a chi-square over three response categories and by a comparison among "
-        "responders only: possibly the tests actually used, possibly coincidence. Whatever the test, the comparison is small: it cannot rule out that hetrombopag is "
-        "worse by more than 10 percentage points.",
-    )
-    claims = d.outcomes[d.outcomes.study_id == "saa_hpag_vs_epag"][["endpoint", "arm_id", "reported_percent"]]
-    cmp_rows = d.comparisons[d.comparisons.study_id == "saa_hpag_vs_epag"][["endpoint", "reported_p"]]
-    rep.text(
-        s,
-        "**What the source claims** (seed table, verbatim): overall response (OR) at 6 months 65.6% "
-        "(HPAG) vs 73.8% (EPAG), p = 0.494; complete response (CR) 31.3% vs 28.6%, p = 0.59; "
-        "109 patients (67 HPAG, 42 EPAG).",
-    )
-    rep.table(s, "saa_hpag_vs_epag_claims", claims.merge(cmp_rows, on="endpoint"))
-    rep.text(
-        s,
-        "**Counts.** The 6-month denominators are not published. The only HPAG denominator up to 67 "
-        "whose counts print as both 65.6% and 31.3% is 64 (42/64 and 20/64; 32 also fits); EPAG is "
-        "31/42 and 12/42. These are *inferred* counts (source_status `derived`), used below.",
-    )
-    rows, eff_rows, fig_rows = [], [], []
-    for endpoint, label in [("overall_response", "OR"), ("complete_response", "CR")]:
-        x1, n1, _ = d.counts("saa_hpag_vs_epag", "hpag_ist", endpoint, 6, "month")
-        x2, n2, _ = d.counts("saa_hpag_vs_epag", "epag_ist", endpoint, 6, "month")
-        tests = proportions.compare_all(x1, n1, x2, n2)
-        tests.insert(0, "endpoint", label)
-        rows.append(tests[["endpoint", "method", "statistic", "pvalue"]])
-        eff = proportions.effects_all(x1, n1, x2, n2)
-        eff.insert(0, "endpoint", label)
-        eff_rows.append(eff[["endpoint", "measure", "method", "estimate", "low", "high"]])
-        for arm, x, n in [("HPAG + IST", x1, n1), ("EPAG + IST", x2, n2)]:
-            ci = proportions.proportion_ci(x, n)
-            fig_rows.append(
-                {"timepoint": label, "arm": arm, "estimate": ci.estimate, "low": ci.low, "high": ci.high}
-            )
+# --------------------------------------------------------------------------------------------
+# Small helpers: labels, counts text, figure sources built from the plotted rows
+# --------------------------------------------------------------------------------------------
+def arm_label(d, study, arm):
+    return index.arm_label(d, study, arm)
+
+
+def counts_text(x, n):
+    return f"{x}/{n}"
+
+
+def source_line(d, rows) -> str:
+    """ "Source: ..." naming, for each plotted study, where its plotted numbers come from.
+
+    ``rows`` are outcomes rows (Series); the line lists each study's label, the source locations
+    of its rows, their source status, and says when counts were inferred from percentages.
+    """
+    parts = []
+    frame = pd.DataFrame(rows)
+    for study, g in frame.groupby("study_id", sort=False):
+        where = "; ".join(dict.fromkeys(g.source_location.astype(str)))
+        status = ", ".join(dict.fromkeys(g.source_status.astype(str)))
+        inferred = g.responders.isna().any()
+        parts.append(
+            f"{d.study_label(study)}: {where} [{status}{', counts inferred from percentages' if inferred else ''}]"
+        )
+    return "Source: " + "; ".join(parts) + "."
+
+
+def protocol_rows(rep, s, d, text, study):
+    """The study's protocol facts (data/protocols.csv), or a sentence saying there are none yet."""
+    p = d.protocols[d.protocols.study_id == study]
+    shown = p.assign(arm=p.arm_id.fillna("whole study"))[
+        ["category", "arm", "text", "source_status", "source", "notes"]
+    ]
     rep.table(
         s,
-        "saa_hpag_vs_epag_tests",
-        pd.concat(rows, ignore_index=True),
-        digits=4,
-        caption="Every two-sided test on 42/64 vs 31/42 (OR) and 20/64 vs 12/42 (CR)",
+        f"{study}_protocol",
+        shown,
+        caption=text.protocol_caption(d.study_label(study)),
+        empty=text.protocol_empty(d.study_label(study)),
     )
+
+
+# --------------------------------------------------------------------------------------------
+# Sections
+# --------------------------------------------------------------------------------------------
+def summary(rep, d, text, hpag):
+    ph2 = index.rate(d, PH2, "hpag", "hematologic_response", 18, "week")
+    claim = d.comparisons[(d.comparisons.study_id == PH3) & d.comparisons.claim.notna()].claim
+    s = rep.section(
+        "Summary of findings",
+        text.summary_finding(hpag["overall_response"], ph2, "; ".join(claim)),
+    )
+    table = index.evidence_table(d, "SAA")
+    rep.table(
+        s,
+        "saa_summary",
+        table[["question", "studies", "effect (95% CI)", "certainty (this reanalysis)", "interpretation"]],
+        caption=text.summary_caption("; ".join(dict.fromkeys(d.certainty.judged_by))),
+        empty=text.summary_empty(),
+    )
+    rep.text(s, text.methods(CI_METHOD, RD_METHOD, RR_METHOD))
+
+
+def hpag_vs_epag(rep, d, text, audit_table, hpag):
+    ore, cre = hpag["overall_response"], hpag["complete_response"]
+    design = d.study(HPAG_EPAG).design
+    s = rep.section(
+        "Hetrombopag vs eltrombopag added to IST: 6-month response",
+        text.hpag_finding(ore, cre, design),
+    )
+    rows = []
+    for e in (ore, cre):
+        rows.append(
+            {
+                "endpoint": text.endpoint_name(e.endpoint),
+                f"HPAG n/N, % ({text.method_name(CI_METHOD)})": text.rate_cell(e.counts_a, _ci(e.counts_a)),
+                f"EPAG n/N, % ({text.method_name(CI_METHOD)})": text.rate_cell(e.counts_b, _ci(e.counts_b)),
+                f"difference HPAG - EPAG, points ({text.method_name(RD_METHOD)})": e.rd_text,
+                f"risk ratio HPAG / EPAG ({text.method_name(RR_METHOD)})": e.rr_text,
+                "NNT or NNH (Altman)": e.nnt_text,
+                "counts inferred": e.inferred,
+            }
+        )
     rep.table(
         s,
         "saa_hpag_vs_epag_effects",
-        pd.concat(eff_rows, ignore_index=True),
-        caption="Effect sizes, HPAG vs EPAG (rd = difference in proportions, rr = ratio, or = odds ratio), 95% CI",
+        pd.DataFrame(rows),
+        caption=text.effects_caption(),
     )
-    verdicts = audit_table[(audit_table.study_id == "saa_hpag_vs_epag") & (audit_table.kind == "pvalue")]
-    rep.table(
-        s,
-        "saa_hpag_vs_epag_audit",
-        verdicts[["endpoint", "reported", "verdict", "computed", "explanation"]],
-        caption="Audit verdicts for the published p-values (all tests; HPAG n 1-67, EPAG n 1-42)",
-    )
-    explain = audit.explain_pvalue("0.494", ("65.6", (55, 67)), ("73.8", (35, 42))).head(6)
-    rep.table(
-        s,
-        "saa_hpag_vs_epag_explain",
-        explain,
-        digits=4,
-        caption="Closest candidates for p = 0.494 (HPAG n 55-67, EPAG n 35-42)",
-    )
-    alternative_readings(rep, s, d)
-    x1, n1, _ = d.counts("saa_hpag_vs_epag", "hpag_ist", "overall_response", 6, "month")
-    x2, n2, _ = d.counts("saa_hpag_vs_epag", "epag_ist", "overall_response", 6, "month")
-    fi = fragility.fragility_index(x1, n1, x2, n2)
-    worse = bayes.posterior_difference(x2, n2, x1, n1, margin=0.10)
-    any_worse = bayes.posterior_difference(x2, n2, x1, n1, margin=0.0)
-    mdd = power.minimal_detectable_difference(x2 / n2, n1, n2)
-    pw10 = power.power_two_proportions(x2 / n2 - 0.10, x2 / n2, n1, n2)
-    priors = pd.concat(
-        [bayes.posterior_odds_ratio(x1, n1, x2, n2, prior=p).to_frame() for p in bayes.PRIORS],
-        ignore_index=True,
-    )[["prior", "odds_ratio", "low", "high", "prob_benefit"]]
+    # Which counts are inferred, and how (outcomes.csv `derivation`).
+    o = d.outcomes[(d.outcomes.study_id == HPAG_EPAG) & d.outcomes.endpoint.isin(ENDPOINTS)]
+    enrolled = {a.arm_id: a.n_enrolled for a in d.arms[d.arms.study_id == HPAG_EPAG].itertuples()}
+    derived = o[o.responders.isna()]
     rep.text(
         s,
-        f"**Non-significant is not equivalent.** Overall response: reverse fragility index "
-        f"{fmt(fi.index)} (changing {fmt(fi.index)} patients' outcomes, to {fi.modified_count1}/{n1} vs "
-        f"{fi.modified_count2}/{n2}, makes Fisher's test significant, p = {fmt(fi.modified_pvalue, 4)}). "
-        f"With uniform priors the posterior probability that hetrombopag's 6-month overall response is "
-        f"lower than eltrombopag's is {pct(any_worse.prob_greater)}, and lower by more than 10 percentage "
-        f"points {pct(worse.prob_greater)} (95% credible interval for EPAG - HPAG: "
-        f"{pct(worse.low)} to {pct(worse.high)}). With 64 vs 42 patients the study had "
-        f"{pct(pw10.power)} power to detect a 10-point deficit; the smallest deficit detectable with 80% "
-        f"power is {pct(-mdd.difference_lower)} (response {pct(mdd.p_lower)} vs {pct(x2 / n2)}).",
+        text.hpag_counts(
+            n_inferred=len(derived),
+            n_rows=len(o),
+            enrolled_a=enrolled.get(HPAG_ARM),
+            enrolled_b=enrolled.get(EPAG_ARM),
+            n_a=ore.counts_a[1],
+            n_b=ore.counts_b[1],
+        ),
     )
     rep.table(
         s,
-        "saa_hpag_vs_epag_bayes_or",
-        priors,
-        caption="Posterior odds ratio of response (HPAG vs EPAG) under sceptical, neutral and enthusiastic priors "
-        "(target OR 2)",
+        "saa_hpag_vs_epag_counts",
+        pd.DataFrame(
+            {
+                "arm": [arm_label(d, HPAG_EPAG, a) for a in derived.arm_id],
+                "endpoint": [text.endpoint_name(x) for x in derived.endpoint],
+                "printed %": derived.reported_percent,
+                "inferred count": [
+                    counts_text(int(x), int(n))
+                    for x, n in zip(derived.derived_responders, derived.derived_n, strict=True)
+                ],
+                "how it was inferred": derived.derivation,
+            }
+        ),
+        caption=text.counts_caption(),
+        empty=text.counts_empty(),
     )
+    definitions = d.protocols[
+        (d.protocols.category == "response-definition") & d.protocols.study_id.isin([PH3])
+    ]
+    if len(definitions):
+        rep.text(
+            s,
+            text.response_definition(
+                list(definitions.text),
+                d.study_label(PH3),
+                "; ".join(dict.fromkeys(definitions.source.astype(str))),
+                "; ".join(dict.fromkeys(definitions.notes.dropna().astype(str))),
+            ),
+        )
+    fig_rows, plotted = [], []
+    for e in (ore, cre):
+        for arm, (x, n) in ((e.arm_a, e.counts_a), (e.arm_b, e.counts_b)):
+            ci = _ci((x, n))
+            fig_rows.append(
+                {
+                    "timepoint": text.endpoint_name(e.endpoint),
+                    "arm": arm_label(d, HPAG_EPAG, arm),
+                    "estimate": ci.estimate,
+                    "low": ci.low,
+                    "high": ci.high,
+                    "n/N": counts_text(x, n),
+                }
+            )
+            plotted.append(d.outcome(HPAG_EPAG, arm, e.endpoint, *SIX_MONTHS))
     fig = plots.response_plot(
         pd.DataFrame(fig_rows),
-        title="HPAG vs EPAG + IST: response at 6 months",
-        xlabel="Endpoint at 6 months",
-        caption=SOURCE + " Counts inferred; exact 95% CIs.",
+        title=text.hpag_figure_title(),
+        xlabel=text.at_six_months(),
+        ylabel=text.response_axis(),
+        counts="n/N",
+        caption=source_line(d, plotted) + " " + text.ci_note(CI_METHOD),
     )
-    rep.figure(s, "saa_hpag_vs_epag", fig, "6-month overall and complete response by arm with exact 95% CIs")
+    rep.figure(s, "saa_hpag_vs_epag", fig, text.hpag_figure_alt())
+
+    # Reproducibility of the published p-values, scaled to what it changes.
+    verdict_rows = []
+    for e in (ore, cre):
+        published = d.comparisons[
+            (d.comparisons.study_id == HPAG_EPAG)
+            & (d.comparisons.endpoint == e.endpoint)
+            & d.comparisons.reported_p.notna()
+        ]
+        if published.empty:
+            continue
+        reported = published.iloc[0].reported_p
+        tests = proportions.compare_all(*e.counts_a, *e.counts_b)
+        rep_p = value_of(reported, kind="pvalue")
+        closest = tests.iloc[(tests.pvalue - rep_p).abs().argsort().iloc[0]]
+        verdict = audit_table[
+            (audit_table.study_id == HPAG_EPAG)
+            & (audit_table.kind == "pvalue")
+            & (audit_table.endpoint == e.endpoint)
+        ]
+        verdict_rows.append(
+            {
+                "endpoint": text.endpoint_name(e.endpoint),
+                "reported": reported,
+                "reported_value": rep_p,
+                "closest_method": closest.method,
+                "closest_p": float(closest.pvalue),
+                "min_p": float(tests.pvalue.min()),
+                "max_p": float(tests.pvalue.max()),
+                "n_tests": len(tests),
+                "verdict": verdict.verdict.iloc[0] if len(verdict) else "not audited",
+                "same_side": bool(((tests.pvalue < ALPHA) == (rep_p < ALPHA)).all()),
+            }
+        )
+    readings = alternative_readings(d)
+    rep.text(
+        s,
+        text.hpag_verdict(
+            verdict_rows, ALPHA, sum(r["prints as published"] for r in readings), len(readings)
+        ),
+    )
+
+    # Non-significant is not equivalent: power, flat-prior posterior, evidence-scaled sceptical prior.
+    (xa, na), (xb, nb) = ore.counts_a, ore.counts_b
+    pb = xb / nb
+    pw = power.power_two_proportions(pb - DEFICIT, pb, na, nb, alpha=ALPHA)
+    mdd = power.minimal_detectable_difference(pb, na, nb, power=POWER, alpha=ALPHA)
+    lower = bayes.posterior_difference(xb, nb, xa, na, margin=0.0)
+    worse = bayes.posterior_difference(xb, nb, xa, na, margin=DEFICIT)
+    rep.text(s, text.hpag_precision(ore, DEFICIT, pw, mdd, ALPHA))
+    outside = outside_prior_source(d)
+    sceptical = bayes.posterior_odds_ratio(xa, na, xb, nb, prior="sceptical", target_or=outside.estimate)
+    flat = bayes.posterior_odds_ratio(xa, na, xb, nb, prior="neutral")
+    rep.text(
+        s,
+        text.hpag_bayes(
+            lower=lower,
+            worse=worse,
+            deficit=DEFICIT,
+            n_a=na,
+            n_b=nb,
+            flat=flat,
+            sceptical=sceptical,
+            outside=outside,
+            outside_label=d.study_label(RACE),
+            outside_when=SIX_MONTHS,
+            prior_weight=sceptical.prior_weight,
+            flat_weight=flat.prior_weight,
+            design=design,
+        ),
+    )
+    return readings
 
 
-def alternative_readings(rep, s, d):
-    # With all 67 HPAG patients in the denominator the printed 65.6% and 31.3% are truncations of
-    # 44/67 and 21/67; PR = OR - CR and NR = N - OR follow. These are hypotheses, not data.
-    hpag_or = audit.consistent_counts("65.6", n=67, truncated=True)["count"].iloc[0]
-    hpag_cr = audit.consistent_counts("31.3", n=67, truncated=True)["count"].iloc[0]
-    epag_or = d.counts("saa_hpag_vs_epag", "epag_ist", "overall_response", 6, "month")[0]
-    epag_cr = d.counts("saa_hpag_vs_epag", "epag_ist", "complete_response", 6, "month")[0]
+def _ci(counts):
+    return proportions.proportion_ci(*counts, method=CI_METHOD)
+
+
+def outside_prior_source(d):
+    """Odds ratio of 6-month overall response, eltrombopag + IST vs IST alone, in the adult RCT (RACE).
+
+    Evidence about eltrombopag vs no TPO-RA: it sets how large a difference between two TPO-RAs
+    a sceptical prior allows, and is indirect for hetrombopag vs eltrombopag.
+    """
+    x1, n1, _ = d.counts(RACE, "ist_epag", "overall_response", *SIX_MONTHS)
+    x0, n0, _ = d.counts(RACE, "ist", "overall_response", *SIX_MONTHS)
+    return proportions.effect_size(x1, n1, x0, n0, "or", method="wald")
+
+
+def alternative_readings(d):
+    """Candidate readings of the published HPAG vs EPAG p-values (all inferred; appendix)."""
+    enrolled = d.arms[(d.arms.study_id == HPAG_EPAG) & (d.arms.arm_id == HPAG_ARM)].n_enrolled.iloc[0]
+    n_all = int(enrolled)
+    printed = {ep: d.outcome(HPAG_EPAG, HPAG_ARM, ep, *SIX_MONTHS).reported_percent for ep in ENDPOINTS}
+    reported = {
+        r.endpoint: r.reported_p
+        for r in d.comparisons[
+            (d.comparisons.study_id == HPAG_EPAG) & d.comparisons.reported_p.notna()
+        ].itertuples()
+    }
+    # If every enrolled HPAG patient was evaluable, the printed percentages are truncations.
+    or_all = int(
+        audit.consistent_counts(printed["overall_response"], n=n_all, truncated=True)["count"].iloc[0]
+    )
+    cr_all = int(
+        audit.consistent_counts(printed["complete_response"], n=n_all, truncated=True)["count"].iloc[0]
+    )
+    x_or, n_or, _ = d.counts(HPAG_EPAG, HPAG_ARM, "overall_response", *SIX_MONTHS)
+    e_or, e_n, _ = d.counts(HPAG_EPAG, EPAG_ARM, "overall_response", *SIX_MONTHS)
+    e_cr, _, _ = d.counts(HPAG_EPAG, EPAG_ARM, "complete_response", *SIX_MONTHS)
     readings = [
         (
-            "2x2 overall response, N = 64 (closest standard test)",
-            "0.494",
-            proportions.compare_proportions(42, 64, 31, 42, method="chi2-yates").pvalue,
+            f"2x2 overall response, HPAG N = {n_or} (rounded percentages)",
+            "overall_response",
+            proportions.compare_proportions(x_or, n_or, e_or, e_n, method="chi2-yates").pvalue,
             "chi2-yates",
         ),
         (
-            "2x2 overall response, N = 67 (percentages truncated)",
-            "0.494",
-            proportions.compare_proportions(int(hpag_or), 67, epag_or, 42, method="chi2-yates").pvalue,
+            f"2x2 overall response, HPAG N = {n_all} (percentages truncated)",
+            "overall_response",
+            proportions.compare_proportions(or_all, n_all, e_or, e_n, method="chi2-yates").pvalue,
             "chi2-yates",
         ),
         (
-            "3x2 CR / PR / NR by arm, N = 67",
-            "0.494",
+            f"3x2 CR / PR / no response by arm, HPAG N = {n_all}",
+            "overall_response",
             audit.contingency_pvalue(
-                [[hpag_cr, hpag_or - hpag_cr, 67 - hpag_or], [epag_cr, epag_or - epag_cr, 42 - epag_or]]
+                [[cr_all, or_all - cr_all, n_all - or_all], [e_cr, e_or - e_cr, e_n - e_or]]
             ).pvalue,
             "Pearson chi2",
         ),
         (
-            "2x2 CR vs PR among responders, N = 67",
-            "0.59",
+            f"2x2 CR vs PR among responders, HPAG N = {n_all}",
+            "complete_response",
             audit.contingency_pvalue(
-                [[hpag_cr, hpag_or - hpag_cr], [epag_cr, epag_or - epag_cr]], correction=True
+                [[cr_all, or_all - cr_all], [e_cr, e_or - e_cr]], correction=True
             ).pvalue,
             "chi2-yates",
         ),
     ]
-    frame = pd.DataFrame(
-        [
-            {
-                "reading": r,
-                "published p": p,
-                "test": t,
-                "computed p": v,
-                "prints as published": audit.pvalue_consistent(p, v),
-            }
-            for r, p, v, t in readings
-        ]
-    )
-    rep.text(
-        s,
-        "**Readings that would reproduce them.** If all 67 HPAG patients were evaluable and the percentages were "
-        "truncated rather than rounded (44/67 = 65.67% printed as 65.6%; 21/67 = 31.34%), a chi-square on the "
-        "three response categories (CR / PR / no response) gives p = 0.494, and a Yates chi-square comparing CR "
-        "with PR among responders gives p = 0.59. Neither is the test of the endpoint as labelled (overall or "
-        "complete response vs the rest), and with this many candidate analyses an exact match can be a "
-        "coincidence: the paper's methods are needed to settle it.",
+    return [
+        {
+            "reading": r,
+            "published p": reported[ep],
+            "test": t,
+            "computed p": v,
+            "prints as published": audit.pvalue_consistent(reported[ep], v),
+        }
+        for r, ep, v, t in readings
+        if ep in reported
+    ]
+
+
+def phase3(rep, d, text, audit_table):
+    designs = d.designs[d.designs.study_id == PH3]
+    arms = d.arms[d.arms.study_id == PH3]
+    claim = d.comparisons[(d.comparisons.study_id == PH3) & d.comparisons.claim.notna()]
+    sizes = []
+    for r in designs.itertuples():
+        if pd.isna(r.planned_n):
+            continue
+        sizes.append({"label": r.source_label, "n": int(r.planned_n), "ratio": r.allocation_ratio})
+    ratio = next((z["ratio"] for z in sizes if isinstance(z["ratio"], str)), None)
+    s = rep.section(
+        "Hetrombopag + IST vs placebo + IST: phase 3 (NCT03825744)",
+        text.ph3_finding("; ".join(claim.claim), sizes, d.study(PH3).status),
     )
     rep.table(
         s,
-        "saa_hpag_vs_epag_readings",
-        frame,
-        digits=4,
-        caption="Candidate readings of the published p-values",
+        "saa_ph3_designs",
+        designs[
+            ["source_label", "primary_endpoint", "planned_n", "allocation_ratio", "source_status", "notes"]
+        ],
+        caption=text.ph3_designs_caption(),
     )
-
-
-def phase3(rep, d, audit_table):
     rows = []
-    for label, n1, n2 in [("seed: 160 vs 80", 160, 80), ("registry 180, if 2:1: 120 vs 60", 120, 60)]:
-        for p_ref in (0.10, 0.20, 0.30, 0.40):
-            mdd = power.minimal_detectable_difference(p_ref, n1, n2)
+    for z in sizes:
+        n1, n2 = _split(z["n"], z["ratio"] if isinstance(z["ratio"], str) else ratio)
+        label = text.design_label(z["label"], z["n"], n1, n2, isinstance(z["ratio"], str))
+        for p_ref in ASSUMED_PLACEBO_CR:
+            mdd = power.minimal_detectable_difference(p_ref, n1, n2, power=POWER, alpha=ALPHA)
             rows.append(
                 {
                     "design": label,
-                    "placebo CR rate": p_ref,
-                    "detectable hetrombopag CR rate": mdd.p_higher,
+                    "assumed placebo + IST CR (%)": 100 * p_ref,
+                    "detectable hetrombopag + IST CR (%)": 100 * mdd.p_higher,
                     "difference (points)": 100 * mdd.difference_higher,
                 }
             )
-    frame = pd.DataFrame(rows)
-    span = {
-        k: (g["difference (points)"].min(), g["difference (points)"].max())
-        for k, g in frame.groupby("design")
-    }
-    seed_span, registry_span = span["seed: 160 vs 80"], span["registry 180, if 2:1: 120 vs 60"]
-    s = rep.section(
-        "Phase 3 hetrombopag + IST vs placebo + IST (NCT03825744)",
-        "No efficacy numbers are published in retrievable form, so the claim that complete response was "
-        "'significantly higher' with hetrombopag cannot be checked. The seed's 240 patients and the registry's 180 "
-        f"disagree; with 80% power the seed's size detects CR gains of {seed_span[0]:.0f}-{seed_span[1]:.0f} "
-        f"percentage points, the registry's (if 2:1) {registry_span[0]:.0f}-{registry_span[1]:.0f} points.",
-    )
-    designs = d.designs[d.designs.study_id == "saa_ph3_nct03825744"][
-        ["source_label", "primary_endpoint", "planned_n", "allocation_ratio", "source_status", "notes"]
-    ]
-    rep.table(s, "saa_ph3_designs", designs, caption="Design as registered and as stated by the seed")
-    claim = audit_table[(audit_table.study_id == "saa_ph3_nct03825744")]
-    rep.table(s, "saa_ph3_audit", claim[["endpoint", "reported", "verdict", "explanation"]])
+    rep.text(s, text.ph3_power_intro(len(arms), ALPHA, POWER))
     rep.table(
-        s,
-        "saa_ph3_detectable",
-        frame,
-        caption="Smallest CR improvement detectable with 80% power (two-sided alpha 0.05, normal approximation), "
-        "for assumed placebo + IST CR rates",
+        s, "saa_ph3_detectable", pd.DataFrame(rows), digits=1, caption=text.ph3_power_caption(ALPHA, POWER)
     )
+    protocol_rows(rep, s, d, text, PH3)
 
 
-def phase2(rep, d, audit_table):
+def _split(total, ratio):
+    """Arm sizes of a two-arm trial of ``total`` patients allocated ``ratio`` ("2:1")."""
+    a, b = (int(v) for v in ratio.split(":"))
+    n1 = round(total * a / (a + b))
+    return n1, total - n1
+
+
+def phase2(rep, d, text, audit_table):
+    weeks = sorted(
+        int(w)
+        for w in d.outcomes[
+            (d.outcomes.study_id == PH2) & (d.outcomes.endpoint == "hematologic_response")
+        ].timepoint_value
+    )
+    effects = [index.rate(d, PH2, "hpag", "hematologic_response", w, "week") for w in weeks]
+    safety = [
+        index.rate(d, PH2, "hpag", ep, *_only_timepoint(d, PH2, ep))
+        for ep in SAFETY
+        if (d.outcomes[(d.outcomes.study_id == PH2)].endpoint == ep).any()
+    ]
+    ci_rows = audit_table[(audit_table.study_id == PH2) & (audit_table.kind == "ci")]
+    all_reproduced = len(ci_rows) > 0 and bool((ci_rows.verdict == "reproduced").all())
     s = rep.section(
-        "Hetrombopag monotherapy in IST-refractory SAA (phase 2, NCT03557099)",
-        "The published response rates and 95% CIs are reproduced exactly by the Clopper-Pearson (exact) "
-        "interval. About four in ten refractory patients responded by week 18, rising to about half by "
-        "week 52; the time-to-response summary (median 7.9 weeks, range 2.0-32.1) is all that is "
-        "published, so no response curve can be rebuilt.",
+        "Hetrombopag alone in IST-refractory SAA: phase 2 (NCT03557099)",
+        text.ph2_finding(effects, safety, all_reproduced, d.study(PH2).design),
     )
-    rows, fig_rows = [], []
-    for week in (18, 24, 52):
-        row = d.outcome("saa_ph2_nct03557099", "hpag", "hematologic_response", week, "week")
-        ci = proportions.proportion_ci(int(row.responders), int(row.n))
+    rows, fig_rows, plotted = [], [], []
+    for e in effects:
+        row = d.outcome(PH2, "hpag", "hematologic_response", e.timepoint_value, "week")
+        plotted.append(row)
+        methods = audit.identify_ci_method(*e.counts_a, row.ci_low, row.ci_high)
         rows.append(
             {
-                "week": week,
-                "responders": int(row.responders),
-                "n": int(row.n),
-                "published": f"{row.reported_percent} ({row.ci_low}-{row.ci_high})",
-                "recomputed %": 100 * ci.estimate,
-                "CP low %": 100 * ci.low,
-                "CP high %": 100 * ci.high,
-                "method found": ";".join(
-                    audit.identify_ci_method(int(row.responders), int(row.n), row.ci_low, row.ci_high)
-                ),
+                "week": int(e.timepoint_value),
+                "n/N": counts_text(*e.counts_a),
+                f"% (95% CI, {text.method_name(CI_METHOD)})": e.rate_text,
+                "published": f"{row.reported_percent} ({row.ci_low} to {row.ci_high})",
+                "methods that reproduce the published CI": ", ".join(text.method_name(m) for m in methods),
             }
         )
         fig_rows.append(
             {
-                "timepoint": f"week {week}",
-                "arm": "hetrombopag",
-                "estimate": ci.estimate,
-                "low": ci.low,
-                "high": ci.high,
+                "timepoint": text.week_label(e.timepoint_value),
+                "arm": arm_label(d, PH2, "hpag"),
+                "estimate": e.rate.estimate,
+                "low": e.rate.low,
+                "high": e.rate.high,
+                "n/N": counts_text(*e.counts_a),
             }
         )
-    rep.table(s, "saa_ph2_response", pd.DataFrame(rows), digits=1)
+    rep.table(s, "saa_ph2_response", pd.DataFrame(rows), caption=text.ph2_response_caption())
     fig = plots.response_plot(
         pd.DataFrame(fig_rows),
-        title="Hetrombopag monotherapy: haematologic response over time",
-        xlabel="Assessment",
-        caption=SOURCE + " 55 patients; Clopper-Pearson 95% CIs.",
+        title=text.ph2_figure_title(),
+        xlabel=text.assessment(),
+        ylabel=text.response_axis(),
+        counts="n/N",
+        caption=source_line(d, plotted) + " " + text.ci_note(CI_METHOD),
     )
-    rep.figure(s, "saa_ph2_response", fig, "Response at weeks 18, 24 and 52 with exact 95% CIs")
-    tte = d.time_to_event
-    ph2 = tte[(tte.study_id == "saa_ph2_nct03557099") & (tte.quantity == "time_to_response")].set_index(
-        "statistic"
-    )
-    summary = survival.summarise_published(
-        "time_to_response",
-        "week",
-        median=value_of(ph2.loc["median", "value"]),
-        minimum=value_of(ph2.loc["min", "value"]),
-        maximum=value_of(ph2.loc["max", "value"]),
-    )
-    rep.text(
+    rep.figure(s, "saa_ph2_response", fig, text.ph2_figure_alt())
+    rep.text(s, text.ph2_safety_intro(safety))
+    rep.table(
         s,
-        f"**Time to response.** {summary.statement} The 12-month relapse-free survival of 82.2% "
-        "(95% CI 62.2-92.2) is consistent with a Kaplan-Meier estimate with a log-log interval, but the method "
-        "is not stated.",
+        "saa_ph2_safety",
+        pd.DataFrame(
+            [
+                {
+                    "event": text.endpoint_name(e.endpoint),
+                    "n/N": counts_text(*e.counts_a),
+                    f"% (95% CI, {text.method_name(CI_METHOD)})": e.rate_text,
+                }
+                for e in safety
+            ]
+        ),
+        caption=text.ph2_safety_caption(),
+        empty=text.ph2_safety_empty(),
     )
-    single = power.power_one_proportion(0.20, 0.40, 55)
-    rep.text(
-        s,
-        f"**Design check.** With 55 patients an exact one-sided test at 5% rejects a 20% response rate when "
-        f"{single.critical_count} or more respond, with {pct(single.power)} power if the true rate is 40%; "
-        f"23/55 exceeds that threshold.",
-    )
+    tte = d.time_to_event[(d.time_to_event.study_id == PH2)]
+    ttr = tte[tte.quantity == "time_to_response"].set_index("statistic")
+    if len(ttr):
+        summary_ = survival.summarise_published(
+            "time_to_response",
+            ttr.unit.iloc[0],
+            median=value_of(ttr.loc["median", "value"]) if "median" in ttr.index else None,
+            minimum=value_of(ttr.loc["min", "value"]) if "min" in ttr.index else None,
+            maximum=value_of(ttr.loc["max", "value"]) if "max" in ttr.index else None,
+        )
+        rfs = tte[(tte.quantity == "relapse_free_survival") & (tte.statistic == "rate_at")]
+        rep.text(s, text.ph2_time(summary_.statement, rfs.iloc[0].to_dict() if len(rfs) else None))
+    protocol_rows(rep, s, d, text, PH2)
 
 
-def synthesis(rep, d):
-    s = rep.section(
-        "Hetrombopag and eltrombopag + IST arms side by side",
-        "Across the available arms, 6-month overall response with hetrombopag + IST is in the same range as "
-        "with eltrombopag + IST, but the hetrombopag evidence is two small non-randomised arms, one with "
-        "inferred counts; the pooled estimates are descriptive, not a comparison.",
-    )
-    arms = [
-        ("saa_hpag_vs_epag", "hpag_ist", "HPAG + IST (rs-5328975)", "hetrombopag"),
-        ("saa_patg_hpag_rhtpo", "hpag_patg_rhtpo", "HPAG + p-ATG + rhTPO (ASH 2024)", "hetrombopag"),
-        ("saa_hpag_vs_epag", "epag_ist", "EPAG + IST (rs-5328975)", "eltrombopag"),
-        ("saa_nih_epag_2017", "all_cohorts", "EPAG + IST (NIH 2017)", "eltrombopag"),
-        ("saa_race_2022", "ist_epag", "EPAG + IST (RACE 2022)", "eltrombopag"),
-        ("saa_race_2022", "ist", "IST alone (RACE 2022)", "IST alone"),
-    ]
-    rows = []
-    for study, arm, label, agent in arms:
-        x, n, derived = d.counts(study, arm, "overall_response", 6, "month")
-        ci = proportions.proportion_ci(x, n)
+def _only_timepoint(d, study, endpoint):
+    r = d.outcomes[(d.outcomes.study_id == study) & (d.outcomes.endpoint == endpoint)].iloc[0]
+    return (None if pd.isna(r.timepoint_value) else r.timepoint_value), r.timepoint_unit
+
+
+def context(rep, d, text):
+    rows, plotted = [], []
+    for study, arm in OR6_ARMS:
+        e = index.rate(d, study, arm, "overall_response", *SIX_MONTHS)
+        plotted.append(d.outcome(study, arm, "overall_response", *SIX_MONTHS))
+        enrolled = d.arms[(d.arms.study_id == study) & (d.arms.arm_id == arm)]
+        n_enrolled = enrolled.n_randomised.iloc[0]
+        if pd.isna(n_enrolled):
+            n_enrolled = enrolled.n_enrolled.iloc[0]
         rows.append(
             {
-                "label": label,
-                "agent": agent,
-                "responders": x,
-                "n": n,
-                "counts inferred": derived,
-                "estimate": ci.estimate,
-                "low": ci.low,
-                "high": ci.high,
+                "study": d.study_label(study),
+                "design": d.study(study).design,
+                "arm": arm_label(d, study, arm),
+                "n/N": counts_text(*e.counts_a),
+                "patients in arm": n_enrolled,
+                "estimate": e.rate.estimate,
+                "low": e.rate.low,
+                "high": e.rate.high,
+                "counts inferred": e.inferred,
             }
         )
     frame = pd.DataFrame(rows)
-    pooled_rows = []
-    for agent in ("hetrombopag", "eltrombopag"):
-        sub = frame[frame.agent == agent]
-        res = meta.pool_proportions(sub.responders, sub.n, method="REML", labels=sub.label.tolist())
-        pooled_rows.append(
-            {
-                "label": f"pooled {agent} + IST (REML, logit)",
-                "estimate": res.estimate,
-                "low": res.low,
-                "high": res.high,
-                "tau2": res.tau2,
-                "I2 %": res.i2,
-                "k": res.k,
-            }
-        )
-    pooled = pd.DataFrame(pooled_rows)
-    rep.table(s, "saa_or6_arms", frame, caption="6-month overall response by arm (exact 95% CIs)")
-    rep.table(
-        s,
-        "saa_or6_pooled",
-        pooled,
-        caption="Random-effects pooled 6-month overall response (metafor-equivalent)",
+    patg = frame[frame.study == d.study_label(PATG)].iloc[0]
+    s = rep.section(
+        "Other evidence, study by study: 6-month overall response after IST",
+        text.context_finding(
+            n_studies=frame.study.nunique(),
+            n_arms=len(frame),
+            patg_n=patg["n/N"].split("/")[1],
+            patg_enrolled=patg["patients in arm"],
+        ),
     )
+    shown = frame.assign(
+        **{
+            f"% (95% CI, {text.method_name(CI_METHOD)})": [
+                fmt_interval(r.estimate, r.low, r.high, percent=True) for r in frame.itertuples()
+            ]
+        }
+    ).drop(columns=["estimate", "low", "high"])
+    rep.table(s, "saa_or6_arms", shown, caption=text.context_caption())
     fig = plots.forest_plot(
         frame,
-        group="agent",
-        pooled=pooled,
-        title="6-month overall response after IST",
-        xlabel="Overall response (proportion)",
-        caption=SOURCE + " Exact 95% CIs; pooled REML.",
+        label="arm",
+        group="study",
+        group_headers=True,
+        counts="n/N",
+        percent=True,
+        title=text.context_figure_title(),
+        xlabel=text.response_axis(),
+        caption=source_line(d, plotted) + " " + text.ci_note(CI_METHOD) + " " + text.no_indirect(),
     )
-    rep.figure(
-        s, "saa_or6_forest", fig, "Forest plot of 6-month overall response by arm, with pooled estimates"
-    )
-    race = d.time_to_event[(d.time_to_event.study_id == "saa_race_2022")]
+    rep.figure(s, "saa_or6_forest", fig, text.context_figure_alt())
+
+    # Eltrombopag + IST vs IST alone in randomised trials, each trial on its own.
+    trials = []
+    for study, when in EPAG_RCTS:
+        e = index.comparison(d, study, "ist_epag", "ist", "overall_response", *when)
+        trials.append(
+            {
+                "trial": d.study_label(study),
+                "design": d.study(study).design,
+                "month": int(when[0]),
+                "EPAG + IST n/N": counts_text(*e.counts_a),
+                "IST n/N": counts_text(*e.counts_b),
+                f"difference EPAG+IST - IST, points ({text.method_name(RD_METHOD)})": e.rd_text,
+                f"risk ratio ({text.method_name(RR_METHOD)})": e.rr_text,
+                "NNT (Altman)": e.nnt_text,
+                "counts inferred": e.inferred,
+            }
+        )
+    race = index.comparison(d, RACE, "ist_epag", "ist", "overall_response", *SIX_MONTHS)
+    rep.text(s, text.epag_rct_intro(race, len(trials)))
+    rep.table(s, "saa_epag_rct", pd.DataFrame(trials), caption=text.epag_rct_caption())
+    ttr = d.time_to_event[
+        (d.time_to_event.study_id == RACE) & (d.time_to_event.quantity == "time_to_response")
+    ]
+    if len(ttr):
+        rep.text(
+            s,
+            text.race_time(
+                d.study_label(RACE),
+                [
+                    {"arm": arm_label(d, RACE, r.arm_id), "value": value_of(r.value), "unit": r.unit}
+                    for r in ttr.itertuples()
+                ],
+            ),
+        )
+
+
+def limitations(rep, d, text, hpag):
+    ore = hpag["overall_response"]
+    enrolled = d.arms[(d.arms.study_id == HPAG_EPAG) & (d.arms.arm_id == HPAG_ARM)].n_enrolled.iloc[0]
+    designs = d.designs[d.designs.study_id == PH3]
+    patg_arm = d.arms[(d.arms.study_id == PATG)].iloc[0]
+    patg = index.rate(d, PATG, patg_arm.arm_id, "overall_response", *SIX_MONTHS)
+    s = rep.section("Limitations", text.limitations_finding())
     rep.text(
         s,
-        "**Time to first response (RACE).** Median "
-        + ", ".join(f"{value_of(r.value):g} {r.unit}s ({r.arm_id})" for r in race.itertuples())
-        + "; only medians are published.",
+        text.limitations(
+            design=d.study(HPAG_EPAG).design,
+            hpag_n=ore.counts_a[1],
+            hpag_enrolled=int(enrolled),
+            ph3_sizes=[int(v) for v in designs.planned_n.dropna()],
+            ph2_design=d.study(PH2).design,
+            patg_n=patg.counts_a[1],
+            patg_enrolled=int(patg_arm.n_enrolled),
+            race=d.study_label(RACE),
+        ),
     )
-    epag = pool_rct_effect(d)
+    cert = d.certainty[d.certainty.indication == "SAA"]
+    domains = list(data.GRADE_DOMAINS)
     rep.table(
         s,
-        "saa_epag_rct_or",
-        epag,
-        caption="Eltrombopag + IST vs IST in randomised trials: odds ratio of overall "
-        "response (RACE 6 months; paediatric RCT 4 months; counts inferred)",
+        "saa_certainty",
+        pd.DataFrame(
+            {
+                "question": cert.question,
+                "certainty": cert.certainty,
+                "concerns by domain": [
+                    "; ".join(f"{c.replace('_', ' ')}: {getattr(r, c)}" for c in domains)
+                    for r in cert.itertuples()
+                ],
+                "reasons": cert.reasons,
+            }
+        ),
+        caption=text.certainty_caption("; ".join(dict.fromkeys(cert.judged_by))),
+        empty=text.summary_empty(),
     )
 
 
-def pool_rct_effect(d):
-    x1, n1, x2, n2 = [], [], [], []
-    for study, t, arm_a, arm_b in [
-        ("saa_race_2022", 6, "ist_epag", "ist"),
-        ("saa_goronkova_2023", 4, "ist_epag", "ist"),
-    ]:
-        a = d.counts(study, arm_a, "overall_response", t, "month")
-        b = d.counts(study, arm_b, "overall_response", t, "month")
+def appendix(rep, d, text, audit_table, hpag, readings):
+    ore, cre = hpag["overall_response"], hpag["complete_response"]
+    s = rep.section("Appendix A: every test and interval for HPAG vs EPAG", text.appendix_a_finding())
+    tests, effects = [], []
+    for e in (ore, cre):
+        t = proportions.compare_all(*e.counts_a, *e.counts_b)
+        t.insert(0, "endpoint", text.endpoint_name(e.endpoint))
+        t["method"] = [text.method_name(m) for m in t.method]
+        tests.append(t[["endpoint", "method", "statistic", "pvalue"]])
+        f = proportions.effects_all(*e.counts_a, *e.counts_b)
+        f.insert(0, "endpoint", text.endpoint_name(e.endpoint))
+        points = f.measure == "rd"  # differences in percentage points, like everywhere else
+        f.loc[points, ["estimate", "low", "high"]] = 100 * f.loc[points, ["estimate", "low", "high"]]
+        f["method"] = [text.effect_method(m, q) for m, q in zip(f.method, f.measure, strict=True)]
+        f["measure"] = [text.measure_name(q) for q in f.measure]
+        effects.append(f[["endpoint", "measure", "method", "estimate", "low", "high"]])
+    rep.table(
+        s,
+        "saa_hpag_vs_epag_tests",
+        pd.concat(tests, ignore_index=True),
+        digits=4,
+        caption=text.tests_caption(ore, cre),
+    )
+    rep.table(
+        s,
+        "saa_hpag_vs_epag_all_effects",
+        pd.concat(effects, ignore_index=True),
+        caption=text.all_effects_caption(),
+    )
+    verdicts = audit_table[(audit_table.study_id == HPAG_EPAG) & (audit_table.kind == "pvalue")]
+    rep.table(
+        s,
+        "saa_hpag_vs_epag_audit",
+        verdicts[["endpoint", "reported", "verdict", "computed", "explanation"]].assign(
+            endpoint=[text.endpoint_name(x) for x in verdicts.endpoint]
+        ),
+        caption=text.audit_caption(),
+    )
+    rep.text(s, text.readings_intro())
+    rep.table(
+        s, "saa_hpag_vs_epag_readings", pd.DataFrame(readings), digits=4, caption=text.readings_caption()
+    )
+    fi = fragility.fragility_index(*ore.counts_a, *ore.counts_b)
+    rep.text(s, text.fragility(fi, ore))
+    (xa, na), (xb, nb) = ore.counts_a, ore.counts_b
+    outside = outside_prior_source(d)
+    priors = pd.DataFrame(
+        [
+            {
+                "prior": p.prior,
+                "prior mean (log odds ratio)": p.prior_mean,
+                "prior SD": p.prior_sd,
+                "posterior odds ratio": p.odds_ratio,
+                "low": p.low,
+                "high": p.high,
+                "P(odds ratio > 1)": p.prob_benefit,
+                "prior weight": p.prior_weight,
+            }
+            for p in (
+                bayes.posterior_odds_ratio(xa, na, xb, nb, prior="neutral"),
+                bayes.posterior_odds_ratio(xa, na, xb, nb, prior="sceptical", target_or=outside.estimate),
+            )
+        ]
+    ).dropna(axis=1, how="all")
+    rep.table(s, "saa_hpag_vs_epag_bayes_or", priors, caption=text.bayes_caption(d.study_label(RACE)))
+
+    s = rep.section(
+        "Appendix B: a pooled odds ratio of the two eltrombopag trials", text.appendix_b_finding()
+    )
+    x1, n1, x2, n2, labels = [], [], [], [], []
+    for study, when in EPAG_RCTS:
+        a = d.counts(study, "ist_epag", "overall_response", *when)
+        b = d.counts(study, "ist", "overall_response", *when)
         x1.append(a[0])
         n1.append(a[1])
         x2.append(b[0])
-        n2.append(b[1])  # noqa: E702
-    out = []
+        n2.append(b[1])
+        labels.append(d.study_label(study))
+    pooled = []
     for hk in (False, True):
-        res = meta.pool_effects(x1, n1, x2, n2, measure="or", method="REML", hartung_knapp=hk)
-        out.append(
+        res = meta.pool_effects(x1, n1, x2, n2, measure="or", method="REML", hartung_knapp=hk, labels=labels)
+        pooled.append(
             {
-                "method": "REML" + (" + Hartung-Knapp" if hk else ""),
-                "pooled OR": res.estimate,
+                "method": text.pool_method("REML", hk),
+                "k": res.k,
+                "pooled odds ratio": res.estimate,
                 "low": res.low,
                 "high": res.high,
+                "prediction low": res.pi_low,
+                "prediction high": res.pi_high,
                 "tau2": res.tau2,
                 "I2 %": res.i2,
-                "Q p-value": res.q_pvalue,
             }
         )
-    return pd.DataFrame(out)
+    rep.table(s, "saa_epag_rct_pooled", pd.DataFrame(pooled), caption=text.pooled_caption())
 
 
 def main():
     args = parse_args(__doc__)
     d = data.load(args.data_dir)
     audit_table = audit.audit(d)
+    text = narrative("saa")
+    hpag = {ep: index.comparison(d, HPAG_EPAG, HPAG_ARM, EPAG_ARM, ep, *SIX_MONTHS) for ep in ENDPOINTS}
     rep = Report(
         "saa",
         "Severe aplastic anaemia: hetrombopag with immunosuppressive therapy",
-        "Reanalysis of the seed's Application Note 1 and the comparator evidence. Each section starts with a "
-        "plain-language finding; tables give every recomputed number. Counts marked *inferred* were "
-        "back-calculated from printed percentages and are not published.",
+        text.intro(),
         index="../index.html",
     )
-    hpag_vs_epag(rep, d, audit_table)
-    phase3(rep, d, audit_table)
-    phase2(rep, d, audit_table)
-    synthesis(rep, d)
+    summary(rep, d, text, hpag)
+    readings = hpag_vs_epag(rep, d, text, audit_table, hpag)
+    phase3(rep, d, text, audit_table)
+    phase2(rep, d, text, audit_table)
+    context(rep, d, text)
+    limitations(rep, d, text, hpag)
+    appendix(rep, d, text, audit_table, hpag, readings)
+    add_glossary(rep)
     rep.write(Path(args.out), provenance(d))
 
 

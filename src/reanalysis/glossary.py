@@ -80,12 +80,12 @@ GLOSSARY: dict[str, tuple[str, str]] = {
         "Fisher's test (Boschloo 1970).",
     ),
     "z test (unpooled)": (
-        r"z-unpooled",
+        r"z-unpooled|unpooled z",
         "Difference in proportions divided by its unpooled standard error, compared with the normal distribution.",
     ),
     # Effect sizes
     "risk difference (RD)": (
-        r"\brisk difference\b|\brd\b",
+        r"\brisk difference\b|\brd\b|absolute difference",
         "Difference between two response rates, in percentage points: the absolute effect a clinician feels.",
     ),
     "risk ratio (RR)": (r"\brisk ratio\b|\brr\b", "Ratio of two response rates (relative effect)."),
@@ -116,6 +116,32 @@ GLOSSARY: dict[str, tuple[str, str]] = {
         r"miettinen-nurminen",
         "Score interval for a difference, ratio or odds ratio (Miettinen & Nurminen, Stat Med 1985); "
         "recommended for small samples.",
+    ),
+    "Katz log interval": (
+        r"\bkatz\b",
+        "Confidence interval for a risk ratio from the normal approximation on the log scale (Katz et al., "
+        "Biometrics 1978); the usual default, as in R's epitools riskratio(method = 'wald').",
+    ),
+    "Woolf interval": (
+        r"\bwoolf\b",
+        "Confidence interval for an odds ratio from the normal approximation on the log scale (Woolf, Ann Hum "
+        "Genet 1955).",
+    ),
+    "Altman's interval for the NNT": (
+        r"altman's interval|\(altman\)",
+        "The reciprocals of the risk difference's confidence limits (Altman, BMJ 1998). When that interval "
+        "includes zero, the NNT's interval runs from an NNT through infinity to an NNH: the data allow benefit "
+        "or harm.",
+    ),
+    "percentage points": (
+        r"percentage points|\bpoints\b",
+        "The unit of a difference between two percentages: 66% vs 74% is a difference of 8 percentage points, "
+        "not 8%.",
+    ),
+    "inferred counts": (
+        r"\binferred\b",
+        "Counts back-calculated from a printed percentage and a known or assumed denominator; they are "
+        "hypotheses consistent with what was printed, not published data.",
     ),
     "Koopman interval": (r"\bkoopman\b", "Score interval for a risk ratio (Koopman, Biometrics 1984)."),
     "conditional odds ratio": (
@@ -168,6 +194,26 @@ GLOSSARY: dict[str, tuple[str, str]] = {
         r"reverse fragility",
         "For a non-significant result: how many outcome changes would make it significant.",
     ),
+    "flat prior": (
+        r"flat prior|\bneutral\b",
+        "A prior that expresses no preference among values (here a uniform Beta(1, 1) per response rate, or a "
+        "normal prior on the log odds ratio so wide it is practically flat): the posterior is driven by the data.",
+    ),
+    "sceptical prior": (
+        r"sceptical|skeptical",
+        "A prior centred on no effect that makes large effects unlikely (Spiegelhalter, Freedman & Parmar, "
+        "JRSS A 1994); its width should come from outside evidence, and the report says which.",
+    ),
+    "prior weight": (
+        r"prior weight|from the prior",
+        "How much of the posterior comes from the prior: prior precision over posterior precision for a normal "
+        "model, or the prior's effective sample size over itself plus the patients for a Beta prior.",
+    ),
+    "indirect evidence": (
+        r"\bindirect",
+        "Evidence about a different drug, population, comparator or outcome than the question asks about; "
+        "GRADE lowers certainty for it (indirectness).",
+    ),
     "credible interval (CrI)": (
         r"credible interval|\bcri\b",
         "Bayesian interval: the true value lies inside with the stated probability, given the model and prior.",
@@ -209,6 +255,22 @@ GLOSSARY: dict[str, tuple[str, str]] = {
         r"\bnr\b|not reached",
         "The curve did not fall to 50% (for a median) within follow-up.",
     ),
+    # Clinical abbreviations the reports print
+    "IST": (
+        r"\bist\b",
+        "Immunosuppressive therapy for aplastic anaemia: antithymocyte globulin (ATG) plus ciclosporin (CsA).",
+    ),
+    "ATG": (
+        r"\batg\b",
+        "Antithymocyte globulin, antibodies against T cells raised in horses (h-ATG), rabbits (r-ATG) or pigs "
+        "(p-ATG); the types differ in potency and in response rates.",
+    ),
+    "TPO-RA": (
+        r"tpo-ra",
+        "Thrombopoietin receptor agonist (hetrombopag, eltrombopag, romiplostim, avatrombopag): stimulates "
+        "platelet production and, in aplastic anaemia, residual haematopoietic stem cells.",
+    ),
+    "rhTPO": (r"rhtpo", "Recombinant human thrombopoietin, an injectable thrombopoietin used in China."),
     # Audit vocabulary
     "truncation": (
         r"truncat",

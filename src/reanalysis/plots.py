@@ -67,50 +67,97 @@ def forest_plot(
     xlabel: str = "",
     caption: str = "",
     pooled: pd.DataFrame | None = None,
+    counts: str | None = None,
+    percent: bool = False,
+    group_headers: bool = False,
 ):
     """Estimates with CIs, one row per line of ``frame`` (top to bottom in frame order).
 
     ``pooled`` (same columns) is drawn as diamonds below the studies. ``reference`` draws a
-    vertical line (1 for ratios, 0 for differences).
+    vertical line (1 for ratios, 0 for differences). ``counts`` names a column of text (e.g.
+    "42/64") printed at the right of each row, outside the plotting area. ``percent`` draws
+    proportions on the percent scale (0-100). ``group`` colours rows by a column; with
+    ``group_headers`` each group gets a bold header row above its rows (e.g. one header per
+    study) instead of a legend. A legend, when drawn, sits outside the axes so it never covers
+    data.
     """
-    rows = len(frame) + (0 if pooled is None else len(pooled) + 1)
-    fig, ax = _figure(7.5, max(2.2, 0.38 * rows + 1.4))
-    colours = {}
-    if group is not None:
-        for i, g in enumerate(dict.fromkeys(frame[group])):
-            colours[g] = PALETTE[i % len(PALETTE)]
-    y = np.arange(len(frame))[::-1] + (0 if pooled is None else len(pooled) + 1)
-    for yi, (_, r) in zip(y, frame.iterrows(), strict=True):
+    scale = 100.0 if percent else 1.0
+    frame = frame.reset_index(drop=True)
+    groups = list(dict.fromkeys(frame[group])) if group is not None else []
+    colours = {g: PALETTE[i % len(PALETTE)] for i, g in enumerate(groups)}
+    # Row layout, top to bottom: (kind, payload); kind "header" or "row".
+    layout = []
+    if group is not None and group_headers:
+        for g in groups:
+            layout.append(("header", g))
+            layout += [("row", i) for i in frame.index[frame[group] == g]]
+    else:
+        layout = [("row", i) for i in frame.index]
+    n_pooled = 0 if pooled is None else len(pooled)
+    rows = len(layout) + (0 if pooled is None else n_pooled + 1)
+    wrapped = sum(_wrap_label(str(v)).count("\n") for v in frame[label])
+    fig, ax = _figure(8.5, max(2.2, 0.36 * rows + 0.2 * wrapped + 1.6))
+    top = len(layout) - 1 + (0 if pooled is None else n_pooled + 1)
+    ticks, labels, header_ticks = [], [], []
+    for k, (kind, payload) in enumerate(layout):
+        yi = top - k
+        if kind == "header":
+            ticks.append(yi)
+            labels.append(_wrap_label(str(payload)))
+            header_ticks.append(len(ticks) - 1)
+            continue
+        r = frame.loc[payload]
         c = colours.get(r[group], PALETTE[0]) if group is not None else PALETTE[0]
-        ax.plot([r[low], r[high]], [yi, yi], color=c, lw=1.6)
-        ax.plot([r[estimate]], [yi], "s", color=c, ms=6)
-    labels = list(frame[label])
-    ticks = list(y)
+        ax.plot([scale * r[low], scale * r[high]], [yi, yi], color=c, lw=1.6)
+        ax.plot([scale * r[estimate]], [yi], "s", color=c, ms=6)
+        ticks.append(yi)
+        labels.append(_wrap_label(str(r[label]), indent=group_headers))
+        if counts is not None:
+            from matplotlib.transforms import blended_transform_factory
+
+            ax.text(
+                1.01,
+                yi,
+                str(r[counts]),
+                transform=blended_transform_factory(ax.transAxes, ax.transData),
+                va="center",
+                ha="left",
+                fontsize=8,
+                color="#333333",
+            )
     if pooled is not None:
         for k, (_, r) in enumerate(pooled.iterrows()):
-            yk = len(pooled) - 1 - k
-            ax.fill(
-                [r[low], r[estimate], r[high], r[estimate]], [yk, yk + 0.3, yk, yk - 0.3], color=PALETTE[3]
-            )
+            yk = n_pooled - 1 - k
+            e, lo, hi = (scale * r[c] for c in (estimate, low, high))
+            ax.fill([lo, e, hi, e], [yk, yk + 0.3, yk, yk - 0.3], color=PALETTE[3])
             labels.append(r[label])
             ticks.append(yk)
     ax.set_yticks(ticks)
     ax.set_yticklabels(labels)
+    for i in header_ticks:
+        ax.get_yticklabels()[i].set_fontweight("bold")
     if reference is not None:
-        ax.axvline(reference, color="#666666", lw=1, ls="--")
+        ax.axvline(scale * reference if not log_scale else reference, color="#666666", lw=1, ls="--")
     if log_scale:
         ax.set_xscale("log")
-    if group is not None:
+    if percent:
+        values = scale * pd.concat(
+            [frame[[low, high]]] + ([pooled[[low, high]]] if pooled is not None else [])
+        )
+        if values.min().min() >= 0 and values.max().max() <= 100:
+            ax.set_xlim(0, 100)
+    if group is not None and not group_headers:
         from matplotlib.lines import Line2D
 
         ax.legend(
             handles=[Line2D([], [], color=c, marker="s", label=g) for g, c in colours.items()],
-            loc="lower left",
+            loc="upper left",
+            bbox_to_anchor=(1.01 if counts is None else 1.12, 1.0),
             fontsize=8,
-            frameon=True,
+            frameon=False,
         )
     ax.set_ylim(-0.8, max(ticks) + 0.8)
-    return _finish(fig, ax, title, xlabel, caption)
+    return _finish_captioned(fig, ax, title, xlabel, caption)
 
 
 def response_plot(
@@ -125,34 +172,56 @@ def response_plot(
     xlabel: str = "",
     ylabel: str = "Response rate (%)",
     caption: str = "",
+    counts: str | None = None,
 ):
-    """Response rates (in percent) with CIs by arm across timepoints (or any category on x)."""
-    fig, ax = _figure(7, 4.2)
+    """Response rates (in percent) with CIs by arm across timepoints (or any category on x).
+
+    ``counts`` names a column of text (e.g. "42/64") written beside each point, so every rate
+    shows its numerator and denominator. With several arms the legend sits outside the axes,
+    at the right, so it never covers data.
+    """
+    fig, ax = _figure(7.5, 4.2)
     cats = list(dict.fromkeys(frame[x]))
     groups = list(dict.fromkeys(frame[hue]))
-    width = 0.3 / max(1, len(groups))
+    width = 0.36 / max(1, len(groups))
     for gi, g in enumerate(groups):
         sub = frame[frame[hue] == g]
         xs = np.array([cats.index(v) for v in sub[x]]) + (gi - (len(groups) - 1) / 2) * width
         est, lo, hi = (100 * sub[c].to_numpy(dtype=float) for c in (estimate, low, high))
+        colour = PALETTE[gi % len(PALETTE)]
         ax.errorbar(
             xs,
             est,
             yerr=[est - lo, hi - est],
             fmt="o",
-            color=PALETTE[gi % len(PALETTE)],
+            color=colour,
             capsize=4,
             lw=1.5,
             label=str(g),
         )
+        if counts is not None:
+            # Left-hand arms are labelled on their left, right-hand arms on their right, so that no
+            # label runs into a neighbouring arm's interval.
+            left = len(groups) > 1 and gi < len(groups) / 2
+            for xi, ei, text in zip(xs, est, sub[counts], strict=True):
+                ax.annotate(
+                    str(text),
+                    (xi, ei),
+                    xytext=(-6 if left else 6, 0),
+                    textcoords="offset points",
+                    va="center",
+                    ha="right" if left else "left",
+                    fontsize=8,
+                    color=colour,
+                )
     ax.set_xticks(range(len(cats)))
     ax.set_xticklabels([str(c) for c in cats])
     ax.set_xlim(-0.6, len(cats) - 0.4)
     ax.set_ylim(-2, 104)  # room for markers at 0% and 100%
     ax.set_ylabel(ylabel)
     if len(groups) > 1:
-        ax.legend(fontsize=8, loc="best")
-    return _finish(fig, ax, title, xlabel, caption)
+        ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    return _finish_captioned(fig, ax, title, xlabel, caption)
 
 
 def km_plot(
@@ -469,6 +538,34 @@ def close(fig) -> None:
     import matplotlib.pyplot as plt
 
     plt.close(fig)
+
+
+def _wrap_label(text: str, width: int = 42, indent: bool = False) -> str:
+    """A y-axis label wrapped to ``width`` characters (continuation lines indented when ``indent``)."""
+    import textwrap
+
+    lead = "   " if indent else ""
+    return "\n".join(textwrap.wrap(text, width=width, initial_indent=lead, subsequent_indent=lead)) or text
+
+
+def _finish_captioned(fig, ax, title, xlabel, caption):
+    """Like ``_finish``, but wraps a long source caption and reserves exactly the room it needs.
+
+    Captions built from the plotted rows can run to several lines; the axes are laid out above
+    them so that no line of the caption overlaps the x-axis label.
+    """
+    import textwrap
+
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    width_in, height_in = fig.get_size_inches()
+    lines = textwrap.wrap(caption, width=int(width_in * 17)) if caption else []
+    fontsize = 7
+    bottom = (len(lines) * fontsize * 1.35 + 6) / (72 * height_in) if lines else 0.02
+    fig.tight_layout(rect=(0, bottom, 1, 1))
+    if lines:
+        fig.text(0.01, 0.008, "\n".join(lines), ha="left", va="bottom", fontsize=fontsize, color="#444444")
+    return fig
 
 
 __all__ = [
