@@ -211,6 +211,14 @@ def ratio_consistency(estimate, ci_low, ci_high, reported_p, level: float = 0.95
     )
     if not inside:
         text += "; the estimate lies outside its own CI"
+    elif not consistent:
+        same = (p_high < 0.05) == (lo_p < 0.05) and (p_low < 0.05) == (hi_p < 0.05 or hi_p <= 0.05)
+        text += (
+            "; both say the same about significance at 5%, so the gap may come from a different test for the p-value "
+            "(log-rank, score or Mantel-Haenszel) than the Wald CI"
+            if same
+            else "; the p-value and the CI disagree about significance at 5% (a gross inconsistency)"
+        )
     elif not centred:
         where = "on the log scale " if ratio else ""
         text += f"; the estimate is not at the centre of its CI {where}(not a Wald-type interval?)"
@@ -288,3 +296,29 @@ def interval_order(estimate, ci_low, ci_high, *, kind: str = "number") -> Interv
     return IntervalOrder(
         pe.text, pl.text, ph.text, bool(ordered), bool(inside), text[0].upper() + text[1:] + "."
     )
+
+
+def ci_centred(estimate, ci_low, ci_high, *, scale: str = "ratio") -> tuple[bool, bool]:
+    """(estimate inside its CI, estimate at the CI's centre within rounding) for a printed effect.
+
+    The centre is geometric for a ratio, arithmetic for a difference (as a Wald interval has it);
+    an off-centre interval is not an error (profile-likelihood and exact intervals are not centred)
+    but says the interval is not of the Wald type.
+    """
+    scale = _checks.choice(scale, "scale", ("ratio", "difference"))
+    pe, pl, ph = (parse_printed(v) for v in (estimate, ci_low, ci_high))
+    ratio = scale == "ratio"
+    if ratio and min(pe.value, pl.value, ph.value) <= 0:
+        raise ValueError("a ratio and its CI must be positive")
+    inside = pl.low <= pe.high and pe.low <= ph.high
+
+    def corners(p):
+        return (max(p.low, 1e-300), p.value, p.high) if ratio else (p.low, p.value, p.high)
+
+    offsets = [
+        (math.log(e) - (math.log(lo) + math.log(hi)) / 2) if ratio else e - (lo + hi) / 2
+        for e, lo, hi in itertools.product(corners(pe), corners(pl), corners(ph))
+        if lo < hi
+    ]
+    centred = bool(offsets) and min(offsets) <= 0 <= max(offsets)
+    return bool(inside), bool(centred)

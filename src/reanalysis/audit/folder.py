@@ -9,6 +9,7 @@ and the verdicts are read back per comparison. There is no per-number loop over 
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pandas as pd
@@ -18,7 +19,7 @@ from ..evidence import outcome_counts
 from ..printed import parse_printed
 from . import tables
 from .counts import contains, count_candidates, distance, percent_decimals
-from .effects import closest_effect, interval_order, ratio_consistency, rd_scale
+from .effects import ci_centred, closest_effect, interval_order, ratio_consistency, rd_scale
 from .intervals import closest_ci_method, identify_ci_method, unrounded_levels
 from .verdicts import VERDICTS, is_model_based
 
@@ -38,7 +39,24 @@ AUDIT_COLUMNS = [
 ]
 
 #: Kinds of published number the audit reads.
-KINDS = ("percent", "ci", "pvalue", "effect", "effect-p", "claim", "median-ci", "rate-ci", "summary")
+KINDS = (
+    "percent",
+    "ci",
+    "pvalue",
+    "effect",
+    "effect-p",
+    "claim",
+    "median-ci",
+    "rate-ci",
+    "summary",
+    "median",
+    "rate",
+    "mean",
+    "min",
+    "max",
+    "q1",
+    "q3",
+)
 
 
 def _timepoint(row) -> str:
@@ -377,42 +395,107 @@ def _audit_comparison(out: _Rows, row, outcomes, arms, tasks):
 
 
 def _audit_hazard_ratio(out, base, row):
-    """A hazard ratio cannot be recomputed from summary numbers: check its CI against its p and centre."""
-    if row.reported_effect is not None and row.effect_ci_low is not None and row.reported_p is not None:
-        _audit_effect_p(out, dict(base, kind="effect-p"), row)
-        return
-    if row.reported_effect is not None and row.effect_ci_low is not None:
-        res = interval_order(row.reported_effect, row.effect_ci_low, row.effect_ci_high)
-        out.add(
-            dict(
-                base,
-                kind="effect",
-                reported=f"HR {row.reported_effect} ({row.effect_ci_low}-{row.effect_ci_high})",
-            ),
-            verdict="consistent" if res.consistent else "inconsistent",
-            check="consistency",
-            method="ordering",
-            explanation=res.explanation,
-        )
-        return
+    """A hazard ratio cannot be recomputed from summary numbers: check it against its CI and p-value.
+
+    The HR row checks that the estimate lies in its CI, at the geometric centre a Cox (Wald) interval
+    has; the p-value row checks the p-value the CI implies (Altman & Bland 2011).
+    """
+    has_ci = row.reported_effect is not None and row.effect_ci_low is not None
     why = (
         "A hazard ratio or survival p-value cannot be recomputed from summary numbers, and no CI is "
         "published to check it against."
     )
-    if row.reported_p is not None:
-        out.add(
-            dict(base, kind="pvalue", reported=row.reported_p),
-            verdict="not-checkable",
-            check="unchecked",
-            explanation=why,
-        )
     if row.reported_effect is not None:
+        reported = f"HR {row.reported_effect}" + (
+            f" ({row.effect_ci_low}-{row.effect_ci_high})" if has_ci else ""
+        )
+        if has_ci:
+            inside, centred = ci_centred(row.reported_effect, row.effect_ci_low, row.effect_ci_high)
+            text = (
+                f"HR {row.reported_effect} lies "
+                + ("inside" if inside else "OUTSIDE")
+                + f" its CI {row.effect_ci_low}-{row.effect_ci_high}"
+                + (
+                    ", at its geometric centre (as a Cox model's Wald interval has it)"
+                    if centred
+                    else ", off its geometric centre (not a Wald-type interval: profile likelihood or another method)"
+                )
+            )
+            out.add(
+                dict(base, kind="effect", reported=reported),
+                verdict="consistent" if inside else "inconsistent",
+                check="consistency",
+                method="ordering and centre",
+                explanation=text + ".",
+            )
+        else:
+            out.add(
+                dict(base, kind="effect", reported=reported),
+                verdict="not-checkable",
+                check="unchecked",
+                explanation=why,
+            )
+    if row.reported_p is not None:
+        if has_ci:
+            _audit_effect_p(out, dict(base, kind="pvalue"), row, reported=row.reported_p)
+        else:
+            out.add(
+                dict(base, kind="pvalue", reported=row.reported_p),
+                verdict="not-checkable",
+                check="unchecked",
+                explanation=why,
+            )
+    if row.claim is not None and not _missing(row.claim):
+        _audit_claim(out, base, row)
+
+
+_SIGNIFICANT = re.compile(r"\bsignifican", re.IGNORECASE)
+_NOT_SIGNIFICANT = re.compile(
+    r"\b(no|not|non|nor|without)[\s-]+(statistically[\s-]+)?significan|\bns\b", re.IGNORECASE
+)
+
+
+def _audit_claim(out, base, row):
+    """A verbal claim of (no) significant difference against the printed CI or p-value."""
+    claim = str(row.claim)
+    base = dict(base, kind="claim", reported=claim)
+    says = None
+    if _NOT_SIGNIFICANT.search(claim):
+        says = False
+    elif _SIGNIFICANT.search(claim):
+        says = True
+    evidence = None
+    if says is not None and row.effect_ci_low is not None and row.effect_measure:
+        null = 1.0 if row.effect_measure in ("or", "rr", "hr") else 0.0
+        lo, hi = parse_printed(row.effect_ci_low), parse_printed(row.effect_ci_high)
+        evidence = not (lo.value <= null <= hi.value)
+        basis = (
+            f"the CI {row.effect_ci_low}-{row.effect_ci_high} "
+            + ("excludes" if evidence else "includes")
+            + f" {null:g}"
+        )
+    elif says is not None and row.reported_p is not None:
+        lo_p, hi_p = parse_printed(row.reported_p, kind="pvalue").bounds()
+        if hi_p < 0.05 or lo_p >= 0.05:
+            evidence = hi_p < 0.05
+            basis = f"p {row.reported_p}"
+    if evidence is None:
         out.add(
-            dict(base, kind="effect", reported=f"HR {row.reported_effect}"),
+            base,
             verdict="not-checkable",
             check="unchecked",
-            explanation=why,
+            explanation="A verbal claim with no number that says whether it is significant.",
         )
+        return
+    ok = evidence == says
+    out.add(
+        base,
+        verdict="consistent" if ok else "inconsistent",
+        check="consistency",
+        method="claim vs CI/p",
+        explanation=f"The claim says the difference is {'' if says else 'not '}significant; {basis}"
+        + (", which agrees." if ok else ", which contradicts it."),
+    )
 
 
 def _lookup(outcomes: dict):
@@ -518,32 +601,76 @@ def _pvalue_chunk(tables: np.ndarray, method: str) -> np.ndarray:
     )
 
 
+#: The unconditional exact tests cost far more per table than the others: a comparison with more
+#: candidate tables than this gets Barnard and Boschloo only on the candidates closest to the printed
+#: p-value under the other tests (their p-values lie near Fisher's and the chi-square's).
+UNCONDITIONAL_ALL_TABLES = 400
+UNCONDITIONAL_NEAREST = 30
+_EXPENSIVE = ("barnard", "boschloo")
+
+
+def _evaluate(tables: np.ndarray, methods: list[str], n_jobs: int) -> np.ndarray:
+    out = np.empty((len(tables), len(methods)))
+    if len(tables) == 0:
+        return out
+    if n_jobs == 1 or len(tables) < 2000:
+        for j, m in enumerate(methods):
+            out[:, j] = _pvalue_chunk(tables, m)
+        return out
+    from joblib import Parallel, delayed
+
+    chunks = np.array_split(np.arange(len(tables)), max(1, min(64, len(tables) // 500)))
+    jobs = [(c, j, m) for j, m in enumerate(methods) for c in chunks]
+    results = Parallel(n_jobs=n_jobs)(delayed(_pvalue_chunk)(tables[c], m) for c, _, m in jobs)
+    for (c, j, _), res in zip(jobs, results, strict=True):
+        out[c, j] = res
+    return out
+
+
 def _resolve_pvalues(tasks: list[_PvalueTask], n_jobs: int = 1) -> None:
-    """Evaluate every candidate table of every task once per test, then write each verdict."""
+    """Evaluate every candidate table of every task once per test, then write each verdict.
+
+    All tasks' candidate tables are deduplicated and evaluated together. The cheap tests run on
+    every table; Barnard and Boschloo on every table of a task with at most
+    :data:`UNCONDITIONAL_ALL_TABLES` candidates, else on its :data:`UNCONDITIONAL_NEAREST`
+    candidates nearest the printed p-value under the cheap tests, and not at all for a large task
+    whose printed bound ("< 0.001") the cheap tests already reproduce (the explanation says so).
+    """
     if not tasks:
         return
     methods = list(proportions.TEST_METHODS)
-    all_tables = np.concatenate([t.tables for t in tasks]) if tasks else np.empty((0, 4), dtype=np.int64)
+    cheap = [m for m in methods if m not in _EXPENSIVE]
+    all_tables = np.concatenate([t.tables for t in tasks])
     unique, inverse = np.unique(all_tables, axis=0, return_inverse=True)
     inverse = inverse.ravel()
-    pvals = np.empty((len(unique), len(methods)))
-    if len(unique):
-        if n_jobs == 1 or len(unique) < 2000:
-            for j, m in enumerate(methods):
-                pvals[:, j] = _pvalue_chunk(unique, m)
-        else:
-            from joblib import Parallel, delayed
-
-            chunks = np.array_split(np.arange(len(unique)), max(1, min(64, len(unique) // 500)))
-            jobs = [(c, j, m) for j, m in enumerate(methods) for c in chunks]
-            results = Parallel(n_jobs=n_jobs)(delayed(_pvalue_chunk)(unique[c], m) for c, _, m in jobs)
-            for (c, j, _), res in zip(jobs, results, strict=True):
-                pvals[c, j] = res
-    start = 0
-    for task in tasks:
-        idx = inverse[start : start + len(task.tables)]
-        start += len(task.tables)
-        _write_pvalue_verdict(task, task.tables, pvals[idx], methods)
+    pvals = np.full((len(unique), len(methods)), np.nan)
+    cheap_cols = [methods.index(m) for m in cheap]
+    pvals[:, cheap_cols] = _evaluate(unique, cheap, n_jobs)
+    # Which unique tables need the unconditional tests.
+    wanted = np.zeros(len(unique), dtype=bool)
+    starts = np.cumsum([0] + [len(t.tables) for t in tasks])
+    for task, a, b in zip(tasks, starts[:-1], starts[1:], strict=True):
+        idx = inverse[a:b]
+        if len(idx) <= UNCONDITIONAL_ALL_TABLES:
+            wanted[idx] = True
+            task.unconditional_subset = None
+            continue
+        d = distance(task.printed, pvals[idx][:, cheap_cols].ravel()).reshape(len(idx), len(cheap))
+        if not task.printed.exact and (d == 0).any():
+            # A bound such as "< 0.001" that the other tests already reproduce: Barnard and Boschloo
+            # could only add their names to the list, at the highest cost.
+            task.unconditional_subset = (0, len(idx))
+            continue
+        nearest = np.argsort(d.min(axis=1), kind="stable")[:UNCONDITIONAL_NEAREST]
+        wanted[idx[nearest]] = True
+        task.unconditional_subset = (UNCONDITIONAL_NEAREST, len(idx))
+    rows = np.flatnonzero(wanted)
+    exp_cols = [methods.index(m) for m in _EXPENSIVE]
+    evaluated = _evaluate(unique[rows], list(_EXPENSIVE), n_jobs)
+    for k, col in enumerate(exp_cols):
+        pvals[rows, col] = evaluated[:, k]
+    for task, a, b in zip(tasks, starts[:-1], starts[1:], strict=True):
+        _write_pvalue_verdict(task, task.tables, pvals[inverse[a:b]], methods)
 
 
 def _write_pvalue_verdict(task, tables, pvals, methods):
@@ -575,6 +702,7 @@ def _write_pvalue_verdict(task, tables, pvals, methods):
             text = f"{counts} by {methods[j]} gives p = {_fmt(pvals[i, j])}"
         if task.assumed:
             text += " (counts inferred from the percentages)"
+        text += _subset_note(task)
         rec.update(
             verdict="reproduced-with-assumptions" if task.assumed else "reproduced",
             check="threshold" if threshold else "method",
@@ -601,7 +729,19 @@ def _write_pvalue_verdict(task, tables, pvals, methods):
         check="threshold" if threshold else "method",
         computed=f"{methods[j]} {counts}: {_fmt(pvals[i, j])}",
         explanation=f"None of {len(methods)} standard tests on {len(tables)} table(s) consistent with the "
-        f"data gives p = {printed.text}; {closest}.",
+        f"data gives p = {printed.text}; {closest}{_subset_note(task)}.",
+    )
+
+
+def _subset_note(task) -> str:
+    subset = getattr(task, "unconditional_subset", None)
+    if not subset:
+        return ""
+    if subset[0] == 0:
+        return f" (Barnard and Boschloo not run on the {subset[1]} candidate tables: the other tests already reproduce it)"
+    return (
+        f" (Barnard and Boschloo were run on the {subset[0]} of {subset[1]} candidate tables nearest the printed "
+        "p-value under the other tests)"
     )
 
 
@@ -704,7 +844,7 @@ def _audit_effect(out, base, row, g1, g2, assumed, model):
         )
 
 
-def _audit_effect_p(out, base, row):
+def _audit_effect_p(out, base, row, reported: str | None = None):
     level = (row.effect_ci_level if not pd.isna(row.effect_ci_level) else 95.0) / 100
     measure = row.effect_measure
     scale = "ratio" if measure in ("or", "rr", "hr") else "difference"
@@ -719,8 +859,8 @@ def _audit_effect_p(out, base, row):
         points = " points" if rd_unit == "percentage-points" else ""
     base = dict(
         base,
-        reported=f"{measure.upper()} {row.reported_effect}{points} ({row.effect_ci_low}-"
-        f"{row.effect_ci_high}), p {row.reported_p}",
+        reported=reported
+        or f"{measure.upper()} {row.reported_effect}{points} ({row.effect_ci_low}-{row.effect_ci_high}), p {row.reported_p}",
     )
     try:
         res = ratio_consistency(
@@ -747,20 +887,30 @@ _ORDER = ("min", "q1", "median", "q3", "max")
 
 
 def _audit_time_to_event(tte: pd.DataFrame, out: _Rows) -> None:
-    for row in tte.itertuples(index=False):
+    """Medians and rates with CIs (ordering), min/q1/median/q3/max groups (ordering), the rest listed."""
+    covered: set[int] = set()
+    for pos, row in enumerate(tte.itertuples(index=False)):
         if row.ci_low is None or row.statistic not in ("median", "rate_at"):
             continue
+        covered.add(pos)
         kind = "median-ci" if row.statistic == "median" else "rate-ci"
-        at = f" at {row.at_time:g} {row.at_time_unit}" if not pd.isna(row.at_time) else ""
         base = dict(
             study_id=row.study_id,
             endpoint=row.quantity,
-            timepoint=at.strip(),
+            timepoint=_at(row),
             arm=row.arm_id,
             kind=kind,
             reported=f"{row.value} ({row.ci_low}-{row.ci_high}) {row.unit}",
             source=row.source_location,
         )
+        if all(parse_printed(v, allow_nr=True).not_reached for v in (row.value, row.ci_low, row.ci_high)):
+            out.add(
+                base,
+                verdict="not-checkable",
+                check="unchecked",
+                explanation="Not reached, with bounds not estimable: there is nothing to check.",
+            )
+            continue
         res = interval_order(
             row.value, row.ci_low, row.ci_high, kind="percent" if row.unit == "percent" else "number"
         )
@@ -772,9 +922,12 @@ def _audit_time_to_event(tte: pd.DataFrame, out: _Rows) -> None:
             explanation=res.explanation,
         )
     keys = ["study_id", "arm_id", "quantity", "unit"]
-    for key, group in tte[tte.statistic.isin(_ORDER)].groupby(keys, sort=False, dropna=False):
+    positions = pd.Series(range(len(tte)), index=tte.index)
+    ordered = tte[tte.statistic.isin(_ORDER)]
+    for key, group in ordered.groupby(keys, sort=False, dropna=False):
         if len(group) < 2:
             continue
+        covered.update(int(positions[i]) for i in group.index)
         stats_ = {r.statistic: r for r in group.itertuples(index=False)}
         present = [s for s in _ORDER if s in stats_]
         values = [parse_printed(stats_[s].value, allow_nr=True) for s in present]
@@ -798,3 +951,25 @@ def _audit_time_to_event(tte: pd.DataFrame, out: _Rows) -> None:
                 f"{' <= '.join(present)} holds." if ok else f"The summaries are out of order: {shown}."
             ),
         )
+    for pos, row in enumerate(tte.itertuples(index=False)):
+        if pos in covered:
+            continue
+        kind = {"median": "median", "rate_at": "rate"}.get(row.statistic, row.statistic)
+        out.add(
+            dict(
+                study_id=row.study_id,
+                endpoint=row.quantity,
+                timepoint=_at(row),
+                arm=row.arm_id,
+                kind=kind,
+                reported=f"{row.value} {row.unit}",
+                source=row.source_location,
+            ),
+            verdict="not-checkable",
+            check="unchecked",
+            explanation="A single published value with no CI or companion statistic to check it against.",
+        )
+
+
+def _at(row) -> str:
+    return f"at {row.at_time:g} {row.at_time_unit}" if not pd.isna(row.at_time) else ""
