@@ -5,8 +5,6 @@ evidence folder; nothing in this file is a study count or percentage. Sign conve
 difference is hetrombopag minus its comparator (HPAG - EPAG), in percentage points.
 """
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -14,10 +12,7 @@ import pandas as pd
 from reanalysis import audit, bayes, data, fragility, meta, plots, power, proportions, survival
 from reanalysis.printed import value_of
 from reanalysis.report import Report, add_glossary, fmt_interval, narrative, parse_args, provenance, run
-
-_spec = importlib.util.spec_from_file_location("reanalysis_index_page", Path(__file__).with_name("index.py"))
-index = sys.modules[_spec.name] = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(index)
+from reanalysis.report import evidence_summary as index  # noqa: E402
 
 # The pre-specified method for each quantity (shared with the index page).
 CI_METHOD, RD_METHOD, RR_METHOD = index.CI_METHOD, index.RD_METHOD, index.RR_METHOD
