@@ -161,6 +161,26 @@ CLI_VERBS = [
     ["ci", "23", "55", "--level", "{x}"],
     ["audit", "{x}"],
     ["report", "{x}", "--out", "/tmp/never-written-here"],
+    ["table", "{x}"],
+    ["table", "1 7; 7 5", "--kind", "trend", "--scores", "{x}"],
+    ["explain-p", "0.05", "--table", "{x}"],
+    ["explain-p", "0.05", "--strata", "{x}"],
+    ["explain-p", "0.05", "--group", "1/8", "--group", "{x}", "--group", "8/12"],
+    ["fingerprint", "{x}"],
+    ["init", "/proc/{x}"],
+    [
+        "reconstruct",
+        "--curve-a",
+        "{x}",
+        "--at-risk-a",
+        "{x}",
+        "--curve-b",
+        "{x}",
+        "--at-risk-b",
+        "{x}",
+        "--out",
+        "/tmp/x",
+    ],
 ]
 CLI_JUNK = [
     "",
@@ -187,3 +207,32 @@ def test_cli_verbs_never_trace_back(template, capsys):
         if code == 2:
             assert len(captured.err.strip().splitlines()) >= 1
             assert captured.err.startswith("reanalysis"), (args, captured.err)
+
+
+def test_explain_table_pvalue_rejects_bad_input_with_one_line():
+    for kwargs in (
+        {},
+        {"groups": [(1, 8)]},
+        {"groups": "1/8"},
+        {"table": [[1, -2], [3, 4]]},
+        {"strata": [((1, 2), (3,))]},
+        {"strata": [((3, 2), (1, 2))]},
+        {"groups": [(1, 8), (2, 8)], "methods": ["t-test"]},
+    ):
+        with pytest.raises(ValueError) as err:
+            audit.explain_table_pvalue("0.05", **kwargs)
+        assert _one_line(err.value), kwargs
+
+
+def test_a_percentage_without_any_denominator_is_not_checkable_not_a_crash(outside_folder):
+    from reanalysis import evidence
+
+    # Remove the arm sizes and the published counts: only the printed percentage is left.
+    (outside_folder / "arms.csv").unlink()
+    path = outside_folder / "outcomes.csv"
+    path.write_text(
+        path.read_text().replace(",60,100,60.0,", ",,,60.0,").replace(",40,100,40.0,", ",,,40.0,")
+    )
+    frame = audit.audit(evidence.load(outside_folder))
+    row = frame[(frame.kind == "pvalue") & (frame.reported == "0.005")].iloc[0]
+    assert row.verdict == "not-checkable" and "denominator" in row.explanation

@@ -10,6 +10,9 @@
     reanalysis compare 42 64 31 42          two-group tests
     reanalysis effect 42 64 31 42           risk difference / ratio / odds ratio with CIs (and NNT)
     reanalysis explain-p 0.494 --group 65.6%:55-67 --group 73.8%:35-42
+    reanalysis explain-p 0.024 --group 1/8 --group 7/12 --group 8/12     (k groups: r x 2 and trend tests)
+    reanalysis explain-p 0.494 --table "21 23 23; 12 19 11"              (r x c tests)
+    reanalysis table "1 7; 7 5; 8 4" --kind trend                        every test of one table
     reanalysis fragility 10 50 20 50        fragility index
     reanalysis ratio-check 0.72 0.55 0.94 0.016   does a HR/OR/RR's CI imply its printed p?
 
@@ -159,12 +162,33 @@ def build_parser() -> _Parser:
     p.add_argument(
         "--group",
         action="append",
-        required=True,
-        help="a group as 42/64 (counts), 65.6%%:64 or 65.6%%:60-67 (printed percent and n or n-range); twice",
+        help="a group as 42/64 (counts), 65.6%%:64 or 65.6%%:60-67 (printed percent and n or n-range); "
+        "twice for two groups, more for k ordered groups",
+    )
+    p.add_argument("--table", help="an r x c table of counts, rows split by ';' (e.g. '21 23 23; 12 19 11')")
+    p.add_argument(
+        "--strata", help="stratified 2x2 tables as 'x1/n1,x2/n2; x1/n1,x2/n2' (one pair per stratum)"
     )
     p.add_argument("--method", default="all", help="test(s), comma-separated, or 'all'")
     p.add_argument("--truncated", action="store_true", help="read printed percentages as truncated")
     p.add_argument("--top", type=int, default=10, help="rows to show (default 10)")
+
+    p = sub.add_parser(
+        "table", help="every contingency test of one table (r x c, trend across groups, strata)"
+    )
+    p.add_argument(
+        "table", help="'8 2 3; 1 5 4' (rows split by ';'); strata split by '|': '2 1; 1 2 | 4 1; 2 3'"
+    )
+    p.add_argument(
+        "--kind",
+        choices=("rxc", "trend", "stratified"),
+        default="rxc",
+        help="rxc (independence), trend (rows = ordered groups as responders non-responders), stratified",
+    )
+    p.add_argument("--scores", help="trend scores, comma-separated (default 1..k), e.g. doses 2.5,5,7.5")
+    p.add_argument(
+        "--level", type=_level, default=0.95, help="confidence level in percent for the MH odds ratio"
+    )
 
     p = sub.add_parser("fragility", help="fragility index of a two-group comparison")
     for name in ("count1", "nobs1", "count2", "nobs2"):
@@ -423,8 +447,13 @@ def _cmd_effect(args) -> int:
 def _cmd_explain_p(args) -> int:
     from . import audit, proportions
 
+    given = sum(x is not None for x in (args.group, args.table, args.strata))
+    if given != 1:
+        raise ValueError("give --group (two or more), or --table, or --strata")
+    if args.table is not None or args.strata is not None or len(args.group) > 2:
+        return _explain_table(args)
     if len(args.group) != 2:
-        raise ValueError("give exactly two --group options")
+        raise ValueError("give at least two --group options")
     methods = _methods(args.method, proportions.TEST_METHODS)
     g1, g2 = _group(args.group[0]), _group(args.group[1])
     reason = audit.no_fit_reason(g1, g2, truncated=args.truncated)
@@ -440,6 +469,59 @@ def _cmd_explain_p(args) -> int:
             f"no candidate table and test gives p = {args.reported}; closest is {best.method} on "
             f"{best.count1}/{best.n1} vs {best.count2}/{best.n2} (p = {best.pvalue:.4g})"
         )
+    return 0
+
+
+def _explain_table(args) -> int:
+    from . import audit
+
+    methods = None if args.method == "all" else [m.strip() for m in args.method.split(",")]
+    if args.table is not None:
+        from .contingency import parse_table
+
+        frame = audit.explain_table_pvalue(args.reported, table=parse_table(args.table), methods=methods)
+    elif args.strata is not None:
+        strata = []
+        for part in args.strata.split(";"):
+            pair = [_group(g) for g in part.split(",")]
+            if len(pair) != 2 or any(isinstance(g[0], str) for g in pair):
+                raise ValueError(f"--strata takes 'x1/n1,x2/n2' per stratum, got {part.strip()!r}")
+            strata.append(pair)
+        frame = audit.explain_table_pvalue(args.reported, strata=strata, methods=methods)
+    else:
+        frame = audit.explain_table_pvalue(
+            args.reported, groups=[_group(g) for g in args.group], methods=methods
+        )
+    _print_frame(frame.head(args.top))
+    hits = int(frame["consistent"].sum())
+    print(f"\n{hits} of {len(frame)} candidates give p = {args.reported}")
+    if not hits:
+        best = frame.iloc[0]
+        raise _NothingFits(
+            f"no candidate gives p = {args.reported}; closest is {best.method} (p = {best.pvalue:.4g})"
+        )
+    return 0
+
+
+def _cmd_table(args) -> int:
+    from . import contingency
+
+    table = contingency.parse_table(args.table)
+    options = {}
+    if args.kind == "trend":
+        if args.scores:
+            try:
+                options["scores"] = [float(v) for v in args.scores.split(",")]
+            except ValueError:
+                raise ValueError(
+                    f"--scores must be numbers separated by commas, got {args.scores!r}"
+                ) from None
+    elif args.scores:
+        raise ValueError("--scores applies to --kind trend only")
+    if args.kind == "stratified":
+        options["level"] = args.level
+    frame = contingency.tests_all(table, args.kind, **options)
+    _print_frame(frame)
     return 0
 
 

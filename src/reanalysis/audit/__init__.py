@@ -8,7 +8,8 @@ true values that print that way, and searches the counts and methods that land i
   check for proportions; Brown & Heathers, Soc Psychol Personal Sci 2017).
 - :func:`pvalue_consistent`, :func:`ci_consistent` — is a computed value consistent with the
   printed one (statcheck's rounding rule: Nuijten et al., Behav Res Methods 2016)?
-- :func:`explain_pvalue` — every candidate table and test for a two-group p-value, best first.
+- :func:`explain_pvalue` — every candidate table and test for a two-group p-value, best first;
+  :func:`explain_table_pvalue` the same for k ordered groups, r x c tables and strata.
 - :func:`identify_ci_method` — which :func:`~reanalysis.proportions.proportion_ci` methods give
   the printed bounds.
 - :func:`ratio_consistency` — does a ratio's CI imply its printed p-value (Altman & Bland 2011)?
@@ -46,6 +47,7 @@ from .pvalues import (
     no_fit_reason,
     pvalue_consistent,
 )
+from .tables import explain_table_pvalue
 from .verdicts import (
     CHECK_MEANINGS,
     CHECKS,
@@ -79,6 +81,7 @@ __all__ = [
     "consistent_counts",
     "contingency_pvalue",
     "explain_pvalue",
+    "explain_table_pvalue",
     "fingerprint",
     "fingerprints",
     "group_candidates",

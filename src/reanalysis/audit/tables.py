@@ -253,3 +253,84 @@ def mh_odds_ratio(task: MultiTask, level: float = 0.95) -> tuple[np.ndarray, np.
     """Mantel-Haenszel OR with its Robins-Breslow-Greenland CI for every candidate set of strata."""
     _, _, est, low, high = contingency.cmh_many(task.tables, "cmh", level)
     return np.asarray(est), np.asarray(low), np.asarray(high)
+
+
+def explain_table_pvalue(reported, *, groups=None, table=None, strata=None, methods=None) -> pd.DataFrame:
+    """Every candidate table and contingency test for a published p-value beyond two groups, best first.
+
+    Give exactly one of:
+
+    groups : list of group specs (k >= 2, in order for the trend tests)
+        Each ``(count, n)`` or ``(printed_percent, n or (low, high))`` as in
+        :func:`~reanalysis.audit.explain_pvalue`; tried with the r x 2 and trend tests.
+    table : 2-D array of counts
+        An r x c table (e.g. arms by CR / PR / NR); tried with chi-square, G and
+        Fisher-Freeman-Halton.
+    strata : list of ((x1, n1), (x2, n2)), one per stratum
+        Stratified 2 x 2 tables; tried with CMH (with and without correction) and exact CMH.
+
+    Returns
+    -------
+    DataFrame with columns table (the candidate, as text), method, pvalue, consistent, distance.
+    """
+    from .pvalues import group_candidates
+
+    given = [g is not None for g in (groups, table, strata)]
+    if sum(given) != 1:
+        raise ValueError("give exactly one of groups, table or strata")
+    if groups is not None:
+        if isinstance(groups, (str, bytes)) or len(groups) < 2:
+            raise ValueError("groups must list at least two groups")
+        cells = []
+        for i, g in enumerate(groups):
+            k, n = group_candidates(g, name=f"group {i + 1}")
+            cells.append(list(zip(k.tolist(), n.tolist(), strict=True)))
+        tables_ = _product(cells)
+        if isinstance(tables_, str):
+            raise ValueError(tables_)
+        x, n = tables_[..., 0], tables_[..., 1]
+        task = MultiTask("groups", np.stack([x, n - x], axis=-1), RXC + TREND, False, [])
+    elif table is not None:
+        arr = contingency._rxc_table(table)
+        task = MultiTask("rxc", arr[None], RXC, False, [])
+    else:
+        if isinstance(strata, (str, bytes)) or len(strata) < 1:
+            raise ValueError("strata must list at least one stratum as ((x1, n1), (x2, n2))")
+        rows = []
+        for i, s in enumerate(strata):
+            try:
+                (x1, n1), (x2, n2) = s
+            except (TypeError, ValueError):
+                raise ValueError(f"stratum {i + 1} must be ((x1, n1), (x2, n2)), got {s!r}") from None
+            from .. import _checks
+
+            x1, n1 = _checks.count_and_total(x1, n1, f"stratum {i + 1} x1", f"stratum {i + 1} n1")
+            x2, n2 = _checks.count_and_total(x2, n2, f"stratum {i + 1} x2", f"stratum {i + 1} n2")
+            rows.append([[x1, n1 - x1], [x2, n2 - x2]])
+        task = MultiTask(
+            "stratified",
+            np.array([rows], dtype=np.int64),
+            STRATIFIED,
+            False,
+            [f"stratum {i + 1}" for i in range(len(rows))],
+        )
+    if methods is not None:
+        methods = tuple(methods)
+        for m in methods:
+            if m not in task.methods:
+                raise ValueError(f"methods must be among {', '.join(task.methods)}; got {m!r}")
+        task.methods = methods
+    printed = parse_printed(reported, kind="pvalue")
+    pvals, names = evaluate(task)
+    records = []
+    for i in range(len(task.tables)):
+        shown = _show(task, i)
+        for j, m in enumerate(names):
+            p = pvals[i, j]
+            if np.isnan(p):
+                continue
+            records.append((shown, m, float(p), bool(printed.contains(p)), float(printed.distance(p))))
+    frame = pd.DataFrame(records, columns=["table", "method", "pvalue", "consistent", "distance"])
+    return frame.sort_values(
+        ["consistent", "distance"], ascending=[False, True], kind="mergesort"
+    ).reset_index(drop=True)
