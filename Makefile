@@ -16,6 +16,7 @@ SRC        := $(shell find src/reanalysis -name '*.py' -o -name '*.j2' | sort)
 DATA       := $(wildcard data/*.csv)
 REPORTS    := saa itp cit audit
 REPORT_HTML := $(foreach r,$(REPORTS),reports/$(r)/report.html)
+ANALYSES   := $(foreach r,$(REPORTS),analyses/$(r).py) analyses/index.py
 
 .PHONY: all reports test bench lint clean venv distclean lock reference
 .DELETE_ON_ERROR:
@@ -34,14 +35,17 @@ $(STAMP): pyproject.toml $(LOCK)
 	$(PY) -m pip install --quiet --quiet --disable-pip-version-check -c $(LOCK) -e '.[dev]'; \
 	cat pyproject.toml $(LOCK) > $@
 
-reports: $(REPORT_HTML) reports/index.html
+reports: reports/index.html
 
-# One rule per report: its true inputs are the data, the library, its own analysis script.
+# Every report in one process tree: libraries imported once, the shared audit computed once, the
+# reports built in parallel workers (reanalysis.report.build); byte-identical to one-by-one builds.
+reports/index.html: $(ANALYSES) $(SRC) $(DATA) $(STAMP)
+	$(PY) -m reanalysis.report.build --out reports --data-dir data $(ANALYSES)
+
+# One report alone (e.g. make reports/saa/report.html): its true inputs are the data, the library
+# and its own analysis script.
 reports/%/report.html: analyses/%.py $(SRC) $(DATA) $(STAMP)
 	$(PY) analyses/$*.py --out reports/$* --data-dir data
-
-reports/index.html: $(REPORT_HTML) analyses/index.py $(SRC) $(DATA) $(STAMP)
-	$(PY) analyses/index.py --out reports --data-dir data
 
 test: $(STAMP)
 	$(PY) -m pytest -q

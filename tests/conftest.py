@@ -1,7 +1,11 @@
+import os
 import shutil
 from pathlib import Path
 
 import pytest
+
+# Figures are drawn off-screen in every test (report builds run in this process).
+os.environ.setdefault("MPLBACKEND", "Agg")
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -54,3 +58,33 @@ def outside_folder(tmp_path):
     for name, text in OUTSIDE.items():
         (dest / name).write_text(text)
     return dest
+
+
+# ------------------------------------------------------------------------------------------
+# Reports, built in this process (imports paid once; see reanalysis.report.build)
+# ------------------------------------------------------------------------------------------
+ROOT = DATA.parent
+ANALYSES = [str(ROOT / "analyses" / f"{name}.py") for name in ("saa", "itp", "cit", "audit", "index")]
+
+
+def build_all(out: Path, data_dir: Path = DATA) -> Path:
+    """Every report and the index into ``out``, as `make reports` builds them."""
+    from reanalysis.report.build import main
+
+    assert main(["--out", str(out), "--data-dir", str(data_dir), *ANALYSES]) == 0
+    return out
+
+
+def build_one(name: str, out: Path, data_dir: Path = DATA) -> str:
+    """One report into ``out`` (its own folder); returns its report.md."""
+    from reanalysis.report.build import _run_script
+
+    error = _run_script(str(ROOT / "analyses" / f"{name}.py"), str(out), str(data_dir))
+    assert error is None, error
+    return (out / "report.md").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def flagship_reports(tmp_path_factory) -> Path:
+    """The flagship reports, built once for the whole test session."""
+    return build_all(tmp_path_factory.mktemp("reports"))

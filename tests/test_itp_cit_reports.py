@@ -5,11 +5,8 @@ from a changed copy of data/ checks that no sentence keeps a stale number.
 """
 
 import ast
-import os
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import matplotlib
@@ -18,6 +15,7 @@ matplotlib.use("Agg")
 
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
+from conftest import build_one  # noqa: E402
 
 from reanalysis import data, plots  # noqa: E402
 
@@ -29,29 +27,13 @@ NAMES = re.compile(r"phase \d|anti-CD20|10\^9/L")
 
 
 def _build(out: Path, name: str, data_dir: Path = ROOT / "data"):
-    env = dict(os.environ, MPLBACKEND="Agg", PYTHONPATH=str(ROOT / "src"))
-    proc = subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "analyses" / f"{name}.py"),
-            "--out",
-            str(out / name),
-            "--data-dir",
-            str(data_dir),
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-    )
-    assert proc.returncode == 0, proc.stderr
-    return (out / name / "report.md").read_text(encoding="utf-8")
+    return build_one(name, out / name, data_dir)
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    out = tmp_path_factory.mktemp("itpcit")
-    return {name: _build(out, name) for name in REPORTS} | {"out": out}
+def built(flagship_reports):
+    out = flagship_reports
+    return {name: (out / name / "report.md").read_text(encoding="utf-8") for name in REPORTS} | {"out": out}
 
 
 def _prose(md: str) -> str:

@@ -9,15 +9,13 @@
 from __future__ import annotations
 
 import ast
-import os
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import build_one
 
 from reanalysis import data, proportions
 from reanalysis.report import fmt_interval
@@ -170,17 +168,8 @@ def rebuilt(tmp_path_factory):
     }
     protocols = pd.concat([protocols, pd.DataFrame([added])], ignore_index=True)
     protocols.to_csv(folder / "protocols.csv", index=False)
-    out = tmp / "saa"
-    env = dict(os.environ, MPLBACKEND="Agg", PYTHONPATH=str(ROOT / "src"))
-    proc = subprocess.run(
-        [sys.executable, str(ROOT / "analyses" / "saa.py"), "--out", str(out), "--data-dir", str(folder)],
-        env=env,
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-    )
-    assert proc.returncode == 0, proc.stderr
-    return old, new, (out / "report.md").read_text(encoding="utf-8"), data.load(folder)
+    text = build_one("saa", tmp / "saa", folder)
+    return old, new, text, data.load(folder)
 
 
 def test_changed_phase2_count_changes_the_sentences(rebuilt):

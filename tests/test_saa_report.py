@@ -6,10 +6,7 @@ with the library, never typed.
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import matplotlib
@@ -18,6 +15,7 @@ matplotlib.use("Agg")
 
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
+from conftest import build_one  # noqa: E402
 
 from reanalysis import data, plots, proportions  # noqa: E402
 from reanalysis.glossary import GLOSSARY  # noqa: E402
@@ -29,22 +27,13 @@ STUDY = "saa_hpag_vs_epag"
 
 
 def _build(folder: Path, out: Path) -> str:
-    env = dict(os.environ, MPLBACKEND="Agg", PYTHONPATH=str(ROOT / "src"))
-    proc = subprocess.run(
-        [sys.executable, str(ROOT / "analyses" / "saa.py"), "--out", str(out), "--data-dir", str(folder)],
-        env=env,
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-    )
-    assert proc.returncode == 0, proc.stderr
-    return (out / "report.md").read_text(encoding="utf-8")
+    return build_one("saa", out, folder)
 
 
 @pytest.fixture(scope="module")
-def report(tmp_path_factory):
-    out = tmp_path_factory.mktemp("saa") / "saa"
-    return _build(DATA, out), out
+def report(flagship_reports):
+    out = flagship_reports / "saa"
+    return (out / "report.md").read_text(encoding="utf-8"), out
 
 
 def _sections(md: str) -> list[tuple[str, str]]:

@@ -42,7 +42,7 @@ import time
 
 import numpy as np
 import pandas as pd
-from scipy import integrate, optimize, special, stats
+from scipy import optimize, special, stats
 
 from . import _checks
 from ._results import Result
@@ -550,15 +550,28 @@ def _factor_integral(lo, hi, lam, reject_all: bool):
     The joint law of the comparisons with a shared control has exactly this form (Dunnett,
     JASA 1955), so the multivariate normal probability is a one-dimensional integral.
     """
-    s = np.sqrt(1 - lam**2)
-    root2pi = math.sqrt(2 * math.pi)
+    # A fixed Gauss-Legendre rule on [-12, 12] (the normal density beyond is < 1e-31): the integrand
+    # is smooth and bounded, so 400 nodes are exact to ~1e-15 and, vectorised, ~100x faster than
+    # adaptive quadrature with a Python callback (which dominated the CIT report's build).
+    w, weights = _gauss_legendre()
+    s = np.sqrt(1 - lam**2)[:, None]
+    lam = np.asarray(lam, dtype=float)[:, None]
+    lo = np.asarray(lo, dtype=float)[:, None]
+    hi = np.asarray(hi, dtype=float)[:, None]
+    acc = special.ndtr((hi - lam * w) / s) - special.ndtr((lo - lam * w) / s)
+    g = 1 - acc if reject_all else acc
+    density = np.exp(-0.5 * w * w) / math.sqrt(2 * math.pi)
+    return float(np.sum(weights * density * np.prod(g, axis=0)))
 
-    def f(w):
-        acc = special.ndtr((hi - lam * w) / s) - special.ndtr((lo - lam * w) / s)
-        g = 1 - acc if reject_all else acc
-        return math.exp(-0.5 * w * w) / root2pi * float(np.prod(g))
 
-    return integrate.quad(f, -np.inf, np.inf, epsabs=1e-13, epsrel=1e-12, limit=200)[0]
+_GL_CACHE: dict = {}
+
+
+def _gauss_legendre(nodes: int = 400, half_width: float = 12.0):
+    if nodes not in _GL_CACHE:
+        x, wts = np.polynomial.legendre.leggauss(nodes)
+        _GL_CACHE[nodes] = (half_width * x, half_width * wts)
+    return _GL_CACHE[nodes]
 
 
 def _dunnett_critical_value(n_control, n_treatments, alpha: float = 0.05) -> float:

@@ -8,6 +8,7 @@ and the verdicts are read back per comparison. There is no per-number loop over 
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 
@@ -115,6 +116,31 @@ def audit(evidence=None, *, n_jobs: int = 1) -> pd.DataFrame:
         from .. import evidence as evidence_module
 
         evidence = evidence_module.load()
+    key = _content_key(evidence)
+    if key in _CACHE:
+        return _CACHE[key].copy()
+    frame = _audit(evidence, n_jobs)
+    _CACHE[key] = frame
+    while len(_CACHE) > 8:
+        _CACHE.pop(next(iter(_CACHE)))
+    return frame.copy()
+
+
+# Audits by the content of the tables audited: a report build that audits the same folder in several
+# reports computes it once; any change to any table (even in memory) is a different key.
+_CACHE: dict = {}
+
+
+def _content_key(evidence) -> tuple:
+    parts = []
+    for name in ("studies", "arms", "outcomes", "comparisons", "time_to_event"):
+        frame = getattr(evidence, name)
+        rows = pd.util.hash_pandas_object(frame.astype(str), index=False).to_numpy()
+        parts.append((name, tuple(frame.columns), hashlib.sha256(rows.tobytes()).hexdigest()))
+    return (str(evidence.folder), tuple(parts))
+
+
+def _audit(evidence, n_jobs: int) -> pd.DataFrame:
     out = _Rows()
     outcome_index = _outcome_index(evidence.outcomes)
     sizes = _arm_sizes(evidence.arms)
