@@ -1387,3 +1387,62 @@ def nnt(effect: EffectSize) -> NumberNeeded:
         float(inv(hi)) if hi > 0 else math.inf,
         float(inv(lo)) if lo < 0 else math.inf,
     )
+
+
+# --------------------------------------------------------------------------------------------
+# Fisher's test on very many tables with distinct margins (corpus-scale audits)
+# --------------------------------------------------------------------------------------------
+def fisher_many(count1, nobs1, count2, nobs2, *, chunk: int = 20_000) -> tuple[np.ndarray, np.ndarray]:
+    """Fisher's exact and mid-p two-sided p-values for arrays of 2x2 tables, both in one pass.
+
+    Same definition as ``compare_proportions(..., method="fisher")`` / ``"fisher-midp"`` (R's
+    ``fisher.test``: tables no more probable than the observed one, relative tolerance 1e-7), laid
+    out for corpus-scale searches where nearly every candidate table has its own margins: each
+    table's hypergeometric support is one padded row of a matrix built from one log-factorial
+    table, and the tail sums are sequential (``cumsum``) so a row's result does not depend on the
+    other rows in its chunk. Agrees with :func:`compare_many` to ~1e-14 relative (the summation
+    order differs), which is far below any printed precision.
+
+    Returns
+    -------
+    (p_fisher, p_midp) : two float arrays.
+    """
+    from scipy import special
+
+    x1, n1, x2, n2 = (
+        np.asarray(_checks.count_array(v, name), dtype=np.int64).ravel()
+        for v, name in ((count1, "count1"), (nobs1, "nobs1"), (count2, "count2"), (nobs2, "nobs2"))
+    )
+    if not (len(x1) == len(n1) == len(x2) == len(n2)):
+        raise ValueError("count1, nobs1, count2 and nobs2 must have the same length")
+    if len(x1) == 0:
+        return np.empty(0), np.empty(0)
+    if (n1 < 1).any() or (n2 < 1).any() or (x1 > n1).any() or (x2 > n2).any():
+        raise ValueError("every table needs 0 <= count <= nobs and nobs >= 1")
+    m = x1 + x2
+    lo = np.maximum(0, m - n2)
+    size = np.minimum(n1, m) - lo + 1
+    lf = special.gammaln(np.arange(int((n1 + n2).max()) + 2, dtype=float) + 1)  # lf[k] = log k!
+    p = np.empty(len(x1))
+    pmid = np.empty(len(x1))
+    order = np.argsort(size, kind="stable")  # similar widths share a chunk: less padding
+    for start in range(0, len(order), chunk):
+        idx = order[start : start + chunk]
+        width = int(size[idx].max())
+        cols = np.arange(width)
+        valid = cols[None, :] < size[idx, None]
+        k = lo[idx, None] + np.where(valid, cols[None, :], 0)
+        a, b, mm = n1[idx, None], n2[idx, None], m[idx, None]
+        logp = lf[a] - lf[k] - lf[a - k] + lf[b] - lf[mm - k] - lf[b - mm + k]
+        logp = np.where(valid, logp, -np.inf)
+        rel = np.exp(logp - logp.max(axis=1, keepdims=True))
+        total = np.cumsum(rel, axis=1)[:, -1:]
+        d = rel / total
+        d_obs = d[np.arange(len(idx)), x1[idx] - lo[idx]][:, None]
+        tie = valid & (d <= d_obs * _FISHER_RELERR)
+        less = valid & (d < d_obs / _FISHER_RELERR)
+        p[idx] = np.minimum(1.0, np.cumsum(np.where(tie, d, 0.0), axis=1)[:, -1])
+        strictly = np.cumsum(np.where(less, d, 0.0), axis=1)[:, -1]
+        ties = np.cumsum(np.where(tie & ~less, d, 0.0), axis=1)[:, -1]
+        pmid[idx] = np.minimum(1.0, strictly + 0.5 * ties)
+    return p, pmid

@@ -627,11 +627,13 @@ def _pvalue_chunk(tables: np.ndarray, method: str) -> np.ndarray:
     )
 
 
-#: The unconditional exact tests cost far more per table than the others: a comparison with more
-#: candidate tables than this gets Barnard and Boschloo only on the candidates closest to the printed
-#: p-value under the other tests (their p-values lie near Fisher's and the chi-square's).
-UNCONDITIONAL_ALL_TABLES = 400
-UNCONDITIONAL_NEAREST = 30
+#: The unconditional exact tests cost far more per table than the others (each pair of group sizes
+#: needs its own supremum search): a comparison with more candidate tables than this gets Barnard and
+#: Boschloo only on the candidates closest to the printed p-value under the other tests (their
+#: p-values lie near Fisher's and the chi-square's, so a table far from the printed value under all
+#: six cannot reproduce it under these two).
+UNCONDITIONAL_ALL_TABLES = 3
+UNCONDITIONAL_NEAREST = 3
 _EXPENSIVE = ("barnard", "boschloo")
 
 
@@ -640,16 +642,24 @@ def _evaluate(tables: np.ndarray, methods: list[str], n_jobs: int) -> np.ndarray
     if len(tables) == 0:
         return out
     if n_jobs == 1 or len(tables) < 2000:
+        done = set()
+        if "fisher" in methods and "fisher-midp" in methods and len(tables) > 200:
+            # Both Fisher variants in one pass over padded supports (corpus-scale candidate sets).
+            p, pmid = proportions.fisher_many(tables[:, 0], tables[:, 1], tables[:, 2], tables[:, 3])
+            out[:, methods.index("fisher")], out[:, methods.index("fisher-midp")] = p, pmid
+            done = {"fisher", "fisher-midp"}
         for j, m in enumerate(methods):
-            out[:, j] = _pvalue_chunk(tables, m)
+            if m not in done:
+                out[:, j] = _pvalue_chunk(tables, m)
         return out
-    from joblib import Parallel, delayed
+    from joblib import Parallel, delayed, effective_n_jobs
 
-    chunks = np.array_split(np.arange(len(tables)), max(1, min(64, len(tables) // 500)))
-    jobs = [(c, j, m) for j, m in enumerate(methods) for c in chunks]
-    results = Parallel(n_jobs=n_jobs)(delayed(_pvalue_chunk)(tables[c], m) for c, _, m in jobs)
-    for (c, j, _), res in zip(jobs, results, strict=True):
-        out[c, j] = res
+    # One chunk of tables per worker, every method in each (so each worker takes the batched
+    # Fisher path too); results are per table, so the split does not change them.
+    chunks = np.array_split(np.arange(len(tables)), effective_n_jobs(n_jobs))
+    results = Parallel(n_jobs=n_jobs)(delayed(_evaluate)(tables[c], methods, 1) for c in chunks)
+    for c, res in zip(chunks, results, strict=True):
+        out[c] = res
     return out
 
 
@@ -658,9 +668,9 @@ def _resolve_pvalues(tasks: list[_PvalueTask], n_jobs: int = 1) -> None:
 
     All tasks' candidate tables are deduplicated and evaluated together. The cheap tests run on
     every table; Barnard and Boschloo on every table of a task with at most
-    :data:`UNCONDITIONAL_ALL_TABLES` candidates, else on its :data:`UNCONDITIONAL_NEAREST`
-    candidates nearest the printed p-value under the cheap tests, and not at all for a large task
-    whose printed bound ("< 0.001") the cheap tests already reproduce (the explanation says so).
+    :data:`UNCONDITIONAL_ALL_TABLES` candidates; on a larger task, not at all when the cheap tests
+    already reproduce the printed value, else on its :data:`UNCONDITIONAL_NEAREST` candidates nearest
+    the printed p-value under the cheap tests (the explanation says so).
     """
     if not tasks:
         return
@@ -682,9 +692,9 @@ def _resolve_pvalues(tasks: list[_PvalueTask], n_jobs: int = 1) -> None:
             task.unconditional_subset = None
             continue
         d = distance(task.printed, pvals[idx][:, cheap_cols].ravel()).reshape(len(idx), len(cheap))
-        if not task.printed.exact and (d == 0).any():
-            # A bound such as "< 0.001" that the other tests already reproduce: Barnard and Boschloo
-            # could only add their names to the list, at the highest cost.
+        if (d == 0).any():
+            # Already reproduced by the other tests on some candidate: Barnard and Boschloo could only
+            # add their names to the list, at by far the highest cost.
             task.unconditional_subset = (0, len(idx))
             continue
         nearest = np.argsort(d.min(axis=1), kind="stable")[:UNCONDITIONAL_NEAREST]
