@@ -11,7 +11,7 @@ with given group sizes). The scalar functions call the same array kernels with o
 array call returns exactly (bit for bit) what the scalar calls return.
 
 Every method is cross-checked against R (``tests/reference/make_reference.R``,
-``tests/reference/koopman.R``). Where scipy or statsmodels implement a method it is wrapped;
+``tests/reference/koopman.R``, ``tests/reference/exact_rd.R``). Where scipy or statsmodels implement a method it is wrapped;
 where they do not (or are too slow to use at scale, or fail on boundary tables) the formula is
 written out here with its reference.
 
@@ -35,6 +35,10 @@ estimated memory and time and what to use instead:
   140 vs 140) for Barnard and Boschloo, whose every table needs its own supremum.
 - Fisher's tests and the conditional odds ratio: a hypergeometric support of at most
   ``MAX_SUPPORT`` (2e7) tables.
+- The exact unconditional risk-difference intervals (``"santner-snell"``, ``"chan-zhang"``):
+  nuisance grid points x (nobs1 + nobs2 + 2) <= ``MAX_EXACT_RD_SIZE`` (4.1e6, e.g. 1,000 vs
+  1,000, for Santner-Snell; 1.1e6, e.g. 300 vs 300, for Chan-Zhang; about 1 s each). Above that
+  the Miettinen-Nurminen score interval is close to them and instant.
 
 Zero cells
 ----------
@@ -832,7 +836,8 @@ def effect_size(
         - rd: ``"newcombe"`` (default; hybrid score interval from two Wilson intervals, Newcombe,
           Stat Med 1998, method 10), ``"wald"``, ``"agresti-caffo"`` (add one success and one
           failure per group, Agresti & Caffo, Am Stat 2000), ``"miettinen-nurminen"`` (score
-          interval with variance factor N/(N-1), Miettinen & Nurminen, Stat Med 1985).
+          interval with variance factor N/(N-1), Miettinen & Nurminen, Stat Med 1985),
+          ``"santner-snell"`` and ``"chan-zhang"`` (exact unconditional intervals, see Notes).
         - rr: ``"wald"`` (default; Katz log interval), ``"miettinen-nurminen"``, ``"koopman"``
           (asymptotic score interval of Koopman, Biometrics 1984; the Miettinen-Nurminen interval
           without its N/(N-1) variance factor; recommended by Fagerland, Lydersen & Laake, Stat Med
@@ -850,6 +855,55 @@ def effect_size(
     -------
     EffectSize
         ``estimate``, ``low``, ``high``; ``note`` explains zero-cell corrections or infinite bounds.
+
+    Raises
+    ------
+    ValueError
+        For bad counts, measure, method or level; for ``"santner-snell"`` and ``"chan-zhang"``
+        above their size limits (see Notes); for ``"conditional"`` above ``MAX_SUPPORT``.
+
+    Notes
+    -----
+    **Exact unconditional intervals for the risk difference.** Both invert two one-sided exact
+    tests of H0: p1 - p2 = d, each at alpha/2 (the "tail method" of Santner & Snell), with the
+    nuisance parameter eliminated by the supremum over every admissible value::
+
+        P_U(d) = sup over p2 of  sum over tables a with T(a) >= T(obs) of
+                 Bin(a1; n1, p2 + d) * Bin(a2; n2, p2),     max(0, -d) <= p2 <= min(1, 1 - d),
+
+    over all tables a with the observed group sizes, and P_L(d) likewise with T(a) <= T(obs) (ties
+    count in both tails). The bounds are ``low = inf {d : P_U(d) > alpha/2}`` and
+    ``high = sup {d : P_L(d) > alpha/2}``, the hull of the differences that neither test rejects
+    (the definition of the tern R package's vignette, which corrects SAS's documentation).
+
+    - ``"santner-snell"``: T is the raw difference ``a1/n1 - a2/n2`` (Santner & Snell, JASA
+      1980;75:386-394). What SAS PROC FREQ prints for ``EXACT RISKDIFF(METHOD=NOSCORE)`` and
+      StatXact for the unstandardised difference; very conservative. P_U rises with d, so each
+      bound is the single crossing of alpha/2.
+    - ``"chan-zhang"``: T is the score statistic ``(p1 - p2 - d) / sqrt(v(d))`` with ``v(d)``
+      the variance at the maximum likelihood estimates under ``p1 - p2 = d`` (Farrington &
+      Manning; Chan & Zhang, Biometrics 1999;55:1202-1209). What SAS prints for ``EXACT
+      RISKDIFF(METHOD=SCORE)`` (the default in recent SAS releases) and StatXact for the
+      standardised difference. The ordering of the tables moves with d, so P_U can cross alpha/2
+      several times near a bound (a saw-tooth: 40/78 vs 5/17 crosses at -0.0779, -0.0750,
+      -0.0699 and -0.0659); the first crossing is returned, found by halving intervals of d and
+      discarding those whose tail is bounded below alpha/2 by the union of their regions. A
+      program that stops at another crossing prints a narrower interval for such tables; every
+      published example found (SAS, StatXact) has a single crossing and is reproduced.
+
+    The supremum is located on a grid of the admissible p2 (spacing 1/(6 max(n1, n2)), 257 to
+    2001 points) and refined by Newton's method, so the bounds are exact to about 1e-9 unless two
+    separate maxima of the tail over p2 are within 10% of each other and the true one is missed
+    (not seen in the reference tables); an independent R implementation
+    (``tests/reference/exact_rd.R``) agrees to 1e-6 on ~30 tables. Both methods reproduce the
+    SAS / StatXact values printed for 10/35 vs 24/61, 4/12 vs 9/11, 2/7 vs 6/13 and 0/7 vs 13/13
+    (exact2x2's validation tests), 84/101 vs 89/105 (Garner, WUSS 2016) and Santner & Snell's
+    0/2 vs 2/2 (tests/test_proportions_exact_rd.py).
+
+    Cost grows with the nuisance grid times the group sizes, ``grid x (n1 + n2 + 2)``; both are
+    refused above ``MAX_EXACT_RD_SIZE`` (Santner-Snell 4.1e6: 1,000 vs 1,000, about 1 s;
+    Chan-Zhang 1.1e6: 300 vs 300, about 1 s), where the Miettinen-Nurminen interval is close.
+    100 vs 100 takes about 50 ms (Santner-Snell) and 0.3 s (Chan-Zhang).
     """
     x1, n1 = _checks.count_and_total(count1, nobs1, "count1", "nobs1")
     x2, n2 = _checks.count_and_total(count2, nobs2, "count2", "nobs2")
@@ -1134,10 +1188,13 @@ def _walk(g, centre, target, direction):
 # with p2, hence P_U is non-decreasing in d while the region stays fixed. As for Barnard's test
 # (see _NUISANCE_GRID) the supremum is located on a grid of the admissible range and refined by a
 # safeguarded Newton search around the best grid points, re-evaluated with _binom_pmf.
-MAX_EXACT_RD_SIZE = {"santner-snell": 1_100_000, "chan-zhang": 160_000}
-# Measured on the project's 2-core machine (benchmarks/bench_proportions.py): seconds per table of
-# the (nobs1 + 1) x (nobs2 + 1) sample space for one interval; used only in the refusal message.
-_SECONDS_PER_EXACT_RD_TABLE = {"santner-snell": 1.5e-6, "chan-zhang": 3e-5}
+# Size of a computation: nuisance grid points x (n1 + n2 + 2), the cells of the two binomial tables
+# on the grid (see _exact_rd_grid). 1,000 vs 1,000 is 4.0e6 cells (Santner-Snell: about 1 s),
+# 300 vs 300 is 1.1e6 (Chan-Zhang, whose saw-tooth search takes ~60 evaluations: about 1 s).
+MAX_EXACT_RD_SIZE = {"santner-snell": 4_100_000, "chan-zhang": 1_100_000}
+# Measured on the project's 2-core machine (benchmarks/bench_proportions.py): seconds per cell for
+# one interval; used only to say what a refused computation would cost.
+_SECONDS_PER_EXACT_RD_CELL = {"santner-snell": 2.2e-7, "chan-zhang": 9e-7}
 # Score statistics this close (relative) to the observed one are ties, as exact2x2 rounds the
 # statistic to 10 decimals: the closed-form restricted MLE leaves rounding noise of ~1e-15.
 _SCORE_TIE = 1e-9
@@ -1146,18 +1203,29 @@ _SCORE_TIE = 1e-9
 _EXACT_RD_WIDE = 1 / 64
 
 
+def _exact_rd_grid(n1: int, n2: int) -> int:
+    """Points of the nuisance grid on [0, 1]: spacing 1/(6 max(n1, n2)), 257 to 2001 points.
+
+    The narrowest feature of a tail as a function of p2, near p2 = 0 or 1, is about 1/n wide, so
+    the grid has about 6 points on it (2 at n = 1000) and the best grid points lie on the slopes
+    of the highest peak, from where Newton's method finds it.
+    """
+    return min(_NUISANCE_GRID.size, max(257, 6 * max(n1, n2) + 1))
+
+
 def _check_exact_rd_size(n1: int, n2: int, method: str) -> None:
-    size = (n1 + 1) * (n2 + 1)
+    cells = _exact_rd_grid(n1, n2) * (n1 + n2 + 2)
     limit = MAX_EXACT_RD_SIZE[method]
     _checks.affordable(
         f"the {method} exact interval at nobs1 = {n1}, nobs2 = {n2}",
-        size,
+        cells,
         limit,
-        nbytes=8 * (4 * size + 6 * _NUISANCE_GRID.size * (n1 + n2 + 2)),
-        seconds=_SECONDS_PER_EXACT_RD_TABLE[method] * size,
+        nbytes=8 * 4 * cells,
+        seconds=_SECONDS_PER_EXACT_RD_CELL[method] * cells,
         instead=(
-            "at this size the score interval is as good: use method='miettinen-nurminen' "
-            f"(limit (nobs1 + 1) * (nobs2 + 1) <= {limit:,} for {method!r})"
+            "at this size the score interval is as good: use method='miettinen-nurminen' (limit: nuisance "
+            f"grid points x (nobs1 + nobs2 + 2) <= {limit:,} for {method!r}, e.g. "
+            + ("1,000 vs 1,000)" if method == "santner-snell" else "300 vs 300)")
         ),
     )
 
@@ -1166,18 +1234,23 @@ def _binom_rows(n: int, p: np.ndarray) -> np.ndarray:
     """Bin(k; n, p_g) for k = 0..n (columns) and every p_g in [0, 1] (rows).
 
     By the ratio recurrence of :func:`_binomial_grid` (upwards from (1 - p)^n for p <= 1/2,
-    downwards from p^n above; both >= 2^-1000 for n <= 1000), with exp per cell above n = 1000.
-    Only used to locate the supremum on the grid (relative error ~1e-13).
+    downwards from p^n above; both >= 2^-1000 for n <= 1000), summed on the log scale above
+    n = 1000 (where the start may underflow). Only used to locate the supremum on the grid
+    (relative error ~1e-13 up to n = 1000, ~n * 1e-15 above).
     """
     out = np.zeros((p.size, n + 1))
     out[p <= 0.0, 0] = 1.0
     out[p >= 1.0, n] = 1.0
     inner = (p > 0.0) & (p < 1.0)
-    if n > 1000:
-        out[inner] = _binom_pmf(np.arange(n + 1.0)[None, :], float(n), p[inner][:, None])
-        return out
     k = np.arange(n, dtype=float)
     ratio = (n - k) / (k + 1)  # Bin(k + 1) / Bin(k) = ratio[k] * p / (1 - p)
+    if n > 1000:
+        q = p[inner][:, None]
+        logs = np.empty((q.shape[0], n + 1))
+        logs[:, :1] = n * np.log1p(-q)
+        logs[:, 1:] = np.log(ratio)[None, :] + (np.log(q) - np.log1p(-q))
+        out[inner] = np.exp(np.cumsum(logs, axis=1))
+        return out
     low, high = inner & (p <= 0.5), inner & (p > 0.5)
     q = p[low]
     part = np.empty((q.size, n + 1))
@@ -1211,8 +1284,11 @@ def _fm_statistic(p1, p2, n1: int, n2: int, d: float):
     with np.errstate(divide="ignore", invalid="ignore"):
         w = np.where(u == 0, math.pi / 2, (math.pi + np.arccos(np.clip(v / u**3, -1.0, 1.0))) / 3)
         r1 = np.clip(2 * u * np.cos(w) - b / (3 * a), max(0.0, d), min(1.0, 1.0 + d))
-        r2 = np.clip(r1 - d, 0.0, 1.0)
-        var = r1 * (1 - r1) / n1 + r2 * (1 - r2) / n2
+        # 1 - r1 >= -d and 1 - r2 = (1 - r1) + d, so that a tiny d is not lost when r1 or r2 rounds
+        # to 1 (r2 = 1 - d, or r1 = 1 + d, would give a zero variance and an infinite statistic)
+        r2, q1 = np.clip(r1 - d, 0.0, 1.0), np.maximum(1 - r1, -d)
+        q2 = np.clip(q1 + d, 0.0, 1.0)
+        var = r1 * q1 / n1 + r2 * q2 / n2
         num = p1 - p2 - d
         z = num / np.sqrt(var)
     return np.where(var > 0, z, np.where(num == 0, 0.0, np.copysign(np.inf, num)))
@@ -1234,10 +1310,7 @@ class _ExactRDTail:
         self.x1, self.n1, self.x2, self.n2, self.score = x1, n1, x2, n2, score
         self.k1 = np.arange(n1 + 1.0)
         self.k2 = np.arange(n2 + 1.0)
-        # Grid spacing 1/(6 max(n1, n2)) (at least 257 points, at most 2001): the narrowest feature of
-        # the tail as a function of p2, near p2 = 0 or 1, is about 1/n wide, so the grid has 6 points
-        # on it and the best grid points lie on the slopes of the highest peak.
-        self.grid = np.linspace(0.0, 1.0, min(_NUISANCE_GRID.size, max(257, 6 * max(n1, n2) + 1)))
+        self.grid = np.linspace(0.0, 1.0, _exact_rd_grid(n1, n2))
         # cdf of group 2 on the grid, with a leading 0: cdf_t[c + 1, g] = P(X2 <= c | grid[g]), and
         # the pmf of group 1 on the grid, which serves every d on the lattice of the grid's spacing
         # (Stored transposed, grid along the rows: the regions pick whole rows.)
