@@ -1726,17 +1726,25 @@ def compare_all(count1, nobs1, count2, nobs2, methods=TEST_METHODS):
 
 
 def effects_all(count1, nobs1, count2, nobs2, level: float = 0.95):
-    """Every measure and method of :func:`effect_size` on one table, as a DataFrame."""
+    """Every measure and method of :func:`effect_size` on one table, as a DataFrame.
+
+    An exact risk-difference interval refused for the table's size (above
+    ``MAX_EXACT_RD_SIZE``) gets a row with NaN bounds and the refusal in ``note``.
+    """
     import pandas as pd
 
-    return pd.concat(
-        [
-            effect_size(count1, nobs1, count2, nobs2, measure=m, method=k, level=level).to_frame()
-            for m, methods in EFFECT_METHODS.items()
-            for k in methods
-        ],
-        ignore_index=True,
-    )
+    rows = []
+    for m, methods in EFFECT_METHODS.items():
+        for k in methods:
+            try:
+                res = effect_size(count1, nobs1, count2, nobs2, measure=m, method=k, level=level)
+            except ValueError as exc:
+                if k not in MAX_EXACT_RD_SIZE:
+                    raise
+                base = effect_size(count1, nobs1, count2, nobs2, measure=m, method="wald", level=level)
+                res = dataclasses.replace(base, method=k, low=math.nan, high=math.nan, note=str(exc))
+            rows.append(res.to_frame())
+    return pd.concat(rows, ignore_index=True)
 
 
 def ci_all(count, nobs, methods=CI_METHODS, level: float = 0.95):
