@@ -37,7 +37,7 @@ estimated memory and time and what to use instead:
   ``MAX_SUPPORT`` (2e7) tables.
 - The exact unconditional risk-difference intervals (``"santner-snell"``, ``"chan-zhang"``):
   nuisance grid points x (nobs1 + nobs2 + 2) <= ``MAX_EXACT_RD_SIZE`` (4.1e6, e.g. 1,000 vs
-  1,000, for Santner-Snell; 1.1e6, e.g. 300 vs 300, for Chan-Zhang; about 1 s each). Above that
+  1,000, for Santner-Snell; 5e5, e.g. 200 vs 200, for Chan-Zhang; about 1 s each). Above that
   the Miettinen-Nurminen score interval is close to them and instant.
 
 Zero cells
@@ -902,7 +902,7 @@ def effect_size(
 
     Cost grows with the nuisance grid times the group sizes, ``grid x (n1 + n2 + 2)``; both are
     refused above ``MAX_EXACT_RD_SIZE`` (Santner-Snell 4.1e6: 1,000 vs 1,000, about 1 s;
-    Chan-Zhang 1.1e6: 300 vs 300, about 1 s), where the Miettinen-Nurminen interval is close.
+    Chan-Zhang 5e5: 200 vs 200, about 0.8 s), where the Miettinen-Nurminen interval is close.
     100 vs 100 takes about 50 ms (Santner-Snell) and 0.3 s (Chan-Zhang).
     """
     x1, n1 = _checks.count_and_total(count1, nobs1, "count1", "nobs1")
@@ -1188,13 +1188,14 @@ def _walk(g, centre, target, direction):
 # with p2, hence P_U is non-decreasing in d while the region stays fixed. As for Barnard's test
 # (see _NUISANCE_GRID) the supremum is located on a grid of the admissible range and refined by a
 # safeguarded Newton search around the best grid points, re-evaluated with _binom_pmf.
+#
 # Size of a computation: nuisance grid points x (n1 + n2 + 2), the cells of the two binomial tables
 # on the grid (see _exact_rd_grid). 1,000 vs 1,000 is 4.0e6 cells (Santner-Snell: about 1 s),
-# 300 vs 300 is 1.1e6 (Chan-Zhang, whose saw-tooth search takes ~60 evaluations: about 1 s).
-MAX_EXACT_RD_SIZE = {"santner-snell": 4_100_000, "chan-zhang": 1_100_000}
+# 200 vs 200 is 4.8e5 (Chan-Zhang, whose saw-tooth search takes ~60 evaluations: under 1 s).
+MAX_EXACT_RD_SIZE = {"santner-snell": 4_100_000, "chan-zhang": 500_000}
 # Measured on the project's 2-core machine (benchmarks/bench_proportions.py): seconds per cell for
 # one interval; used only to say what a refused computation would cost.
-_SECONDS_PER_EXACT_RD_CELL = {"santner-snell": 2.2e-7, "chan-zhang": 9e-7}
+_SECONDS_PER_EXACT_RD_CELL = {"santner-snell": 2.2e-7, "chan-zhang": 1.6e-6}
 # Score statistics this close (relative) to the observed one are ties, as exact2x2 rounds the
 # statistic to 10 decimals: the closed-form restricted MLE leaves rounding noise of ~1e-15.
 _SCORE_TIE = 1e-9
@@ -1223,9 +1224,10 @@ def _check_exact_rd_size(n1: int, n2: int, method: str) -> None:
         nbytes=8 * 4 * cells,
         seconds=_SECONDS_PER_EXACT_RD_CELL[method] * cells,
         instead=(
-            "at this size the score interval is as good: use method='miettinen-nurminen' (limit: nuisance "
+            "at this size the asymptotic score interval is close to the exact one: use "
+            "method='miettinen-nurminen' (limit: nuisance "
             f"grid points x (nobs1 + nobs2 + 2) <= {limit:,} for {method!r}, e.g. "
-            + ("1,000 vs 1,000)" if method == "santner-snell" else "300 vs 300)")
+            + ("1,000 vs 1,000)" if method == "santner-snell" else "200 vs 200)")
         ),
     )
 
@@ -1235,8 +1237,8 @@ def _binom_rows(n: int, p: np.ndarray) -> np.ndarray:
 
     By the ratio recurrence of :func:`_binomial_grid` (upwards from (1 - p)^n for p <= 1/2,
     downwards from p^n above; both >= 2^-1000 for n <= 1000), summed on the log scale above
-    n = 1000 (where the start may underflow). Only used to locate the supremum on the grid
-    (relative error ~1e-13 up to n = 1000, ~n * 1e-15 above).
+    n = 1000 (where the start may underflow). Used on the grid only, to locate the supremum and
+    to see a tail above alpha/2 (relative error ~1e-13 up to n = 1000, ~n * 1e-15 above).
     """
     out = np.zeros((p.size, n + 1))
     out[p <= 0.0, 0] = 1.0
@@ -1251,17 +1253,20 @@ def _binom_rows(n: int, p: np.ndarray) -> np.ndarray:
         logs[:, 1:] = np.log(ratio)[None, :] + (np.log(q) - np.log1p(-q))
         out[inner] = np.exp(np.cumsum(logs, axis=1))
         return out
-    low, high = inner & (p <= 0.5), inner & (p > 0.5)
-    q = p[low]
-    part = np.empty((q.size, n + 1))
-    part[:, 0] = np.exp(n * np.log1p(-q))
-    part[:, 1:] = np.multiply.outer(q / (1 - q), ratio)
-    out[low] = np.cumprod(part, axis=1)
-    q = p[high]
-    part = np.empty((q.size, n + 1))
-    part[:, 0] = np.exp(n * np.log(q))
-    part[:, 1:] = np.multiply.outer((1 - q) / q, 1.0 / ratio[::-1])
-    out[high] = np.cumprod(part, axis=1)[:, ::-1]
+    for rows, upwards in (
+        (np.flatnonzero(inner & (p <= 0.5)), True),
+        (np.flatnonzero(inner & (p > 0.5)), False),
+    ):
+        q = p[rows]
+        part = np.empty((q.size, n + 1))
+        if upwards:
+            part[:, 0] = np.exp(n * np.log1p(-q))
+            np.multiply.outer(q / (1 - q), ratio, out=part[:, 1:])
+        else:
+            part[:, 0] = np.exp(n * np.log(q))
+            np.multiply.outer((1 - q) / q, 1.0 / ratio[::-1], out=part[:, 1:])
+        np.cumprod(part, axis=1, out=part)
+        out[rows] = part if upwards else part[:, ::-1]
     return out
 
 
