@@ -894,11 +894,12 @@ def effect_size(
     The supremum is located on a grid of the admissible p2 (spacing 1/(6 max(n1, n2)), 257 to
     2001 points) and refined by Newton's method, so the bounds are exact to about 1e-9 unless two
     separate maxima of the tail over p2 are within 10% of each other and the true one is missed
-    (not seen in the reference tables); an independent R implementation
-    (``tests/reference/exact_rd.R``) agrees to 1e-6 on ~30 tables. Both methods reproduce the
-    SAS / StatXact values printed for 10/35 vs 24/61, 4/12 vs 9/11, 2/7 vs 6/13 and 0/7 vs 13/13
-    (exact2x2's validation tests), 84/101 vs 89/105 (Garner, WUSS 2016) and Santner & Snell's
-    0/2 vs 2/2 (tests/test_proportions_exact_rd.py).
+    (not seen in the reference tables); an independent brute-force R implementation
+    (``tests/reference/exact_rd.R``) agrees to 1e-12 on 33 tables (78 intervals). The values
+    printed by SAS and StatXact for 10/35 vs 24/61, 4/12 vs 9/11, 2/7 vs 6/13 and 0/7 vs 13/13
+    (exact2x2's validation tests), 40/78 vs 5/17 and 27/57 vs 3/3 (tern's vignette), 84/101 vs
+    89/105 (Garner, WUSS 2016) and Santner & Snell's own 0/2 vs 2/2 are reproduced to their
+    printed digits (tests/test_proportions_exact_rd.py).
 
     Cost grows with the nuisance grid times the group sizes, ``grid x (n1 + n2 + 2)``; both are
     refused above ``MAX_EXACT_RD_SIZE`` (Santner-Snell 4.1e6: 1,000 vs 1,000, about 1 s;
