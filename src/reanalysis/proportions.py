@@ -11,9 +11,9 @@ with given group sizes). The scalar functions call the same array kernels with o
 array call returns exactly (bit for bit) what the scalar calls return.
 
 Every method is cross-checked against R (``tests/reference/make_reference.R``,
-``tests/reference/koopman.R``, ``tests/reference/exact_rd.R``). Where scipy or statsmodels implement a method it is wrapped;
-where they do not (or are too slow to use at scale, or fail on boundary tables) the formula is
-written out here with its reference.
+``tests/reference/koopman.R``, ``tests/reference/exact_rd.R``). Where scipy or statsmodels
+implement a method it is wrapped; where they do not (or are too slow to use at scale, or fail on
+boundary tables) the formula is written out here with its reference.
 
 Counts
 ------
