@@ -8,10 +8,21 @@ Rows (ratio = package median / alternative median; below 1 means the package is 
   of scipy calls, once with scipy's default supremum search for Barnard/Boschloo (32 points, which
   can miss the supremum) and once with ``n=256`` (a reliable search);
 - Boschloo's test at 200 vs 200 against scipy's ``boschloo_exact``, and at 1000 vs 1000 alone;
-- compare_many over 3,000 tables against a loop of the scipy call for that test.
+- compare_many over 3,000 tables against a loop of the scipy call for that test;
+- the exact unconditional risk-difference intervals (Santner-Snell, Chan-Zhang) at 100 vs 100
+  against the brute-force R implementation of tests/reference/exact_rd.R (timed inside R; no
+  Python library has them and exact2x2 is not packaged for Debian), at their size limits, and
+  the audit of examples/ball_blin_hr_relapse, which tries every RD method on its tables. The R
+  Chan-Zhang row takes minutes and runs only with ``BENCH_EXACT_RD_R=1``.
 """
 
 from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
 
 import numpy as np
 from scipy import stats
@@ -184,3 +195,80 @@ def run(bench):
             repeats=1,
             setup=_cold,
         )
+    _exact_rd_rows(bench)
+
+
+R_EXACT_RD = r"""
+args <- commandArgs(trailingOnly = TRUE)
+lines <- readLines(args[1])
+eval(parse(text = lines[seq_len(grep("^tables <- rbind", lines)[1] - 1)]))
+x <- as.numeric(args[3:6])
+for (i in seq_len(as.integer(args[7]))) {
+  tm <- system.time(r <- exact_rd(x[1], x[2], x[3], x[4], 0.95, args[2]))[["elapsed"]]
+  cat(sprintf("TIME %.6f\n", tm))
+}
+cat(sprintf("BOUNDS %.12f %.12f\n", r[2], r[3]))
+"""
+
+
+def _r_exact_rd_seconds(table, method, reps):
+    """((per-interval times measured inside R, R's bounds), "") or (None, reason)."""
+    if shutil.which("Rscript") is None:
+        return None, "Rscript not installed"
+    reference = Path(__file__).resolve().parents[1] / "tests" / "reference" / "exact_rd.R"
+    with tempfile.TemporaryDirectory() as tmp:
+        script = Path(tmp) / "time_exact_rd.R"
+        script.write_text(R_EXACT_RD)
+        cmd = ["Rscript", str(script), str(reference), method, *map(str, table), str(reps)]
+        out = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    times = [float(line.split()[1]) for line in out.stdout.splitlines() if line.startswith("TIME ")]
+    if not times:
+        return None, f"R failed: {out.stderr.strip()[-200:] or out.returncode}"
+    bounds = next(line for line in out.stdout.splitlines() if line.startswith("BOUNDS "))
+    return (times, bounds.removeprefix("BOUNDS ")), ""
+
+
+def _exact_rd_rows(bench):
+    from reanalysis import evidence
+
+    def cold():
+        proportions._effect.cache_clear()
+
+    table = (50, 100, 60, 100)
+    bench.note("exact unconditional RD intervals, 50/100 vs 60/100 (one 95% interval per call)")
+    for method, slow in (("santner-snell", False), ("chan-zhang", True)):
+        work = f"{method} exact RD interval, 100 vs 100"
+
+        def ours(method=method):
+            return proportions.effect_size(*table, measure="rd", method=method)
+
+        if slow and os.environ.get("BENCH_EXACT_RD_R") != "1":
+            got, why = None, "not run (several minutes in R; BENCH_EXACT_RD_R=1 runs it)"
+        else:
+            got, why = _r_exact_rd_seconds(table, method, 1 if slow else 3)
+        if got is None:
+            bench.compare(work, ours, repeats=5, setup=cold)
+            bench.note(f"R brute force (tests/reference/exact_rd.R), {method}: {why}")
+            continue
+        times, r_bounds = got
+        bench.compare(
+            work, ours, "brute-force R, exact_rd.R (in R)", alternative_seconds=times, repeats=5, setup=cold
+        )
+        res = ours()
+        bench.note(f"bounds: package {res.low:.12f} {res.high:.12f}, R {r_bounds}")
+    for method, n in (("santner-snell", 1000), ("chan-zhang", 200)):
+        bench.compare(
+            f"{method} exact RD interval at its size limit, {n} vs {n}",
+            lambda method=method, n=n: proportions.effect_size(
+                int(0.45 * n), n, int(0.52 * n), n, measure="rd", method=method
+            ),
+            repeats=2,
+            setup=cold,
+        )
+    folder = Path(__file__).resolve().parents[1] / "examples" / "ball_blin_hr_relapse"
+    bench.compare(
+        "audit of examples/ball_blin_hr_relapse (every RD method)",
+        lambda: audit.audit(evidence.load(folder)),
+        repeats=3,
+        setup=cold,
+    )

@@ -11,9 +11,9 @@ with given group sizes). The scalar functions call the same array kernels with o
 array call returns exactly (bit for bit) what the scalar calls return.
 
 Every method is cross-checked against R (``tests/reference/make_reference.R``,
-``tests/reference/koopman.R``). Where scipy or statsmodels implement a method it is wrapped;
-where they do not (or are too slow to use at scale, or fail on boundary tables) the formula is
-written out here with its reference.
+``tests/reference/koopman.R``, ``tests/reference/exact_rd.R``). Where scipy or statsmodels
+implement a method it is wrapped; where they do not (or are too slow to use at scale, or fail on
+boundary tables) the formula is written out here with its reference.
 
 Counts
 ------
@@ -35,6 +35,10 @@ estimated memory and time and what to use instead:
   140 vs 140) for Barnard and Boschloo, whose every table needs its own supremum.
 - Fisher's tests and the conditional odds ratio: a hypergeometric support of at most
   ``MAX_SUPPORT`` (2e7) tables.
+- The exact unconditional risk-difference intervals (``"santner-snell"``, ``"chan-zhang"``):
+  nuisance grid points x (nobs1 + nobs2 + 2) <= ``MAX_EXACT_RD_SIZE`` (4.1e6, e.g. 1,000 vs
+  1,000, for Santner-Snell; 5e5, e.g. 200 vs 200, for Chan-Zhang; about 1 s each). Above that
+  the Miettinen-Nurminen score interval is close to them and instant.
 
 Zero cells
 ----------
@@ -70,7 +74,7 @@ CI_METHODS = (
 )
 TEST_METHODS = ("chi2", "chi2-yates", "g-test", "fisher", "fisher-midp", "barnard", "boschloo", "z-unpooled")
 EFFECT_METHODS = {
-    "rd": ("newcombe", "wald", "agresti-caffo", "miettinen-nurminen"),
+    "rd": ("newcombe", "wald", "agresti-caffo", "miettinen-nurminen", "santner-snell", "chan-zhang"),
     "rr": ("wald", "miettinen-nurminen", "koopman"),
     "or": ("wald", "conditional", "miettinen-nurminen"),
 }
@@ -832,7 +836,8 @@ def effect_size(
         - rd: ``"newcombe"`` (default; hybrid score interval from two Wilson intervals, Newcombe,
           Stat Med 1998, method 10), ``"wald"``, ``"agresti-caffo"`` (add one success and one
           failure per group, Agresti & Caffo, Am Stat 2000), ``"miettinen-nurminen"`` (score
-          interval with variance factor N/(N-1), Miettinen & Nurminen, Stat Med 1985).
+          interval with variance factor N/(N-1), Miettinen & Nurminen, Stat Med 1985),
+          ``"santner-snell"`` and ``"chan-zhang"`` (exact unconditional intervals, see Notes).
         - rr: ``"wald"`` (default; Katz log interval), ``"miettinen-nurminen"``, ``"koopman"``
           (asymptotic score interval of Koopman, Biometrics 1984; the Miettinen-Nurminen interval
           without its N/(N-1) variance factor; recommended by Fagerland, Lydersen & Laake, Stat Med
@@ -850,6 +855,56 @@ def effect_size(
     -------
     EffectSize
         ``estimate``, ``low``, ``high``; ``note`` explains zero-cell corrections or infinite bounds.
+
+    Raises
+    ------
+    ValueError
+        For bad counts, measure, method or level; for ``"santner-snell"`` and ``"chan-zhang"``
+        above their size limits (see Notes); for ``"conditional"`` above ``MAX_SUPPORT``.
+
+    Notes
+    -----
+    **Exact unconditional intervals for the risk difference.** Both invert two one-sided exact
+    tests of H0: p1 - p2 = d, each at alpha/2 (the "tail method" of Santner & Snell), with the
+    nuisance parameter eliminated by the supremum over every admissible value::
+
+        P_U(d) = sup over p2 of  sum over tables a with T(a) >= T(obs) of
+                 Bin(a1; n1, p2 + d) * Bin(a2; n2, p2),     max(0, -d) <= p2 <= min(1, 1 - d),
+
+    over all tables a with the observed group sizes, and P_L(d) likewise with T(a) <= T(obs) (ties
+    count in both tails). The bounds are ``low = inf {d : P_U(d) > alpha/2}`` and
+    ``high = sup {d : P_L(d) > alpha/2}``, the hull of the differences that neither test rejects
+    (the definition of the tern R package's vignette, which corrects SAS's documentation).
+
+    - ``"santner-snell"``: T is the raw difference ``a1/n1 - a2/n2`` (Santner & Snell, JASA
+      1980;75:386-394). What SAS PROC FREQ prints for ``EXACT RISKDIFF(METHOD=NOSCORE)`` and
+      StatXact for the unstandardised difference; very conservative. P_U rises with d, so each
+      bound is the single crossing of alpha/2.
+    - ``"chan-zhang"``: T is the score statistic ``(p1 - p2 - d) / sqrt(v(d))`` with ``v(d)``
+      the variance at the maximum likelihood estimates under ``p1 - p2 = d`` (Farrington &
+      Manning; Chan & Zhang, Biometrics 1999;55:1202-1209). What SAS prints for ``EXACT
+      RISKDIFF(METHOD=SCORE)`` (the default in recent SAS releases) and StatXact for the
+      standardised difference. The ordering of the tables moves with d, so P_U can cross alpha/2
+      several times near a bound (a saw-tooth: 40/78 vs 5/17 crosses at -0.0779, -0.0750,
+      -0.0699 and -0.0659); the first crossing is returned, found by halving intervals of d and
+      discarding those whose tail is bounded below alpha/2 by the union of their regions. A
+      program that stops at another crossing prints a narrower interval for such tables; every
+      published example found (SAS, StatXact) has a single crossing and is reproduced.
+
+    The supremum is located on a grid of the admissible p2 (spacing 1/(6 max(n1, n2)), 257 to
+    2001 points) and refined by Newton's method, so the bounds are exact to about 1e-9 unless two
+    separate maxima of the tail over p2 are within 10% of each other and the true one is missed
+    (not seen in the reference tables); an independent brute-force R implementation
+    (``tests/reference/exact_rd.R``) agrees to 1e-12 on 33 tables (78 intervals). The values
+    printed by SAS and StatXact for 10/35 vs 24/61, 4/12 vs 9/11, 2/7 vs 6/13 and 0/7 vs 13/13
+    (exact2x2's validation tests), 40/78 vs 5/17 and 27/57 vs 3/3 (tern's vignette), 84/101 vs
+    89/105 (Garner, WUSS 2016) and Santner & Snell's own 0/2 vs 2/2 are reproduced to their
+    printed digits (tests/test_proportions_exact_rd.py).
+
+    Cost grows with the nuisance grid times the group sizes, ``grid x (n1 + n2 + 2)``; both are
+    refused above ``MAX_EXACT_RD_SIZE`` (Santner-Snell 4.1e6: 1,000 vs 1,000, about 1 s;
+    Chan-Zhang 5e5: 200 vs 200, about 0.8 s), where the Miettinen-Nurminen interval is close.
+    100 vs 100 takes about 50 ms (Santner-Snell) and 0.3 s (Chan-Zhang).
     """
     x1, n1 = _checks.count_and_total(count1, nobs1, "count1", "nobs1")
     x2, n2 = _checks.count_and_total(count2, nobs2, "count2", "nobs2")
@@ -873,6 +928,10 @@ def _effect(x1, n1, x2, n2, measure, method, level):
     p1, p2 = x1 / n1, x2 / n2
     if measure == "rd":
         est = p1 - p2
+        if method in ("santner-snell", "chan-zhang"):
+            _check_exact_rd_size(n1, n2, method)
+            low, high = _exact_rd_interval(x1, n1, x2, n2, level, method)
+            return est, low, high, ""
         if method != "miettinen-nurminen":
             # statsmodels (Fagerland, Lydersen & Laake 2015); only the range [-1, 1] is imposed here.
             low, high = _statsmodels_ci(x1, n1, x2, n2, "diff", _SM_DIFF[method], level)
@@ -1113,6 +1172,468 @@ def _walk(g, centre, target, direction):
     return t
 
 
+# ---- Exact unconditional intervals for the risk difference ---------------------------------
+# Santner & Snell (JASA 1980;75:386-394, the "tail method") and Chan & Zhang (Biometrics
+# 1999;55:1202-1209), as SAS PROC FREQ (EXACT RISKDIFF, METHOD=NOSCORE / METHOD=SCORE) and StatXact
+# define them. For the observed table and a hypothesised difference d the upper tail
+#     P_U(d) = sup_{p2} sum_{T(a) >= T(obs)} Bin(a1; n1, p2 + d) Bin(a2; n2, p2)
+# takes the supremum over every admissible p2, max(0, -d) <= p2 <= min(1, 1 - d); the lower bound
+# is inf {d : P_U(d) > alpha/2}. The upper bound is, by symmetry (T changes sign when the groups
+# are swapped), minus the lower bound of the swapped table, so only lower bounds are computed.
+#
+# Both statistics increase with a1 and decrease with a2 (for the score statistic this is checked
+# in tests/test_proportions_exact_rd.py), so a tail region is a staircase {a2 <= c(a1)} and
+#     P(region | p1, p2) = sum_a1 Bin(a1; n1, p1) F2(c(a1); p2),
+# F2 the binomial cdf of group 2: one evaluation on the nuisance grid costs O(grid x (n1 + n2)),
+# the cdf on the grid is computed once per table, and the probability rises with p1 and falls
+# with p2, hence P_U is non-decreasing in d while the region stays fixed. As for Barnard's test
+# (see _NUISANCE_GRID) the supremum is located on a grid of the admissible range and refined by a
+# safeguarded Newton search around the best grid points, re-evaluated with _binom_pmf.
+#
+# Size of a computation: nuisance grid points x (n1 + n2 + 2), the cells of the two binomial tables
+# on the grid (see _exact_rd_grid). 1,000 vs 1,000 is 4.0e6 cells (Santner-Snell: about 1 s),
+# 200 vs 200 is 4.8e5 (Chan-Zhang, whose saw-tooth search takes ~60 evaluations: under 1 s).
+MAX_EXACT_RD_SIZE = {"santner-snell": 4_100_000, "chan-zhang": 500_000}
+# Measured on the project's 2-core machine (benchmarks/bench_proportions.py): seconds per cell for
+# one interval; used only to say what a refused computation would cost.
+_SECONDS_PER_EXACT_RD_CELL = {"santner-snell": 2.2e-7, "chan-zhang": 1.6e-6}
+# Score statistics this close (relative) to the observed one are ties, as exact2x2 rounds the
+# statistic to 10 decimals: the closed-form restricted MLE leaves rounding noise of ~1e-15.
+_SCORE_TIE = 1e-9
+# Chan-Zhang's search: intervals of d wider than this are bounded with the union of the regions at
+# 6 points (ends and 4 inside); narrower ones with the regions at their two ends.
+_EXACT_RD_WIDE = 1 / 64
+
+
+def _exact_rd_grid(n1: int, n2: int) -> int:
+    """Points of the nuisance grid on [0, 1]: spacing 1/(6 max(n1, n2)), 257 to 2001 points.
+
+    The narrowest feature of a tail as a function of p2, near p2 = 0 or 1, is about 1/n wide, so
+    the grid has about 6 points on it (2 at n = 1000) and the best grid points lie on the slopes
+    of the highest peak, from where Newton's method finds it.
+    """
+    return min(_NUISANCE_GRID.size, max(257, 6 * max(n1, n2) + 1))
+
+
+def _check_exact_rd_size(n1: int, n2: int, method: str) -> None:
+    cells = _exact_rd_grid(n1, n2) * (n1 + n2 + 2)
+    limit = MAX_EXACT_RD_SIZE[method]
+    _checks.affordable(
+        f"the {method} exact interval at nobs1 = {n1}, nobs2 = {n2}",
+        cells,
+        limit,
+        nbytes=8 * 4 * cells,
+        seconds=_SECONDS_PER_EXACT_RD_CELL[method] * cells,
+        instead=(
+            "at this size the asymptotic score interval is close to the exact one: use "
+            "method='miettinen-nurminen' (limit: nuisance "
+            f"grid points x (nobs1 + nobs2 + 2) <= {limit:,} for {method!r}, e.g. "
+            + ("1,000 vs 1,000)" if method == "santner-snell" else "200 vs 200)")
+        ),
+    )
+
+
+def _binom_rows(n: int, p: np.ndarray) -> np.ndarray:
+    """Bin(k; n, p_g) for k = 0..n (columns) and every p_g in [0, 1] (rows).
+
+    By the ratio recurrence of :func:`_binomial_grid` (upwards from (1 - p)^n for p <= 1/2,
+    downwards from p^n above; both >= 2^-1000 for n <= 1000), summed on the log scale above
+    n = 1000 (where the start may underflow). Used on the grid only, to locate the supremum and
+    to see a tail above alpha/2 (relative error ~1e-13 up to n = 1000, ~n * 1e-15 above).
+    """
+    out = np.zeros((p.size, n + 1))
+    out[p <= 0.0, 0] = 1.0
+    out[p >= 1.0, n] = 1.0
+    inner = (p > 0.0) & (p < 1.0)
+    k = np.arange(n, dtype=float)
+    ratio = (n - k) / (k + 1)  # Bin(k + 1) / Bin(k) = ratio[k] * p / (1 - p)
+    if n > 1000:
+        q = p[inner][:, None]
+        logs = np.empty((q.shape[0], n + 1))
+        logs[:, :1] = n * np.log1p(-q)
+        logs[:, 1:] = np.log(ratio)[None, :] + (np.log(q) - np.log1p(-q))
+        out[inner] = np.exp(np.cumsum(logs, axis=1))
+        return out
+    for rows, upwards in (
+        (np.flatnonzero(inner & (p <= 0.5)), True),
+        (np.flatnonzero(inner & (p > 0.5)), False),
+    ):
+        q = p[rows]
+        part = np.empty((q.size, n + 1))
+        if upwards:
+            part[:, 0] = np.exp(n * np.log1p(-q))
+            np.multiply.outer(q / (1 - q), ratio, out=part[:, 1:])
+        else:
+            part[:, 0] = np.exp(n * np.log(q))
+            np.multiply.outer((1 - q) / q, 1.0 / ratio[::-1], out=part[:, 1:])
+        np.cumprod(part, axis=1, out=part)
+        out[rows] = part if upwards else part[:, ::-1]
+    return out
+
+
+def _fm_statistic(p1, p2, n1: int, n2: int, d: float):
+    """Farrington-Manning score statistic for H0: p1 - p2 = d at observed proportions (broadcast).
+
+    ``(p1 - p2 - d) / sqrt(r1 (1 - r1) / n1 + r2 (1 - r2) / n2)`` with (r1, r2) the maximum
+    likelihood estimates under ``p1 - p2 = d`` (closed form of Farrington & Manning, Stat Med 1990,
+    as :func:`_mn_statistic`; the Miettinen-Nurminen factor N/(N - 1) would not change the
+    ordering). A zero variance gives 0 for a zero numerator and +-inf otherwise.
+    """
+    t = n2 / n1
+    a = 1 + t
+    b = -(1 + t + p1 + t * p2 + d * (t + 2))
+    c = d * d + d * (2 * p1 + t + 1) + p1 + t * p2
+    e = -p1 * d * (1 + d)
+    v = b**3 / (27 * a**3) - b * c / (6 * a * a) + e / (2 * a)
+    root = np.sqrt(np.maximum(b * b / (9 * a * a) - c / (3 * a), 0.0))
+    u = np.where(v < 0, -root, root)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        w = np.where(u == 0, math.pi / 2, (math.pi + np.arccos(np.clip(v / u**3, -1.0, 1.0))) / 3)
+        r1 = np.clip(2 * u * np.cos(w) - b / (3 * a), max(0.0, d), min(1.0, 1.0 + d))
+        # 1 - r1 >= -d and 1 - r2 = (1 - r1) + d, so that a tiny d is not lost when r1 or r2 rounds
+        # to 1 (r2 = 1 - d, or r1 = 1 + d, would give a zero variance and an infinite statistic)
+        r2, q1 = np.clip(r1 - d, 0.0, 1.0), np.maximum(1 - r1, -d)
+        q2 = np.clip(q1 + d, 0.0, 1.0)
+        var = r1 * q1 / n1 + r2 * q2 / n2
+        num = p1 - p2 - d
+        z = num / np.sqrt(var)
+    return np.where(var > 0, z, np.where(num == 0, 0.0, np.copysign(np.inf, num)))
+
+
+def _fm_statistic_matrix(n1: int, n2: int, d: float) -> np.ndarray:
+    """:func:`_fm_statistic` of every table, x1 = 0..n1 (rows) by x2 = 0..n2 (columns)."""
+    return _fm_statistic((np.arange(n1 + 1) / n1)[:, None], (np.arange(n2 + 1) / n2)[None, :], n1, n2, d)
+
+
+class _ExactRDTail:
+    """Upper tails P(T >= T(obs) | p1 = p2 + d, p2) of one table, maximised over p2.
+
+    A region is given by its staircase ``c`` (int array over x1 = 0..n1): the tables with
+    ``x2 <= c[x1]`` (``c[x1] = -1``: none in that row).
+    """
+
+    def __init__(self, x1: int, n1: int, x2: int, n2: int, score: bool):
+        self.x1, self.n1, self.x2, self.n2, self.score = x1, n1, x2, n2, score
+        self.k1 = np.arange(n1 + 1.0)
+        self.k2 = np.arange(n2 + 1.0)
+        self.grid = np.linspace(0.0, 1.0, _exact_rd_grid(n1, n2))
+        # cdf of group 2 on the grid, with a leading 0: cdf_t[c + 1, g] = P(X2 <= c | grid[g]), and
+        # the pmf of group 1 on the grid, which serves every d on the lattice of the grid's spacing
+        # (Stored transposed, grid along the rows: the regions pick whole rows.)
+        cdf = np.zeros((self.grid.size, n2 + 2))
+        np.cumsum(_binom_rows(n2, self.grid), axis=1, out=cdf[:, 1:])
+        self.cdf_t = np.ascontiguousarray(cdf.T)
+        self.pmf1_t = np.ascontiguousarray(_binom_rows(n1, self.grid).T)
+        self._fixed = None
+        if not score:  # x1/n1 - x2/n2 >= observed, in integers (exact ties)
+            top = np.arange(n1 + 1, dtype=np.int64) * n2 - (x1 * n2 - x2 * n1)
+            self._fixed = np.clip(top // n1, -1, n2)
+        self._stairs: dict = {}
+        self._tails: dict = {}
+        self._last_grid: tuple = (None, None)
+
+    # ---- regions ----
+    def staircase(self, d: float) -> np.ndarray:
+        """c[x1] = the largest x2 whose statistic is at least the observed one (-1 if none)."""
+        if self._fixed is not None:
+            return self._fixed
+        d = float(d)
+        if d in self._stairs:
+            return self._stairs[d]
+        n1, n2 = self.n1, self.n2
+
+        def tie(t0):
+            return t0 - (_SCORE_TIE * max(1.0, abs(t0)) if math.isfinite(t0) else 0.0)
+
+        if (n1 + 1) * (n2 + 1) <= 20_000:
+            stat = _fm_statistic_matrix(n1, n2, d)
+            c = (stat >= tie(float(stat[self.x1, self.x2]))).sum(axis=1) - 1
+        else:  # bisection along each row (the statistic decreases in x2): O(n1 log n2)
+            threshold = tie(float(_fm_statistic(self.x1 / n1, self.x2 / n2, n1, n2, d)))
+            p1 = np.arange(n1 + 1) / n1
+            lo = np.full(n1 + 1, -1)
+            hi = np.full(n1 + 1, n2 + 1)
+            while (hi - lo > 1).any():
+                mid = (lo + hi) // 2
+                inside = _fm_statistic(p1, np.clip(mid, 0, n2) / n2, n1, n2, d) >= threshold
+                open_ = hi - lo > 1
+                lo = np.where(open_ & inside, mid, lo)
+                hi = np.where(open_ & ~inside, mid, hi)
+            c = lo
+        self._stairs[d] = c
+        return c
+
+    # ---- tails ----
+    def upper(self, d: float, c: np.ndarray) -> float:
+        """sup over the admissible p2 of P(x2 <= c[x1] | p2 + d, p2)."""
+        return self._tail(d, c)[0]
+
+    def slope(self, d: float, c: np.ndarray) -> float:
+        """d/dd of :meth:`upper` (at the maximising p2; NaN there at an end of the range)."""
+        value, at = self._tail(d, c)
+        p = np.array([at])
+        if not (0.0 < at < 1.0 and 0.0 < at + d < 1.0):
+            return math.nan
+        return float(self._exact(d, c, p, derivatives=True)[4][0])
+
+    def _tail(self, d: float, c: np.ndarray):
+        """(sup, maximising p2), memoised."""
+        key = (float(d), c.tobytes())
+        if key not in self._tails:
+            self._tails[key] = self._sup(float(d), c)
+        return self._tails[key]
+
+    def exceeds(self, d: float, c: np.ndarray, level: float) -> bool:
+        """Whether :meth:`upper` > level; the grid alone decides when its best value is above."""
+        key = (float(d), c.tobytes())
+        if key not in self._tails:
+            grid = self._on_grid(float(d), c)
+            if grid is not None and grid[1].max() > level:
+                return True
+        return self.upper(d, c) > level
+
+    def _on_grid(self, d, c):
+        """(points, tail at the points) on the grid of the admissible range (None for d = +-1)."""
+        key = (d, c.tobytes())
+        if self._last_grid[0] != key:
+            self._last_grid = (key, self._grid_values(d, c))
+        return self._last_grid[1]
+
+    def on_lattice(self, d: float) -> float:
+        """The smallest multiple of the grid's spacing at or above ``d`` (at most 1)."""
+        steps = self.grid.size - 1
+        return min(1.0, math.ceil(d * steps - 1e-9) / steps)
+
+    def _grid_values(self, d, c):
+        lo, hi = max(0.0, -d), min(1.0, 1.0 - d)
+        if hi - lo <= 1e-12:
+            return None
+        cols = c + 1
+        steps = self.grid.size - 1
+        j = round(d * steps)
+        if j / steps == d and abs(j) < steps - 64:  # p1 = p2 + d is on the grid too: no new pmf
+            k0, k1 = max(0, -j), min(steps, steps - j) + 1
+            w = self.cdf_t[cols, k0:k1]
+            return self.grid[k0:k1], np.einsum("ig,ig->g", self.pmf1_t[:, k0 + j : k1 + j], w)
+        inside = np.flatnonzero((self.grid > lo) & (self.grid < hi))
+        if inside.size >= 64:
+            k0, k1 = inside[0], inside[-1] + 1
+            points = np.concatenate([[lo], self.grid[k0:k1], [hi]])
+            ends = self._cdf_at(np.array([lo, hi]))[:, cols]
+            w = np.concatenate([ends[:1].T, self.cdf_t[cols, k0:k1], ends[1:].T], axis=1)
+        else:  # d near -1 or 1: a narrow range gets its own 65 points
+            points = np.linspace(lo, hi, 65)
+            w = self._cdf_at(points)[:, cols].T
+        return points, np.einsum("gi,ig->g", _binom_rows(self.n1, np.clip(points + d, 0.0, 1.0)), w)
+
+    def _sup(self, d, c):
+        lo, hi = max(0.0, -d), min(1.0, 1.0 - d)
+        grid = self._on_grid(d, c)
+        if grid is None:  # d = -1 or 1 (to rounding): one admissible point
+            return float(min(1.0, self._exact(d, c, np.array([lo]))[0])), lo
+        points, values = grid
+        # Candidates: the grid's local maxima within 10% of the best (at most 4), each refined.
+        padded = np.concatenate([[-np.inf], values, [-np.inf]])
+        peaks = np.flatnonzero(
+            (values >= padded[:-2]) & (values >= padded[2:]) & (values >= 0.9 * values.max())
+        )
+        peaks = peaks[np.argsort(-values[peaks], kind="stable")[:4]]
+        exact = self._exact(d, c, points[peaks])
+        best, at = float(exact.max()), float(points[peaks[np.argmax(exact)]])
+        # A peak at an end of the range is the maximum there unless the tail rises into the range
+        # (checked just inside the end); bisecting towards the end would only cost iterations.
+        last = points.size - 1
+        at_end = (peaks == 0) | (peaks == last)
+        if at_end.any():
+            inward = np.where(peaks[at_end] == 0, 1.0, -1.0)
+            probe = points[peaks[at_end]] + inward * 1e-9 * (hi - lo)
+            _, rise, _, noise, _ = self._exact(d, c, probe, derivatives=True)
+            keep = np.ones(peaks.size, dtype=bool)
+            keep[np.flatnonzero(at_end)] = rise * inward > noise
+            peaks = peaks[keep]
+        if peaks.size:
+            x, refined = self._refine(d, c, points, values, peaks)
+            k = int(np.argmax(refined))
+            if refined[k] > best:
+                best, at = float(refined[k]), float(x[k])
+        return float(min(1.0, best)), at
+
+    def _cdf_at(self, p2):
+        out = np.zeros((p2.size, self.n2 + 2))
+        np.cumsum(_binom_pmf(self.k2[None, :], float(self.n2), p2[:, None]), axis=1, out=out[:, 1:])
+        return out
+
+    def _exact(self, d, c, p2, derivatives=False):
+        """P(x2 <= c[x1] | p2 + d, p2) at the points ``p2``.
+
+        With ``derivatives``: (value, first and second derivative in p2 along p1 = p2 + d, the
+        rounding level of the first, and the derivative in d at fixed p2).
+        """
+        p1 = np.clip(p2 + d, 0.0, 1.0)[:, None]
+        p2 = p2[:, None]
+        n1, n2, k1, k2 = float(self.n1), float(self.n2), self.k1[None, :], self.k2[None, :]
+        b1 = _binom_pmf(k1, n1, p1)
+        b2 = _binom_pmf(k2, n2, p2)
+        cols = c + 1
+
+        def at_c(terms):  # sum_{x2 <= c[x1]} terms[:, x2], for every x1
+            out = np.zeros((terms.shape[0], self.n2 + 2))
+            np.cumsum(terms, axis=1, out=out[:, 1:])
+            return out[:, cols]
+
+        f0 = at_c(b2)
+        value = np.einsum("ci,ci->c", b1, f0)
+        if not derivatives:
+            return value
+        with np.errstate(divide="ignore", invalid="ignore"):
+            u1 = (k1 - n1 * p1) / (p1 * (1 - p1))
+            u2 = (k2 - n2 * p2) / (p2 * (1 - p2))
+            du1 = -k1 / p1**2 - (n1 - k1) / (1 - p1) ** 2
+            du2 = -k2 / p2**2 - (n2 - k2) / (1 - p2) ** 2
+            f1 = at_c(b2 * u2)
+            f2 = at_c(b2 * (u2 * u2 + du2))
+            b1u = b1 * u1
+            along_d = np.einsum("ci,ci->c", b1u, f0)
+            first = along_d + np.einsum("ci,ci->c", b1, f1)
+            second = (
+                np.einsum("ci,ci->c", b1 * (u1 * u1 + du1), f0)
+                + 2 * np.einsum("ci,ci->c", b1u, f1)
+                + np.einsum("ci,ci->c", b1, f2)
+            )
+            noise = 1e-13 * (np.einsum("ci,ci->c", np.abs(b1u), f0) + np.einsum("ci,ci->c", b1, np.abs(f1)))
+        return value, first, second, noise, along_d
+
+    def _refine(self, d, c, points, values, peaks):
+        """Safeguarded Newton search for the maximum between the neighbours of each grid peak.
+
+        It starts at the vertex of the parabola through the peak and its neighbours (at the peak
+        itself if that fails), from where two or three Newton steps reach the maximum. Returns
+        the points and the tail there.
+        """
+        below, above = np.maximum(peaks - 1, 0), np.minimum(peaks + 1, points.size - 1)
+        lo, hi = points[below].copy(), points[above].copy()
+        x = points[peaks].copy()
+        f0, f1, f2 = values[below], values[peaks], values[above]
+        h0, h1 = x - lo, hi - x
+        with np.errstate(divide="ignore", invalid="ignore"):
+            den = h1 * (f1 - f0) + h0 * (f1 - f2)
+            vertex = x + 0.5 * (h1 * h1 * (f1 - f0) - h0 * h0 * (f1 - f2)) / den
+        interior = (below < peaks) & (peaks < above)
+        x = np.where(interior & np.isfinite(vertex) & (vertex > lo) & (vertex < hi), vertex, x)
+        x = np.where((x <= lo) | (x >= hi), 0.5 * (lo + hi), x)
+        active = np.arange(peaks.size)
+        for _ in range(200):
+            if active.size == 0:
+                break
+            xa = x[active]
+            _, first, second, noise, _ = self._exact(d, c, xa, derivatives=True)
+            up = first > 0
+            lo_a = np.where(up, xa, lo[active])
+            hi_a = np.where(up, hi[active], xa)
+            lo[active], hi[active] = lo_a, hi_a
+            with np.errstate(divide="ignore", invalid="ignore"):
+                step = -first / second
+            new = xa + step
+            newton = np.isfinite(step) & (second < 0)
+            converged = (newton & (np.abs(step) <= 1e-12)) | (np.abs(first) <= noise)
+            inside = newton & (new > lo_a) & (new < hi_a)
+            new = np.where(
+                converged,
+                np.where(newton, np.clip(new, lo_a, hi_a), xa),
+                np.where(inside, new, 0.5 * (lo_a + hi_a)),
+            )
+            done = converged | (hi_a - lo_a <= 1e-15)
+            x[active] = new
+            active = active[~done]
+        return x, self._exact(d, c, x)
+
+    # ---- the lower bound inf {d : P_U(d) > half_alpha} ----
+    def lower(self, half_alpha: float) -> float:
+        if self.upper(-1.0, self.staircase(-1.0)) > half_alpha:
+            return -1.0
+        if not self.score:  # fixed region: P_U is continuous and non-decreasing, one crossing
+            z = stats.norm.isf(half_alpha)
+            guess = _mn_interval(self.x1, self.n1, self.x2, self.n2, "rd", z)[0]
+            return self._piece(-1.0, 1.0, self._fixed, half_alpha, guess)
+        found = self._search(-1.0, 1.0, half_alpha)
+        return 1.0 if found is None else found  # P_U(1) = 1 > half_alpha: found is never None
+
+    def _piece(self, a, b, c, half_alpha, guess=None):
+        """First crossing in [a, b] with the region ``c`` throughout (None if P_U <= half_alpha).
+
+        P_U is continuous and non-decreasing there: a safeguarded Newton search (slope of P_U at
+        its maximising p2) from ``guess`` or the secant of the ends, to 1e-12.
+        """
+        if not self.exceeds(b, c, half_alpha):
+            return None
+        if self.exceeds(a, c, half_alpha):
+            return a
+        fa, fb = self.upper(a, c) - half_alpha, self.upper(b, c) - half_alpha
+        lo, hi = a, b
+        x = guess if guess is not None and lo < guess < hi else lo + (hi - lo) * (-fa) / (fb - fa)
+        for _ in range(200):
+            if not lo < x < hi:
+                x = 0.5 * (lo + hi)
+            f = self.upper(x, c) - half_alpha
+            if f > 0:
+                hi, fb = x, f
+            else:
+                lo, fa = x, f
+            if hi - lo <= 1e-12:
+                break
+            slope = self.slope(x, c)
+            step = -f / slope if slope > 0 else math.nan
+            if math.isfinite(step) and abs(step) <= 1e-12:
+                return min(max(x + step, lo), hi)
+            new = x + step
+            # Newton inside the bracket; otherwise the secant of the bracket, kept off its ends.
+            if not (math.isfinite(new) and lo < new < hi):
+                new = lo + (hi - lo) * min(0.9, max(0.1, -fa / (fb - fa)))
+            x = new
+        return hi
+
+    def _search(self, a, b, half_alpha):
+        """First crossing in [a, b] of Chan-Zhang's tail, whose region changes with d.
+
+        Between two values of d where the ordering of the tables changes the region is fixed and
+        the tail non-decreasing; at those values it jumps up or down, so the tail can cross
+        half_alpha several times (a saw-tooth near the bound). On [a, b] the tail is at most the
+        probability at b of the union of the regions (every region is a staircase, and so is the
+        union); an interval whose bound is <= half_alpha holds no crossing, the others are halved,
+        leftmost first. The union is taken over the regions at 6 points of a wide interval and at
+        the two ends of a narrow one, so an ordering that changes and changes back between two
+        such points (within a narrow interval, or between points 1/64 / 5 or more apart) is not seen.
+        """
+        wide = b - a > _EXACT_RD_WIDE
+        ds = np.linspace(a, b, 6) if wide else np.array([a, b])
+        # At d = -1 every table but (0, n2) has an infinite statistic: that degenerate ordering has
+        # probability 0 there (P_U(-1) is checked first), so the limit from the right stands for it.
+        ds[0] = max(ds[0], -1.0 + 1e-9)
+        stairs = np.stack([self.staircase(d) for d in ds])
+        union = stairs.max(axis=0)
+        if not wide and (stairs == stairs[0]).all():
+            return self._piece(a, b, union, half_alpha)
+        # An interval much wider than the grid's spacing is bounded at the next multiple of the
+        # spacing (a looser bound, as the union's tail rises with d), where the pmf of group 1 on
+        # the grid is already known.
+        at = self.on_lattice(b) if b - a > 16 / (self.grid.size - 1) else b
+        if not self.exceeds(at, union, half_alpha):
+            return None
+        if b - a <= 1e-12:  # the ordering changes within 1e-12: the tail on either side decides
+            return a if any(self.exceeds(b, st, half_alpha) for st in (stairs[0], stairs[-1])) else None
+        m = 0.5 * (a + b)
+        left = self._search(a, m, half_alpha)
+        return left if left is not None else self._search(m, b, half_alpha)
+
+
+def _exact_rd_interval(x1: int, n1: int, x2: int, n2: int, level: float, method: str) -> tuple[float, float]:
+    score = method == "chan-zhang"
+    half_alpha = (1 - level) / 2
+    low = _ExactRDTail(x1, n1, x2, n2, score).lower(half_alpha)
+    high = -_ExactRDTail(x2, n2, x1, n1, score).lower(half_alpha)
+    return low, high
+
+
 # --------------------------------------------------------------------------------------------
 # Vectorised helpers
 # --------------------------------------------------------------------------------------------
@@ -1211,17 +1732,25 @@ def compare_all(count1, nobs1, count2, nobs2, methods=TEST_METHODS):
 
 
 def effects_all(count1, nobs1, count2, nobs2, level: float = 0.95):
-    """Every measure and method of :func:`effect_size` on one table, as a DataFrame."""
+    """Every measure and method of :func:`effect_size` on one table, as a DataFrame.
+
+    An exact risk-difference interval refused for the table's size (above
+    ``MAX_EXACT_RD_SIZE``) gets a row with NaN bounds and the refusal in ``note``.
+    """
     import pandas as pd
 
-    return pd.concat(
-        [
-            effect_size(count1, nobs1, count2, nobs2, measure=m, method=k, level=level).to_frame()
-            for m, methods in EFFECT_METHODS.items()
-            for k in methods
-        ],
-        ignore_index=True,
-    )
+    rows = []
+    for m, methods in EFFECT_METHODS.items():
+        for k in methods:
+            try:
+                res = effect_size(count1, nobs1, count2, nobs2, measure=m, method=k, level=level)
+            except ValueError as exc:
+                if k not in MAX_EXACT_RD_SIZE:
+                    raise
+                base = effect_size(count1, nobs1, count2, nobs2, measure=m, method="wald", level=level)
+                res = dataclasses.replace(base, method=k, low=math.nan, high=math.nan, note=str(exc))
+            rows.append(res.to_frame())
+    return pd.concat(rows, ignore_index=True)
 
 
 def ci_all(count, nobs, methods=CI_METHODS, level: float = 0.95):
