@@ -429,9 +429,21 @@ def _cmd_effect(args) -> int:
         else:
             methods = [args.method]
         for m in methods:
-            res = proportions.effect_size(
-                args.count1, args.nobs1, args.count2, args.nobs2, measure=measure, method=m, level=args.level
-            )
+            try:
+                res = proportions.effect_size(
+                    args.count1,
+                    args.nobs1,
+                    args.count2,
+                    args.nobs2,
+                    measure=measure,
+                    method=m,
+                    level=args.level,
+                )
+            except ValueError as exc:
+                if args.method != "all":
+                    raise
+                print(f"{measure} {m}: not computed: {exc}", file=sys.stderr)
+                continue
             rows.append(res.to_frame())
     frame = pd.concat(rows, ignore_index=True)
     _print_frame(frame.drop(columns=["count1", "nobs1", "count2", "nobs2"]))
