@@ -47,8 +47,10 @@ reports/index.html: $(ANALYSES) $(SRC) $(DATA) $(STAMP)
 reports/%/report.html: analyses/%.py $(SRC) $(DATA) $(STAMP)
 	$(PY) analyses/$*.py --out reports/$* --data-dir data
 
+# Two workers (the machines this runs on have two cores); tests of one file stay on one worker so
+# their module fixtures are built once.
 test: $(STAMP)
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n 2 --dist loadfile
 
 bench: $(STAMP)
 	$(PY) benchmarks/run.py $(BENCH)

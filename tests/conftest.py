@@ -67,11 +67,11 @@ ROOT = DATA.parent
 ANALYSES = [str(ROOT / "analyses" / f"{name}.py") for name in ("saa", "itp", "cit", "audit", "index")]
 
 
-def build_all(out: Path, data_dir: Path = DATA) -> Path:
-    """Every report and the index into ``out``, as `make reports` builds them."""
+def build_all(out: Path, data_dir: Path = DATA, jobs: int = 1) -> Path:
+    """Every report and the index into ``out``, as `make reports` builds them (``jobs`` workers)."""
     from reanalysis.report.build import main
 
-    assert main(["--out", str(out), "--data-dir", str(data_dir), *ANALYSES]) == 0
+    assert main(["--out", str(out), "--data-dir", str(data_dir), "--jobs", str(jobs), *ANALYSES]) == 0
     return out
 
 
@@ -84,7 +84,67 @@ def build_one(name: str, out: Path, data_dir: Path = DATA) -> str:
     return (out / "report.md").read_text(encoding="utf-8")
 
 
+_PREBUILT = "REANALYSIS_TEST_REPORTS"
+
+
+def pytest_configure(config):
+    """Under xdist, the controller builds the flagship reports once, on both cores, before the
+    workers start; the workers read them (see ``flagship_reports``)."""
+    if hasattr(config, "workerinput") or not config.getoption("numprocesses", default=None):
+        return
+    import tempfile
+
+    out = Path(tempfile.mkdtemp(prefix="reanalysis-test-reports-"))
+    build_all(out, jobs=2)
+    os.environ[_PREBUILT] = str(out)
+    config._prebuilt_reports = out
+
+
+def pytest_unconfigure(config):
+    out = getattr(config, "_prebuilt_reports", None)
+    if out is not None:
+        shutil.rmtree(out, ignore_errors=True)
+        os.environ.pop(_PREBUILT, None)
+
+
 @pytest.fixture(scope="session")
 def flagship_reports(tmp_path_factory) -> Path:
-    """The flagship reports, built once for the whole test session."""
+    """The flagship reports, built once for the whole test run (by the xdist controller when the
+    tests run in parallel, else here)."""
+    prebuilt = os.environ.get(_PREBUILT)
+    if prebuilt and (Path(prebuilt) / "index.html").exists():
+        return Path(prebuilt)
     return build_all(tmp_path_factory.mktemp("reports"))
+
+
+def for_every_row(rows, ids=None):
+    """One test that checks every row of a reference table and lists every row that fails.
+
+    For reference tables with thousands of rows (R cross-checks): the same checks as one
+    parametrized test per row, without the per-test overhead. The decorated function takes the
+    row as its first argument; other arguments are fixtures.
+    """
+    import functools
+    import inspect
+
+    rows = list(rows)
+
+    def deco(check):
+        sig = inspect.signature(check)
+        params = [p for name, p in sig.parameters.items() if name != "row"]
+
+        @functools.wraps(check)
+        def test(*args, **kwargs):
+            failures = []
+            for row in rows:
+                try:
+                    check(row, *args, **kwargs)
+                except AssertionError as err:
+                    failures.append(f"{ids(row) if ids else row}: {err}")
+            assert not failures, f"{len(failures)} of {len(rows)} rows fail:\n" + "\n".join(failures[:20])
+
+        test.__signature__ = sig.replace(parameters=params)
+        del test.__wrapped__
+        return test
+
+    return deco

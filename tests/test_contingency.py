@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import for_every_row
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
@@ -53,7 +54,7 @@ def _rows(name):
 RXC = _rows("contingency_rxc.csv")
 
 
-@pytest.mark.parametrize("row", RXC, ids=lambda r: r.table)
+@for_every_row(RXC, ids=lambda r: r.table)
 def test_rxc_matches_r(row):
     t = _table(row.table)
     chi = ct.independence_test(t, "chi2")
@@ -78,7 +79,7 @@ def test_rxc_many_matches_single_and_r():
 TREND = _rows("contingency_trend.csv")
 
 
-@pytest.mark.parametrize("row", TREND, ids=lambda r: f"{r.count}/{r.nobs}")
+@for_every_row(TREND, ids=lambda r: f"{r.count}/{r.nobs}")
 def test_trend_matches_r(row):
     x, n = _vec(row.count), _vec(row.nobs)
     scores = None if pd.isna(row.scores) else _vec(row.scores, float)
@@ -94,7 +95,7 @@ def test_trend_matches_r(row):
 CMH = _rows("contingency_cmh.csv")
 
 
-@pytest.mark.parametrize("row", CMH, ids=lambda r: r.strata)
+@for_every_row(CMH, ids=lambda r: r.strata)
 def test_cmh_matches_r(row):
     t = _strata(row.strata)
     cc, nocc = ct.cmh_test(t, "cmh-cc"), ct.cmh_test(t, "cmh")
@@ -126,7 +127,7 @@ def test_cmh_matches_r(row):
 HOM = _rows("contingency_homogeneity.csv")
 
 
-@pytest.mark.parametrize("row", HOM, ids=lambda r: r.strata)
+@for_every_row(HOM, ids=lambda r: r.strata)
 def test_homogeneity_matches_metafor(row):
     t = _strata(row.strata)
     bd = ct.homogeneity_test(t, "breslow-day")

@@ -2,6 +2,7 @@
 
 import pandas as pd
 import pytest
+from conftest import for_every_row
 
 from reanalysis import data
 
@@ -149,9 +150,7 @@ SEED = pd.read_csv(
 )
 
 
-@pytest.mark.parametrize(
-    "row", list(SEED.itertuples(index=False)), ids=lambda r: f"{r.study_id}:{r.column}={r.value}"
-)
+@for_every_row(list(SEED.itertuples(index=False)), ids=lambda r: f"{r.study_id}:{r.column}={r.value}")
 def test_every_seed_number_is_in_the_data(row):
     d = data.load()
     table = d.table(row.table)

@@ -146,22 +146,50 @@ window.addEventListener('load', () => {
 
 
 def _chromium(args: list[str]) -> subprocess.CompletedProcess:
+    import tempfile
+
+    profile = tempfile.mkdtemp(prefix="chromium-profile-")  # each run its own profile: runs side by side
+    flags = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={profile}",
+    ]
     return subprocess.run(
-        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", f"--window-size={WIDTH},2000", *args],
+        [CHROMIUM, *flags, f"--window-size={WIDTH},2000", *args],
         capture_output=True,
         text=True,
         timeout=180,
     )
 
 
+@pytest.fixture(scope="module")
+def layouts(tmp_path_factory):
+    """Every page measured at 1280 px, the chromium processes run side by side (one start-up cost)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    tmp = tmp_path_factory.mktemp("layout")
+
+    def measure(i_path):
+        i, path = i_path
+        page = tmp / f"page{i}.html"
+        page.write_text(
+            path.read_text(encoding="utf-8").replace("</body>", MEASURE + "</body>"), encoding="utf-8"
+        )
+        return _chromium(["--virtual-time-budget=5000", "--dump-dom", page.as_uri()])
+
+    with ThreadPoolExecutor(max_workers=len(REPORTS)) as pool:
+        return dict(zip(REPORTS, pool.map(measure, enumerate(REPORTS)), strict=True))
+
+
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (the static layout checks still run)")
 @pytest.mark.parametrize("path", REPORTS, ids=IDS)
-def test_layout_at_1280px_in_chromium(path, tmp_path):
-    page = tmp_path / "page.html"
-    page.write_text(
-        path.read_text(encoding="utf-8").replace("</body>", MEASURE + "</body>"), encoding="utf-8"
-    )
-    proc = _chromium(["--virtual-time-budget=5000", "--dump-dom", page.as_uri()])
+def test_layout_at_1280px_in_chromium(path, layouts):
+    proc = layouts[path]
     m = re.search(r"<title>LAYOUT(.*?)</title>", proc.stdout, re.S)
     assert m, proc.stderr[-2000:]
     layout = json.loads(m.group(1).replace("&amp;", "&").replace("&quot;", '"'))
@@ -171,6 +199,3 @@ def test_layout_at_1280px_in_chromium(path, tmp_path):
         assert box["boxRight"] <= layout["bodyRight"] + 1, box
         assert box["overflow"] == "auto", box
     assert layout["crushed"] == [], "cells narrower than 40 px (columns crushed instead of scrolling)"
-    shot = tmp_path / "shot.png"
-    _chromium([f"--screenshot={shot}", path.as_uri()])
-    assert shot.is_file() and shot.stat().st_size > 10_000

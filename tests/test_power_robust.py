@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import for_every_row
 from scipy import optimize, stats
 
 from reanalysis import power, proportions
@@ -31,9 +32,7 @@ def _close(a, b, tol=TOL):
 # --------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "row", _rows("power_designs_strict.csv"), ids=lambda r: f"{r.p1}-{r.p2}-{r.n}-{r.alpha}"
-)
+@for_every_row(_rows("power_designs_strict.csv"), ids=lambda r: f"{r.p1}-{r.p2}-{r.n}-{r.alpha}")
 def test_normal_power_matches_power_prop_test_strict(row):
     res = power.power_two_proportions(row.p1, row.p2, int(row.n), int(row.n), alpha=row.alpha)
     assert _close(res.power, row.power), (res, row)
@@ -43,9 +42,7 @@ def test_normal_power_matches_power_prop_test_strict(row):
         assert size.n1 == math.ceil(row.n_for_80)
 
 
-@pytest.mark.parametrize(
-    "row", _rows("power_designs_unequal.csv"), ids=lambda r: f"{r.p1}-{r.p2}-{r.n1}-{r.n2}"
-)
+@for_every_row(_rows("power_designs_unequal.csv"), ids=lambda r: f"{r.p1}-{r.p2}-{r.n1}-{r.n2}")
 def test_normal_power_unequal_groups_matches_fleiss_in_r(row):
     res = power.power_two_proportions(row.p1, row.p2, int(row.n1), int(row.n2), alpha=row.alpha)
     assert _close(res.power, row.power)
@@ -153,9 +150,7 @@ def _floats(text):
     return [float(v) for v in str(text).split(";")]
 
 
-@pytest.mark.parametrize(
-    "row", _rows("power_designs_multi_arm.csv"), ids=lambda r: f"case{r.case}-{r.method}"
-)
+@for_every_row(_rows("power_designs_multi_arm.csv"), ids=lambda r: f"case{r.case}-{r.method}")
 def test_multi_arm_power_matches_r(row):
     nt = [int(v) for v in _floats(row.n_treatments)]
     res = power.power_multi_arm(
@@ -183,9 +178,7 @@ def test_dunnett_critical_values_match_published_table(k, table):
     assert round(power.power_multi_arm(0.5, [0.5] * k, 50, 50).critical_value, 2) == table
 
 
-@pytest.mark.parametrize(
-    "row", _rows("power_designs_bonferroni.csv"), ids=lambda r: f"{r.p0}-{r.p}-{r.n}-{r.k}"
-)
+@for_every_row(_rows("power_designs_bonferroni.csv"), ids=lambda r: f"{r.p0}-{r.p}-{r.n}-{r.k}")
 def test_bonferroni_comparison_is_power_prop_test_at_alpha_over_k(row):
     k = int(row.k)
     res = power.power_multi_arm(row.p0, [row.p] * k, int(row.n), int(row.n), method="bonferroni")
@@ -202,9 +195,7 @@ def test_dunnett_keeps_the_familywise_error_at_alpha():
     assert bonf.familywise_error < 0.05 < unadj.familywise_error
 
 
-@pytest.mark.parametrize(
-    "row", _rows("power_designs_multi_arm_n.csv"), ids=lambda r: f"{r.target}-{r.method}-{r.ratio:.3f}"
-)
+@for_every_row(_rows("power_designs_multi_arm_n.csv"), ids=lambda r: f"{r.target}-{r.method}-{r.ratio:.3f}")
 def test_multi_arm_sample_size_matches_r(row):
     res = power.sample_size_multi_arm(0.36, [0.6, 0.7], target=row.target, method=row.method, ratio=row.ratio)
     assert _close(res.n_treatment_exact, row.n_treatment_exact, 1e-7)  # uniroot tol 1e-10 on n
@@ -216,8 +207,7 @@ def test_multi_arm_sample_size_matches_r(row):
 # --------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "row",
+@for_every_row(
     _rows("power_designs_active.csv"),
     ids=lambda r: f"{r.p_test}-{r.p_control}-{r.n_test}x{r.ratio}-{r.margin}-{r.hypothesis}-{r.method}",
 )
@@ -246,9 +236,7 @@ def test_active_control_matches_r(row):
         assert _close(size.n_test_exact, row.n_test_for_80, 1e-7)  # uniroot tol 1e-10 on n
 
 
-@pytest.mark.parametrize(
-    "row", _rows("power_designs_one_sided.csv"), ids=lambda r: f"{r.p_test}-{r.p_control}-{r.n}"
-)
+@for_every_row(_rows("power_designs_one_sided.csv"), ids=lambda r: f"{r.p_test}-{r.p_control}-{r.n}")
 def test_superiority_at_margin_zero_is_power_prop_test_one_sided(row):
     res = power.power_active_control(
         row.p_test, row.p_control, int(row.n), int(row.n), margin=0, hypothesis="superiority"

@@ -116,7 +116,9 @@ def test_swapping_groups_inverts_ratios(g1, g2, measure):
 @settings(max_examples=100, deadline=None)
 @given(count_total(60), count_total(60))
 def test_rd_interval_contains_estimate(g1, g2):
-    for method in EFFECT_METHODS["rd"]:
+    # The exact unconditional intervals have their own containment and nesting property tests
+    # (tests/test_proportions_exact_rd.py); here the fast methods get many examples.
+    for method in [m for m in EFFECT_METHODS["rd"] if m not in ("santner-snell", "chan-zhang")]:
         res = effect_size(*g1, *g2, measure="rd", method=method)
         assert -1.0 <= res.low <= res.high <= 1.0
         if method != "agresti-caffo":  # centred on the adjusted, not the observed, difference

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import for_every_row
 
 from reanalysis import proportions as P
 
@@ -21,8 +22,7 @@ def _close(a, b, tol=1e-8):
     return abs(a - b) <= tol * max(1.0, abs(b))
 
 
-@pytest.mark.parametrize(
-    "row",
+@for_every_row(
     list(pd.read_csv(REF).itertuples(index=False)),
     ids=lambda r: f"{r.count1}/{r.nobs1}-{r.count2}/{r.nobs2}-{r.level}",
 )

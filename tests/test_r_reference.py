@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pytest
+from conftest import for_every_row
 
 from reanalysis import proportions
 
@@ -28,16 +28,13 @@ def _close(a, b, tol=TOL):
     return abs(a - b) <= tol * max(1.0, abs(b))
 
 
-@pytest.mark.parametrize(
-    "row", _rows("proportion_ci.csv"), ids=lambda r: f"{r.method}-{r.count}/{r.nobs}-{r.level}"
-)
+@for_every_row(_rows("proportion_ci.csv"), ids=lambda r: f"{r.method}-{r.count}/{r.nobs}-{r.level}")
 def test_proportion_ci_matches_r(row):
     res = proportions.proportion_ci(row.count, row.nobs, method=row.method, level=row.level)
     assert _close(res.low, row.low) and _close(res.high, row.high), (res, row)
 
 
-@pytest.mark.parametrize(
-    "row",
+@for_every_row(
     _rows("proportion_tests.csv"),
     ids=lambda r: f"{r.method}-{r.count1}/{r.nobs1}-{r.count2}/{r.nobs2}",
 )
@@ -58,8 +55,7 @@ def test_degenerate_tables_follow_documented_convention():
     assert (res.statistic, res.pvalue) == (0.0, 1.0) and "convention" in res.note
 
 
-@pytest.mark.parametrize(
-    "row",
+@for_every_row(
     [r for r in _rows("effect_sizes.csv") if r.method != "conditional-fisher.test"],
     ids=lambda r: f"{r.measure}-{r.method}-{r.count1}/{r.nobs1}-{r.count2}/{r.nobs2}-{r.level}",
 )
@@ -77,8 +73,7 @@ def test_effect_sizes_match_r(row):
     assert _close(res.low, row.low) and _close(res.high, row.high), (res, row)
 
 
-@pytest.mark.parametrize(
-    "row",
+@for_every_row(
     [r for r in _rows("effect_sizes.csv") if r.method == "conditional-fisher.test"],
     ids=lambda r: f"{r.count1}/{r.nobs1}-{r.count2}/{r.nobs2}-{r.level}",
 )
@@ -101,9 +96,7 @@ def _ints(text):
     return [int(v) for v in str(text).split(";")]
 
 
-@pytest.mark.parametrize(
-    "row", _rows("meta.csv"), ids=lambda r: f"set{r.set}-{r.measure}-{r.method}-{r.test}"
-)
+@for_every_row(_rows("meta.csv"), ids=lambda r: f"set{r.set}-{r.measure}-{r.method}-{r.test}")
 def test_meta_analysis_matches_metafor(row):
     from reanalysis import meta
 
@@ -155,7 +148,7 @@ def test_meta_analysis_matches_metafor(row):
             assert _close(ours, theirs, tol), (ours, theirs, row)
 
 
-@pytest.mark.parametrize("row", _rows("power.csv"), ids=lambda r: f"{r.p1}-{r.p2}-{r.n}-{r.alpha}")
+@for_every_row(_rows("power.csv"), ids=lambda r: f"{r.p1}-{r.p2}-{r.n}-{r.alpha}")
 def test_power_matches_power_prop_test(row):
     from reanalysis import power
 
