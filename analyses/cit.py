@@ -24,6 +24,7 @@ from reanalysis.report import (
     provenance,
     run,
 )
+from reanalysis.report.evidence_summary import protocol_table
 
 PH3 = "cit_nct05864014"  # three arms, placebo control
 ACTIVE = "cit_nct05394285"  # hetrombopag vs therapeutic rhTPO
@@ -141,35 +142,13 @@ def protocols(rep, d, text):
         }
     )
     s = rep.section("The registered designs beside the seed's protocol", finding)
-    order = {sid: i for i, sid in enumerate([ACTIVE, MISSING, MATCH, PH3, REFERENCE])}
-    cats = {c: i for i, c in enumerate(data.PROTOCOL_CATEGORIES)}
-    p = d.protocols[d.protocols.study_id.isin(list(order))].sort_values(
-        ["study_id", "category"],
-        key=lambda col: col.map(order if col.name == "study_id" else cats),
-        kind="stable",
-    )
-    shown = p.copy()
-    shown.insert(0, "study", [d.study_label(x) for x in shown.study_id])
     rep.table(
         s,
         "cit_protocols",
-        shown[
-            [
-                "study",
-                "arm_id",
-                "category",
-                "item",
-                "text",
-                "value",
-                "unit",
-                "source_status",
-                "source",
-                "notes",
-            ]
-        ],
+        protocol_table(d, [ACTIVE, MISSING, MATCH, PH3, REFERENCE]),
         caption="Protocol statements (data/protocols.csv): the seed's and the registries', each with its source",
     )
-    des = d.designs[d.designs.study_id.isin(list(order))].copy()
+    des = d.designs[d.designs.study_id.isin([ACTIVE, MISSING, MATCH, PH3, REFERENCE])].copy()
     des.insert(0, "study", [d.study_label(x) for x in des.study_id])
     rep.table(
         s,

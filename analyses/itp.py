@@ -25,6 +25,7 @@ from reanalysis.report import (
     provenance,
     run,
 )
+from reanalysis.report.evidence_summary import protocol_table
 
 PH3 = "itp_ph3_nct03222843"
 FIP = "itp_fip_jth_2020"
@@ -566,31 +567,10 @@ def protocols(rep, d, text):
         }
     )
     s = rep.section("Protocols: what the seed prescribes and what the trials did", finding)
-    order = {sid: i for i, sid in enumerate([PROTOCOL, PH3, FIP])}
-    cats = {c: i for i, c in enumerate(data.PROTOCOL_CATEGORIES)}
-    shown = p.sort_values(
-        ["study_id", "category"],
-        key=lambda col: col.map(order if col.name == "study_id" else cats),
-        kind="stable",
-    ).copy()
-    shown.insert(0, "study", [d.study_label(x) for x in shown.study_id])
     rep.table(
         s,
         "itp_protocols",
-        shown[
-            [
-                "study",
-                "arm_id",
-                "category",
-                "item",
-                "text",
-                "value",
-                "unit",
-                "source_status",
-                "source",
-                "notes",
-            ]
-        ],
+        protocol_table(d, [PROTOCOL, PH3, FIP]),
         caption="Protocol statements (data/protocols.csv), as the source states them",
     )
 

@@ -237,3 +237,34 @@ def evidence_html(table: pd.DataFrame) -> str:
         f'<div class="table-wrap"><table class="evidence"><thead><tr>{head}</tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table></div>"
     )
+
+
+PROTOCOL_COLUMNS = [
+    "study",
+    "arm_id",
+    "category",
+    "item",
+    "text",
+    "value",
+    "unit",
+    "source_status",
+    "source",
+    "notes",
+]
+
+
+def protocol_table(d, study_ids: list[str]) -> pd.DataFrame:
+    """The protocol facts of ``study_ids`` for a report table: studies in the order given, categories
+    in the schema's order, each row with the study's readable label and its source."""
+    from ..evidence import PROTOCOL_CATEGORIES
+
+    order = {sid: i for i, sid in enumerate(study_ids)}
+    cats = {c: i for i, c in enumerate(PROTOCOL_CATEGORIES)}
+    p = d.protocols[d.protocols.study_id.isin(study_ids)].sort_values(
+        ["study_id", "category"],
+        key=lambda col: col.map(order if col.name == "study_id" else cats),
+        kind="stable",
+    )
+    shown = p.copy()
+    shown.insert(0, "study", [d.study_label(x) for x in shown.study_id])
+    return shown[PROTOCOL_COLUMNS]
