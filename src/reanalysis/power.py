@@ -371,11 +371,7 @@ def sample_size_two_proportions(
     def f(n):
         return _normal_power(p1, p2, n, ratio * n, alpha, normal) - power
 
-    lo = 1e-6
-    if f(lo) >= 0:
-        n_exact = lo
-    else:
-        n_exact = optimize.brentq(f, lo, 1e12, xtol=1e-12, rtol=1e-14)
+    n_exact = _solve_normal_n(f, p1, p2, power, ratio, alpha)
     if method not in EXACT_METHODS:
         n1 = max(1, math.ceil(n_exact - 1e-9))
         n2 = _n2_for(n1, ratio)
@@ -385,6 +381,31 @@ def sample_size_two_proportions(
     return SampleSizeResult(
         p1, p2, n1, _n2_for(n1, ratio), float(n_exact), achieved, power, alpha, ratio, method, evals
     )
+
+
+def _solve_normal_n(f, p1, p2, power, ratio, alpha):
+    """Root of ``f`` (normal power minus target) in n1, bracketed around the textbook formula.
+
+    Each evaluation of statsmodels' power function costs about a millisecond, so the bracket
+    starts at a factor of two around the closed-form one-tail solution (Fleiss, Levin & Paik
+    2003, eq. 4.14 without the continuity correction) and widens only if it must: about ten
+    evaluations instead of forty from the blind bracket [1e-6, 1e12], with the same root.
+    """
+    lo_limit, hi_limit = 1e-6, 1e12
+    if f(lo_limit) >= 0:
+        return lo_limit
+    z_a, z_b = stats.norm.isf(alpha / 2), stats.norm.isf(1 - power) if power < 1 else 10.0
+    p_bar = (p1 + ratio * p2) / (1 + ratio)
+    spread = z_a * math.sqrt(p_bar * (1 - p_bar) * (1 + 1 / ratio)) + z_b * math.sqrt(
+        p1 * (1 - p1) + p2 * (1 - p2) / ratio
+    )
+    guess = min(max((spread / (p1 - p2)) ** 2, 2 * lo_limit), hi_limit / 2)
+    lo, hi = guess / 2, guess * 2
+    while lo > lo_limit and f(lo) > 0:
+        lo = max(lo / 4, lo_limit)
+    while hi < hi_limit and f(hi) < 0:
+        hi = min(hi * 4, hi_limit)
+    return optimize.brentq(f, lo, hi, xtol=1e-12, rtol=1e-14)
 
 
 def _exact_search(p1, p2, target, ratio, alpha, method, max_n, n_normal, progress):
