@@ -1,8 +1,11 @@
 """Unit tests for reanalysis.audit and the command line."""
 
+import shutil
+from pathlib import Path
+
 import pytest
 
-from reanalysis import audit, cli
+from reanalysis import audit, cli, evidence
 
 
 def test_consistent_counts_for_the_hpag_percentages():
@@ -107,7 +110,9 @@ def test_cli_commands_run(capsys):
 
 def test_cli_audit_writes_csv(tmp_path, capsys):
     out = tmp_path / "audit.csv"
-    assert cli.main(["audit", "--csv", str(out)]) == 0
+    # Exit status 1, as grep: the flagship data hold numbers that do not hold up (said on stderr).
+    assert cli.main(["audit", "--csv", str(out)]) == 1
+    assert "do not hold up" in capsys.readouterr().err
     assert out.read_text().startswith("study_id,endpoint")
 
 
@@ -157,3 +162,65 @@ def test_every_count_is_consistent_with_its_own_rounded_print(kn, decimals):
     # and nothing listed prints differently
     for pct in table["exact_percent"]:
         assert abs(pct - float(printed)) <= 0.5 * 10**-decimals + 1e-9
+
+
+VIALE = Path(__file__).resolve().parents[1] / "examples" / "viale_a"
+
+
+def _viale_like(tmp_path, **edits):
+    """examples/viale_a (percentages with arm sizes but no counts, a whole-follow-up HR), with
+    ``table=[(old, new), ...]`` text edits."""
+    folder = tmp_path / "viale"
+    shutil.copytree(VIALE, folder)
+    for table, changes in edits.items():
+        path = folder / f"{table}.csv"
+        text = path.read_text()
+        for old, new in changes:
+            assert old in text, (table, old)
+            text = text.replace(old, new)
+        path.write_text(text)
+    return folder
+
+
+def test_a_percentage_with_its_denominator_is_checked_without_a_count(tmp_path):
+    table = audit.audit(evidence.load(_viale_like(tmp_path)))
+    pct = table[(table.kind == "percent") & (table.endpoint == "complete_remission")].set_index("arm")
+    assert list(pct.verdict) == ["consistent", "consistent"]
+    assert "105/286" in pct.loc["ven_aza", "explanation"] and pct.loc["pbo_aza", "computed"] == "26"
+    assert set(table[table.endpoint == "overall_survival"].timepoint) <= {"whole follow-up", ""}
+
+
+def test_a_percentage_no_count_can_print_is_inconsistent(tmp_path):
+    folder = _viale_like(tmp_path, outcomes=[(",145,17.9,", ",145,18.0,")])
+    table = audit.audit(evidence.load(folder))
+    row = table[
+        (table.kind == "percent") & (table.arm == "pbo_aza") & (table.endpoint == "complete_remission")
+    ]
+    row = row.iloc[0]
+    assert row.verdict == "inconsistent"
+    assert "No count out of 145 patients prints as 18.0%" in row.explanation
+    assert "26/145 = 17.93%" in row.explanation and "27/145 = 18.62%" in row.explanation
+
+
+def test_undeclared_proportion_scale_bounds_are_read_as_proportions_and_said(tmp_path):
+    folder = _viale_like(tmp_path, outcomes=[(",,286,36.7,,,", ",105,286,36.7,0.311,0.426,")])
+    table = audit.audit(evidence.load(folder))
+    row = table[table.kind == "ci"].iloc[0]
+    assert row.verdict == "reproduced" and "clopper-pearson" in row.method
+    assert "read as proportions" in row.explanation and row.computed == "0.3112-0.4259"
+
+
+def test_an_empty_timepoint_is_refused_where_the_endpoint_has_response_rows(tmp_path):
+    folder = _viale_like(tmp_path, comparisons=[("viale_a,cr_or_cri,,best,", "viale_a,cr_or_cri,,,")])
+    with pytest.raises(
+        evidence.DataValidationError, match=r"comparisons.csv, line 3, column timepoint_unit: required"
+    ):
+        evidence.load(folder)
+
+
+def test_unclipped_and_misprinted_intervals_show_the_method_that_explains_them():
+    table = audit.audit(evidence.load(Path(__file__).resolve().parents[1] / "data"))
+    nih = table[table.reported.isin(["15-31", "84-103"])].set_index("reported")
+    assert nih.loc["84-103", "computed"] == "84.39-102.71"
+    assert nih.loc["15-31", "computed"] == "wald-t: 15.43-51.24"
+    assert "misprint of 51" in nih.loc["15-31", "explanation"]

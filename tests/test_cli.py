@@ -98,3 +98,22 @@ def test_installed_entry_point_works_outside_the_repository(tmp_path):
     )
     proc = subprocess.run([exe, "--version"], cwd=tmp_path, capture_output=True, text=True)
     assert proc.returncode == 0 and proc.stdout.startswith("reanalysis ")
+
+
+def test_user_slips_get_answers_not_blame(tmp_path, capsys):
+    """What a first-time user typed (VIALE-A numbers): an interval in one token, a percent sign,
+    proportion-scale bounds without --scale, a p-value with its 'p'."""
+    from reanalysis import cli
+
+    assert cli.main(["ci-method", "105", "286", "31.1-42.6"]) == 0
+    assert "clopper-pearson" in capsys.readouterr().out
+    assert cli.main(["ratio-check", "0.66", "0.52-0.85", "<0.001"]) == 0
+    assert cli.main(["ci-method", "105", "286", "0.311", "0.426"]) == 1
+    assert "add --scale proportion" in capsys.readouterr().err
+    assert cli.main(["counts", "36.7%", "--n", "286"]) == 0
+    out = capsys.readouterr().out
+    assert "%%" not in out and "print as 36.7% for n = 286" in out
+    assert cli.main(["explain-p", "p<0.001", "--group", "36.7%:286", "--group", "17.9%:145"]) == 0
+    assert "give p < 0.001" in capsys.readouterr().out
+    assert cli.main(["fragility", "105", "286", "26", "145"]) == 0
+    assert "13 more patients with the outcome in group 2 (26/145 -> 39/145)" in capsys.readouterr().out

@@ -1,6 +1,7 @@
 """Loader: round trip, schema errors with file/line/column, every seed number present."""
 
 import functools
+
 import pandas as pd
 import pytest
 from conftest import for_every_row

@@ -90,3 +90,24 @@ def test_failed_build_leaves_the_previous_report(tmp_path, outside_folder, monke
         build_audit_report(ev, out)
     assert {f: (out / f).read_bytes() for f in _files(out)} == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_audit_headline_counts_agree_with_the_verdict_table(flagship_reports):
+    """Every count in the audit headline and its 'strength' sentence is the count of its rows."""
+    import re
+
+    import pandas as pd
+
+    audit = flagship_reports / "audit"
+    table = pd.read_csv(audit / "tables" / "audit_full.csv")
+    md = (audit / "report.md").read_text(encoding="utf-8")
+    verdicts = table.verdict.value_counts()
+    headline = next(line for line in md.splitlines() if line.startswith("> **Finding.**"))
+    cannot = re.search(r"(\d+) cannot be checked", headline)
+    assert int(cannot.group(1)) == verdicts.get("not-checkable", 0), headline
+    assert int(re.search(r"(\d+) are adjusted", headline).group(1)) == verdicts.get("model-based", 0)
+    method = table[table.check == "method"]
+    matched = method.verdict.str.startswith("reproduced").sum()
+    assert f"{matched} are exact matches" in md
+    ordering = (table[table.check == "consistency"].method == "ordering").sum()
+    assert f"{ordering} are ordering checks" in md

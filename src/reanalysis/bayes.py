@@ -79,8 +79,7 @@ class NormalPrior(Result):
 
 def beta_prior(a, b, source: str = "") -> BetaPrior:
     """A Beta(a, b) prior with positive, finite parameters."""
-    a = _checks.real(a, "a", low=0)
-    b = _checks.real(b, "b", low=0)
+    a, b = _beta_params((a, b), "beta_prior")
     return BetaPrior(a, b, a + b, str(source))
 
 
@@ -149,13 +148,21 @@ def prior_from_estimate(
     )
 
 
+#: Largest Beta prior parameter accepted: a prior worth 10^10 patients already swamps any trial,
+#: and beyond it the posterior's spread falls below what double precision resolves around its mean.
+MAX_BETA_PARAMETER = 1e10
+#: Range of a normal prior's SD on the log odds-ratio scale: from a point mass for any practical
+#: purpose (1e-6) to flat (1e6).
+PRIOR_SD_RANGE = (1e-6, 1e6)
+
+
 def _beta_params(prior, name):
     if isinstance(prior, BetaPrior):
-        return prior.a, prior.b
-    if isinstance(prior, (str, bytes)) or not hasattr(prior, "__len__") or len(prior) != 2:
+        prior = (prior.a, prior.b)
+    elif isinstance(prior, (str, bytes)) or not hasattr(prior, "__len__") or len(prior) != 2:
         raise ValueError(f"{name} must be a pair of positive Beta parameters (a, b), got {prior!r}")
-    a = _checks.real(prior[0], f"{name}[0] (Beta a)", low=0)
-    b = _checks.real(prior[1], f"{name}[1] (Beta b)", low=0)
+    a = _checks.real(prior[0], f"{name}[0] (Beta a)", low=0, high=MAX_BETA_PARAMETER, high_open=False)
+    b = _checks.real(prior[1], f"{name}[1] (Beta b)", low=0, high=MAX_BETA_PARAMETER, high_open=False)
     return a, b
 
 
@@ -334,7 +341,8 @@ def posterior_difference(
     count1, nobs1, count2, nobs2 : int
         Responders and patients per group (0 <= count <= nobs, nobs >= 1).
     prior1, prior2 : (a, b) or BetaPrior
-        Beta priors of the two response rates (positive, finite); see :func:`beta_prior_from_rate`.
+        Beta priors of the two response rates (positive, at most :data:`MAX_BETA_PARAMETER` = 1e10);
+        see :func:`beta_prior_from_rate`.
     margin : float
         ``prob_greater`` is ``P(p1 - p2 > margin)``, margin in (-1, 1) on the proportion scale
         (0.10 = 10 percentage points). For "HPAG worse by more than 10 points" use
@@ -430,7 +438,8 @@ def posterior_odds_ratio(
       external justification (a published estimate: then use :func:`prior_from_estimate`); the
       result's ``note`` says so;
     - a :class:`NormalPrior` from :func:`prior_from_estimate` (outside evidence);
-    - ``prior_mean``/``prior_sd`` on the log-OR scale.
+    - ``prior_mean``/``prior_sd`` on the log-OR scale (``prior_sd`` within :data:`PRIOR_SD_RANGE`,
+      1e-6 to 1e6).
 
     ``prior_weight`` is the prior precision over the posterior precision: the share of the
     posterior mean that comes from the prior.
@@ -466,7 +475,14 @@ def posterior_odds_ratio(
     else:
         if prior_sd is None:
             raise ValueError("prior_sd must be given (or give prior by name or as a NormalPrior)")
-        prior_sd = _checks.real(prior_sd, "prior_sd", low=0)
+        prior_sd = _checks.real(
+            prior_sd,
+            "prior_sd",
+            low=PRIOR_SD_RANGE[0],
+            high=PRIOR_SD_RANGE[1],
+            low_open=False,
+            high_open=False,
+        )
         prior_mean = 0.0 if prior_mean is None else _checks.real(prior_mean, "prior_mean")
         name = "custom"
     a, b, c, d = x1, n1 - x1, x2, n2 - x2

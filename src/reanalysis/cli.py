@@ -50,6 +50,55 @@ def _group(text: str):
     return (pct, (lo, int(hi))) if hi else (pct, lo)
 
 
+def _jobs(text: str) -> int:
+    """--jobs: a number of processes (1, 2, ...) or -1 for all cores (joblib's convention)."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value == -1 or value >= 1:
+        return value
+    raise argparse.ArgumentTypeError(
+        f"must be a number of processes (1, 2, ...) or -1 for all cores, got {text!r}"
+    )
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value >= 1:
+        return value
+    raise argparse.ArgumentTypeError(f"must be a whole number >= 1, got {text!r}")
+
+
+def _p_phrase(text: str) -> str:
+    """'0.494' -> 'p = 0.494'; '<0.001' or 'p<0.001' -> 'p < 0.001' (as a sentence prints it)."""
+    body = re.sub(r"^\s*[pP]\s*", "", str(text)).strip()
+    if body[:1] in "<>≤≥":
+        return f"p {body[0]} {body[1:].strip()}"
+    return f"p = {body.lstrip('=').strip()}"
+
+
+_BOUNDS_IN_ONE = re.compile(r"(\d[\d.]*)\s*(?:-|–|to)\s*(\d[\d.]*)")
+
+
+def _split_bounds(argv: list[str]) -> list[str]:
+    """'ci-method 105 286 31.1-42.6' as if the bounds were given apart ('31.1 42.6').
+
+    Papers print an interval as one token; both verbs take the bounds as two arguments, so a
+    single "a-b" (positive bounds only, so a negative number is never split) is split.
+    """
+    if not argv or argv[0] not in ("ci-method", "ratio-check"):
+        return argv
+    out = []
+    for token in argv:
+        m = _BOUNDS_IN_ONE.fullmatch(token.strip())
+        out.extend([m.group(1), m.group(2)] if m else [token])
+    return out
+
+
 def _n_spec(text: str):
     """'64' -> n=64; '55-67' -> n_range=(55, 67)."""
     m = re.fullmatch(r"\s*(\d+)\s*(?:-\s*(\d+)\s*)?", text)
@@ -108,13 +157,13 @@ def build_parser() -> _Parser:
     p.add_argument("folder", help="evidence folder (see `reanalysis init`)")
     p.add_argument("--out", required=True, help="report folder to write (replaced whole)")
     p.add_argument("--title", help="report title (default: from the folder)")
-    p.add_argument("--jobs", type=int, default=1, help="processes for the audit (-1 = all cores)")
+    p.add_argument("--jobs", type=_jobs, default=1, help="processes for the audit (-1 = all cores)")
 
     p = sub.add_parser("audit", help="audit every published number in an evidence folder")
     p.add_argument("folder", nargs="?", help="evidence folder (default: $REANALYSIS_DATA or ./data)")
     p.add_argument("--data-dir", help=argparse.SUPPRESS)
     p.add_argument("--csv", metavar="FILE", help="write the audit table to FILE as CSV")
-    p.add_argument("--jobs", type=int, default=1, help="processes (-1 = all cores)")
+    p.add_argument("--jobs", type=_jobs, default=1, help="processes (-1 = all cores)")
 
     p = sub.add_parser(
         "fingerprint", help="each paper's dominant CI method and test, and the numbers that do not fit"
@@ -171,7 +220,7 @@ def build_parser() -> _Parser:
     )
     p.add_argument("--method", default="all", help="test(s), comma-separated, or 'all'")
     p.add_argument("--truncated", action="store_true", help="read printed percentages as truncated")
-    p.add_argument("--top", type=int, default=10, help="rows to show (default 10)")
+    p.add_argument("--top", type=_positive_int, default=10, help="rows to show (default 10)")
 
     p = sub.add_parser(
         "table", help="every contingency test of one table (r x c, trend across groups, strata)"
@@ -222,7 +271,7 @@ def _extra_verbs():
 def main(argv=None) -> int:
     parser = build_parser()
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_args(_split_bounds(list(sys.argv[1:] if argv is None else argv)))
     except SystemExit as stop:  # argparse: --help/--version (0) or a bad argument (2, one line printed)
         if argv is None:
             raise
@@ -293,7 +342,7 @@ def _cmd_report(args) -> int:
     c = res.counts
     print(
         f"wrote {args.out}/report.html and report.md: {c['total']} published numbers, {c['problems']} that do not "
-        f"hold up, {c['model']} model-based, {c['unchecked']} not checkable"
+        f"hold up, {c['model']} model-based, {c['not_checkable']} not checkable"
     )
     return 0
 
@@ -316,6 +365,12 @@ def _cmd_audit(args) -> int:
         _print_frame(frame.drop(columns=["explanation", "source"]))
         print()
         print(frame["verdict"].value_counts().to_string())
+    failing = int(frame["verdict"].isin(["not-reproducible", "inconsistent"]).sum())
+    if failing:
+        raise _NothingFits(
+            f"{failing} published number(s) do not hold up (not-reproducible or inconsistent); "
+            "their explanation column says why"
+        )
     return 0
 
 
@@ -332,8 +387,9 @@ def _cmd_fingerprint(args) -> int:
             _print_frame(fp.outliers)
         return 0
     fps = audit.fingerprints(table)
-    if fps.empty:
-        raise _NothingFits("no study prints enough intervals or exact p-values to fingerprint")
+    if fps.empty:  # nothing to fingerprint is not a failed check
+        print("no study prints enough intervals or exactly printed p-values to show which methods it used")
+        return 0
     _print_frame(fps[["study_id", "summary"]])
     return 0
 
@@ -347,13 +403,14 @@ def _cmd_counts(args) -> int:
         if isinstance(spec, tuple)
         else audit.consistent_counts(args.percent, n=spec, truncated=args.truncated)
     )
+    shown = str(args.percent).strip().rstrip("%")
     if table.empty:
         how = "truncated" if args.truncated else "rounded"
         raise _NothingFits(
-            f"no count with n = {args.n} prints as {args.percent}% ({how}); check the percentage and n"
+            f"no count with n = {args.n} prints as {shown}% ({how}); check the percentage and n"
         )
     _print_frame(table, float_format=lambda v: f"{v:.4f}")
-    print(f"\n{len(table)} count(s) print as {args.percent}% for n = {args.n}")
+    print(f"\n{len(table)} count(s) print as {shown}% for n = {args.n}")
     return 0
 
 
@@ -387,9 +444,16 @@ def _cmd_ci_method(args) -> int:
         args.count, args.nobs, args.low, args.high, level=args.level, scale=args.scale
     )
     f = 100 if args.scale == "percent" else 1
+    other = "proportion" if args.scale == "percent" else "percent"
+    on_other = audit.identify_ci_method(
+        args.count, args.nobs, args.low, args.high, level=args.level, scale=other
+    )
+    hint = (
+        f"; read as {other}s they are given by {', '.join(on_other)}: add --scale {other}" if on_other else ""
+    )
     raise _NothingFits(
-        f"no standard {args.level * 100:g}% CI for {args.count}/{args.nobs} prints as {args.low}-{args.high}; "
-        f"closest is {method} ({f * lo:.4g}-{f * hi:.4g})"
+        f"no standard {args.level * 100:g}% CI for {args.count}/{args.nobs} prints as {args.low}-{args.high} "
+        f"on the {args.scale} scale; closest is {method} ({f * lo:.4g}-{f * hi:.4g}){hint}"
     )
 
 
@@ -474,11 +538,11 @@ def _cmd_explain_p(args) -> int:
     table = audit.explain_pvalue(args.reported, g1, g2, methods=methods, truncated=args.truncated)
     _print_frame(table.head(args.top))
     hits = int(table["consistent"].sum())
-    print(f"\n{hits} of {len(table)} candidates give p = {args.reported}")
+    print(f"\n{hits} of {len(table)} candidates give {_p_phrase(args.reported)}")
     if not hits:
         best = table.iloc[0]
         raise _NothingFits(
-            f"no candidate table and test gives p = {args.reported}; closest is {best.method} on "
+            f"no candidate table and test gives {_p_phrase(args.reported)}; closest is {best.method} on "
             f"{best.count1}/{best.n1} vs {best.count2}/{best.n2} (p = {best.pvalue:.4g})"
         )
     return 0
@@ -506,11 +570,11 @@ def _explain_table(args) -> int:
         )
     _print_frame(frame.head(args.top))
     hits = int(frame["consistent"].sum())
-    print(f"\n{hits} of {len(frame)} candidates give p = {args.reported}")
+    print(f"\n{hits} of {len(frame)} candidates give {_p_phrase(args.reported)}")
     if not hits:
         best = frame.iloc[0]
         raise _NothingFits(
-            f"no candidate gives p = {args.reported}; closest is {best.method} (p = {best.pvalue:.4g})"
+            f"no candidate gives {_p_phrase(args.reported)}; closest is {best.method} (p = {best.pvalue:.4g})"
         )
     return 0
 
@@ -544,7 +608,33 @@ def _cmd_fragility(args) -> int:
         args.count1, args.nobs1, args.count2, args.nobs2, alpha=args.alpha, method=args.method
     )
     _print_frame(res.to_frame())
+    print()
+    print(_fragility_sentence(res))
     return 0
+
+
+def _fragility_sentence(res) -> str:
+    """The fragility result in words (Walsh et al. 2014)."""
+    from .printed import format_value
+
+    if res.index != res.index:  # NaN: no modification crosses alpha
+        return f"No change in the outcomes of either group moves {res.method} p across {res.alpha:g}."
+    moves = []
+    for group, old, new, n in (
+        (1, res.count1, res.modified_count1, res.nobs1),
+        (2, res.count2, res.modified_count2, res.nobs2),
+    ):
+        if new != old:
+            more = "more" if new > old else "fewer"
+            moves.append(
+                f"{abs(new - old)} {more} patients with the outcome in group {group} ({old}/{n} -> {new}/{n})"
+            )
+    side = "significant" if res.significant else "not significant"
+    return (
+        f"{res.method} p = {format_value(res.pvalue, 3)} ({side} at {res.alpha:g}); {res.kind} index {int(res.index)}: with "
+        + " and ".join(moves)
+        + f", p would be {format_value(res.modified_pvalue, 3)}."
+    )
 
 
 def _cmd_ratio_check(args) -> int:

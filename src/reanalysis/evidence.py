@@ -34,6 +34,7 @@ import dataclasses
 import difflib
 import hashlib
 import io
+import math
 import os
 from pathlib import Path
 
@@ -99,7 +100,8 @@ _SOURCE = [
         required=True,
         allowed=SOURCE_STATUS,
         doc="confirmed (seen in the cited source), secondary (stated by a secondary source only), "
-        "derived (back-calculated); seed-only = the flagship seed document",
+        "derived (back-calculated); seed-only = known only from the summary document the folder was "
+        "built from (a review, a briefing), not yet checked against the publication",
         example="confirmed",
     ),
 ]
@@ -121,7 +123,7 @@ SCHEMAS: dict[str, dict] = {
             _c(
                 "indication",
                 required=True,
-                doc="free text (e.g. SAA, ITP, iNHL, solid tumour)",
+                doc="free text (e.g. AML, iNHL, solid tumour, SAA)",
                 example="iNHL",
             ),
             _c(
@@ -140,7 +142,10 @@ SCHEMAS: dict[str, dict] = {
             ),
             _c("pmid", doc="PubMed identifier"),
             _c("doi", doc="DOI"),
-            _c("seed_reference", doc="reference number(s) in a seed document, ;-separated"),
+            _c(
+                "seed_reference",
+                doc="optional: reference number(s) in the summary document the folder was built from, ;-separated",
+            ),
             _c(
                 "status",
                 required=True,
@@ -222,7 +227,13 @@ SCHEMAS: dict[str, dict] = {
                 example="overall_response",
             ),
             _c("timepoint_value", "float", example="6"),
-            _c("timepoint_unit", required=True, allowed=TIMEPOINT_UNITS, example="month"),
+            _c(
+                "timepoint_unit",
+                allowed=TIMEPOINT_UNITS,
+                doc="as in outcomes.csv; empty only for a whole-follow-up time-to-event comparison "
+                "(e.g. a hazard ratio for overall survival)",
+                example="month",
+            ),
             _c("arm_a", required=True, doc="first arm (effects are arm_a vs arm_b)", example="treatment"),
             _c("arm_b", required=True, doc="second arm", example="control"),
             _c("other_arms", doc="further arms of a k-group comparison, ;-separated, in order (e.g. dose)"),
@@ -335,7 +346,10 @@ SCHEMAS: dict[str, dict] = {
         "columns": [
             _c("study_id", required=True, example="trial_a"),
             _c(
-                "source_label", required=True, doc="registry / protocol / abstract / seed", example="protocol"
+                "source_label",
+                required=True,
+                doc="registry / protocol / abstract / summary document",
+                example="protocol",
             ),
             _c("primary_endpoint", doc="as registered"),
             _c("planned_n", "int", doc="planned total sample size"),
@@ -620,6 +634,17 @@ def load(folder: str | Path | None = None) -> Evidence:
     )
 
 
+def _printed_value(text) -> float:
+    """The value of a printed bound for ordering checks (NaN when empty or unreadable: other
+    checks report those; NR counts as +infinity)."""
+    if text is None or (isinstance(text, float) and math.isnan(text)):
+        return math.nan
+    try:
+        return parse_printed(str(text), allow_nr=True).value
+    except ValueError:
+        return math.nan
+
+
 def empty_table(name: str) -> pd.DataFrame:
     """A table with no rows and every column typed as the schema says."""
     return pd.DataFrame({c.name: pd.Series(dtype=_dtype(c.kind)) for c in SCHEMAS[name]["columns"]})
@@ -791,12 +816,27 @@ def _check_rows(fname: str, frame: pd.DataFrame, lines: list[int], problems: lis
             lambda row: f"column timepoint_value: required for unit {row.timepoint_unit!r}",
         )
         each(tv.notna() & (tu == "best"), lambda row: "column timepoint_value: must be empty for unit 'best'")
-        each((tv < 0).fillna(False), lambda row: "column timepoint_value: must not be negative")
-    if {"ci_low", "ci_high"} <= cols:
         each(
-            frame["ci_low"].isna() != frame["ci_high"].isna(),
-            lambda row: "columns ci_low/ci_high: give both bounds or neither",
+            tv.notna() & tu.isna(),
+            lambda row: "column timepoint_unit: required when timepoint_value is given",
         )
+        each((tv < 0).fillna(False), lambda row: "column timepoint_value: must not be negative")
+    for low_col, high_col in (("ci_low", "ci_high"), ("effect_ci_low", "effect_ci_high")):
+        if {low_col, high_col} <= cols:
+            if low_col == "ci_low" and fname != "time_to_event.csv":
+                each(
+                    frame[low_col].isna() != frame[high_col].isna(),
+                    lambda row: "columns ci_low/ci_high: give both bounds or neither",
+                )
+            low_v = frame[low_col].map(_printed_value)
+            high_v = frame[high_col].map(_printed_value)
+            each(
+                (low_v > high_v).fillna(False),
+                lambda row, a=low_col, b=high_col: (
+                    f"columns {a}/{b}: lower bound {getattr(row, a)} is above upper bound {getattr(row, b)} "
+                    "(swapped?)"
+                ),
+            )
     for level_col in ("ci_level", "effect_ci_level"):
         if level_col in cols:
             lv = frame[level_col]
@@ -939,9 +979,11 @@ def _check_relations(
             for i, (sid, value) in enumerate(zip(frame["study_id"], frame[col], strict=True)):
                 for aid in _split(value):
                     if sid in studies and (sid, aid) not in arms:
+                        known = sorted(a for s_, a in arms if s_ == sid)
                         problems.append(
                             f"{name}.csv, line {lines[i]}, column {col}: arm {aid!r} is not an arm of "
                             f"study {sid!r} in arms.csv"
+                            + (f" (its arms: {', '.join(known)})" if known else " (it has no arms there)")
                         )
     cert = frames["certainty"]
     lines = line_numbers.get("certainty", [])
@@ -956,6 +998,12 @@ def _check_relations(
     lines = line_numbers.get("comparisons", [])
     endpoints = set(zip(outcomes["study_id"], outcomes["endpoint"], strict=True))
     for i, row in enumerate(comparisons.itertuples(index=False)):
+        if pd.isna(row.timepoint_unit) and (row.study_id, row.endpoint) in endpoints:
+            problems.append(
+                f"comparisons.csv, line {lines[i]}, column timepoint_unit: required, because {row.endpoint!r} "
+                f"has outcomes rows for study {row.study_id!r} (give the timepoint they are at, or 'best'); "
+                "leave it empty only for a whole-follow-up time-to-event comparison"
+            )
         for cat in _split(row.categories):
             if (row.study_id, cat) not in endpoints:
                 problems.append(

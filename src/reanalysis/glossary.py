@@ -133,6 +133,22 @@ GLOSSARY: dict[str, tuple[str, str]] = {
         "includes zero, the NNT's interval runs from an NNT through infinity to an NNH: the data allow benefit "
         "or harm.",
     ),
+    # Audit checks (reanalysis.audit)
+    "p-value from the CI (Altman & Bland)": (
+        r"altman (?:&|and) bland",
+        "A ratio's 95% CI fixes its p-value: z = log(estimate) / SE with SE = (log upper - log lower) / "
+        "3.92 (Altman & Bland, BMJ 2011). A printed p far from it points to a typo or another test.",
+    ),
+    "granularity check": (
+        r"granularity",
+        "With n patients only the percentages 0/n, 1/n, ... n/n exist; a printed percentage that no count "
+        "of n rounds to cannot be right (Brown & Heathers, Soc Psychol Personal Sci 2017, the GRIM test).",
+    ),
+    "ordering check": (
+        r"\bordering\b",
+        "Printed numbers that must be in order are: minimum <= median <= maximum, lower bound <= estimate <= "
+        "upper bound. It catches gross typos only.",
+    ),
     "percentage points": (
         r"percentage points|\bpoints\b",
         "The unit of a difference between two percentages: 66% vs 74% is a difference of 8 percentage points, "

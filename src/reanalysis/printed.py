@@ -203,6 +203,16 @@ def parse_printed(
     if not lo_lim <= value <= hi_lim:
         rng = {"percent": "0-100", "pvalue": "0-1", "proportion": "0-1"}[kind]
         raise ValueError(f"printed {what} {raw!r} is outside {rng}")
+    if kind == "pvalue":
+        if value == 0 and cmp in ("<", "<="):
+            raise ValueError(f"printed p-value {raw!r} is impossible: no p-value is below 0")
+        if value >= 1 and cmp == ">":
+            raise ValueError(f"printed p-value {raw!r} is impossible: no p-value is above 1")
+        if value == 0 and decimals == 0:
+            raise ValueError(
+                f"printed p-value {raw!r} says nothing (a p-value is never 0); copy the decimals the paper "
+                "prints (e.g. '0.000' for p < 0.0005) or its bound (e.g. '<0.001')"
+            )
     return Printed(raw, value, value - half, value + half, cmp, kind)
 
 
@@ -220,3 +230,17 @@ def value_of(text, *, kind: str = "number", allow_nr: bool = True) -> float:
     if text is None or (isinstance(text, float) and math.isnan(text)):
         return math.nan
     return parse_printed(text, kind=kind, allow_nr=allow_nr).value
+
+
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def format_value(x: float, digits: int = 4) -> str:
+    """A computed value as a reader should see it: ``digits`` significant digits, and a number
+    below 0.001 as "5.5 × 10⁻¹⁶" (two significant digits) instead of computer notation (5.51e-16).
+    """
+    x = float(x)
+    if x == 0 or not math.isfinite(x) or abs(x) >= 1e-3:
+        return f"{x:.{digits}g}"
+    mantissa, exponent = f"{x:.1e}".split("e")
+    return f"{mantissa} × 10{str(int(exponent)).translate(_SUPERSCRIPT)}"

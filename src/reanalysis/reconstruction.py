@@ -753,7 +753,16 @@ def rmst_variance(km, tau: float) -> float:
     KM curve from t_j to tau (Klein & Moeschberger 2003, 4.5; R ``survival``'s ``rmean`` standard
     error and ``survRM2``). Written here because lifelines' ``restricted_mean_survival_time``
     returns the variance of min(T, tau), not the sampling variance of its estimate.
+
+    ``km`` is a :class:`~reanalysis.survival.KaplanMeierResult`; ``tau`` a positive time.
     """
+    from .survival import KaplanMeierResult
+
+    if not isinstance(km, KaplanMeierResult):
+        raise ValueError(
+            f"km must be a KaplanMeierResult (from survival.kaplan_meier), got {type(km).__name__}"
+        )
+    tau = _checks.real(tau, "tau", low=0)
     tab = km.table
     t = tab["time"].to_numpy(dtype=float)
     s = tab["survival"].to_numpy(dtype=float)

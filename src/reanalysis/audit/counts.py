@@ -16,6 +16,10 @@ import pandas as pd
 from .. import _checks
 from ..printed import _EPS, parse_printed
 
+#: Largest number of candidate denominators in an ``n_range``: every one yields at least one
+#: candidate count for most percentages, so a wider range would exceed :data:`MAX_CANDIDATES` anyway.
+MAX_DENOMINATORS = 2_000_000
+
 #: Largest number of (count, n) candidates :func:`consistent_counts` will list; beyond it the
 #: question is too vague to answer usefully (narrow the n range instead).
 MAX_CANDIDATES = 2_000_000
@@ -47,6 +51,14 @@ def n_values(n=None, n_range=None, *, name: str = "n") -> np.ndarray:
         high = _checks.count(bounds[1], "n_range high")
         if low < 1 or high < low:
             raise ValueError(f"n_range must satisfy 1 <= low <= high, got {n_range!r}")
+        _checks.affordable(
+            f"n_range {low}-{high}",
+            high - low + 1,
+            MAX_DENOMINATORS,
+            nbytes=8.0 * (high - low + 1) * 6,
+            seconds=(high - low + 1) * 1e-7,
+            instead=f"give a range of at most {MAX_DENOMINATORS:,} denominators (the plausible sample sizes)",
+        )
         return np.arange(low, high + 1, dtype=np.int64)
     if isinstance(n, numbers.Number) or isinstance(n, (str, bytes)) or n is None:
         values = [_checks.count(n, name)]
@@ -66,6 +78,7 @@ def count_candidates(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Arrays (count, n) of every count/n that prints as ``percent`` (sorted by n, then count)."""
     printed = parse_printed(percent, kind="percent")
+    truncated = _checks.flag(truncated, "truncated")
     ns = n_values(n, n_range)
     lo, hi = printed.bounds(truncated=truncated)
     slack = _EPS * printed.step if printed.exact else 0.0

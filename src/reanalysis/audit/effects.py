@@ -19,7 +19,7 @@ from statistics import NormalDist
 
 from .. import _checks, proportions
 from .._results import Result
-from ..printed import parse_printed
+from ..printed import format_value, parse_printed
 
 EFFECT_SCALES = ("ratio", "proportion", "percentage-points")
 _NORMAL = NormalDist()
@@ -206,8 +206,8 @@ def ratio_consistency(estimate, ci_low, ci_high, reported_p, level: float = 0.95
     centred = min(offsets) <= 0 <= max(offsets)
     pct = f"{level * 100:g}%"
     text = (
-        f"{pct} CI {pl.text} to {ph.text} implies p = {_fmt_p(p_central)} (range {_fmt_p(p_low)}-{_fmt_p(p_high)} "
-        f"over the rounding of the printed numbers); printed p {pp.text}"
+        f"{pct} CI {pl.text} to {ph.text} implies p = {_fmt_p(p_central)} (range {_fmt_p(p_low)} to {_fmt_p(p_high)} "
+        f"over the rounding of the printed numbers); printed p {_spaced(pp.text)}"
     )
     if not inside:
         text += "; the estimate lies outside its own CI"
@@ -239,9 +239,15 @@ def ratio_consistency(estimate, ci_low, ci_high, reported_p, level: float = 0.95
     )
 
 
+def _spaced(text: str) -> str:
+    """'<0.001' as a sentence prints it: '< 0.001'."""
+    text = text.strip()
+    return f"{text[0]} {text[1:].strip()}" if text[:1] in "<>≤≥" else text
+
+
 def _fmt_p(p: float) -> str:
     if p < 1e-4:
-        return f"{p:.1e}"
+        return format_value(p)
     return f"{p:.4f}".rstrip("0").rstrip(".") if p < 0.1 else f"{p:.3f}"
 
 

@@ -17,10 +17,10 @@ import pandas as pd
 
 from .. import proportions
 from ..evidence import outcome_counts
-from ..printed import parse_printed
+from ..printed import format_value, parse_printed
 from . import tables
 from .counts import contains, count_candidates, distance, percent_decimals
-from .effects import ci_centred, closest_effect, interval_order, ratio_consistency, rd_scale
+from .effects import _spaced, ci_centred, closest_effect, interval_order, ratio_consistency, rd_scale
 from .intervals import closest_ci_method, identify_ci_method, unrounded_levels
 from .verdicts import VERDICTS, is_model_based
 
@@ -61,6 +61,8 @@ KINDS = (
 
 
 def _timepoint(row) -> str:
+    if _missing(row.timepoint_unit):
+        return "whole follow-up"
     if row.timepoint_unit == "best":
         return "best response"
     v = row.timepoint_value
@@ -68,9 +70,7 @@ def _timepoint(row) -> str:
 
 
 def _fmt(x: float) -> str:
-    if x != 0 and abs(x) < 1e-3:
-        return f"{x:.2e}"
-    return f"{x:.4g}"
+    return format_value(x)
 
 
 def _missing(v) -> bool:
@@ -198,6 +198,10 @@ def _audit_outcome(out: _Rows, row):
 
 def _audit_percent(out, base, row, counts, derived):
     printed = parse_printed(row.reported_percent, kind="percent")
+    shown = str(row.reported_percent).strip().rstrip("%").strip()
+    if counts is None and not pd.isna(row.n):
+        _audit_percent_granularity(out, base, printed, shown, int(row.n))
+        return
     if counts is None:
         out.add(
             base,
@@ -217,7 +221,7 @@ def _audit_percent(out, base, row, counts, derived):
             check="arithmetic",
             method="rounding",
             computed=computed,
-            explanation=f"{source} = {pct:.2f}% prints as {row.reported_percent}%"
+            explanation=f"{source} = {pct:.2f}% prints as {shown}%"
             + ("; the count was inferred from this percentage." if derived else "."),
         )
     elif printed.contains(pct, truncated=True):
@@ -228,7 +232,7 @@ def _audit_percent(out, base, row, counts, derived):
             method="truncation",
             computed=computed,
             explanation=f"{source} = {pct:.2f}% would round to {pct:.{percent_decimals(printed)}f}%; "
-            f"the paper truncated it to {row.reported_percent}%.",
+            f"the paper truncated it to {shown}%.",
         )
     else:
         out.add(
@@ -236,15 +240,12 @@ def _audit_percent(out, base, row, counts, derived):
             verdict="not-reproducible",
             check="arithmetic",
             computed=computed,
-            explanation=f"{source} = {pct:.2f}% does not print as {row.reported_percent}%.",
+            explanation=f"{source} = {pct:.2f}% does not print as {shown}%.",
         )
 
 
 def _audit_ci(out, base, row, counts, derived):
     level = (row.ci_level if not pd.isna(row.ci_level) else 95.0) / 100
-    scale = row.ci_unit if not _missing(row.ci_unit) else "percent"
-    f = 100.0 if scale == "percent" else 1.0
-    unit = "%" if scale == "percent" else ""
     pct_level = f"{level * 100:g}%"
     if counts is None:
         out.add(
@@ -252,18 +253,25 @@ def _audit_ci(out, base, row, counts, derived):
         )
         return
     x, n = counts
+    scale, scale_note = _ci_scale(row, x, n)
+    f = 100.0 if scale == "percent" else 1.0
+    unit = "%" if scale == "percent" else ""
     methods = identify_ci_method(x, n, row.ci_low, row.ci_high, level=level, scale=scale)
     if methods:
         res = proportions.proportion_ci(x, n, method=methods[0], level=level)
+        low, high = res.low, res.high
         unclipped = parse_printed(row.ci_high).value > f or parse_printed(row.ci_low).value < 0
+        if unclipped:  # show the bounds the paper printed, not the clipped ones
+            low, high = _unclipped_bounds(x, n, level, methods[0], (low, high))
         out.add(
             base,
             verdict="reproduced-with-assumptions" if derived else "reproduced",
             check="method",
             method=";".join(methods),
-            computed=f"{f * res.low:.2f}-{f * res.high:.2f}",
+            computed=_bounds_text(f, low, high),
             explanation=f"{pct_level} CI for {x}/{n} by {' or '.join(methods)}"
             + (" (printed unclipped, beyond the possible range)" if unclipped else "")
+            + scale_note
             + ".",
         )
         return
@@ -276,18 +284,23 @@ def _audit_ci(out, base, row, counts, derived):
                 verdict="reproduced-with-assumptions",
                 check="method",
                 method=";".join(methods),
-                computed=f"{f * res.low:.2f}-{f * res.high:.2f}",
+                computed=_bounds_text(f, res.low, res.high),
                 explanation=f"Not at {pct_level} as printed, but at the unrounded level {100 * exact_level:.4g}% = "
                 f"{why}: CI for {x}/{n} by {' or '.join(methods)}.",
             )
             return
-    method, lo, hi, _ = closest_ci_method(x, n, row.ci_low, row.ci_high, level=level, scale=scale)
     pl, ph = parse_printed(row.ci_low), parse_printed(row.ci_high)
+    misprint, misprint_bounds = _misprint(x, n, pl, ph, f, level)
+    if misprint:  # the method one bound identifies explains the row better than the nearest pair
+        method, lo, hi = misprint_bounds
+        nearest = "the method one bound identifies is"
+    else:
+        method, lo, hi, _ = closest_ci_method(x, n, row.ci_low, row.ci_high, level=level, scale=scale)
+        nearest = "closest is"
     text = (
-        f"No standard {pct_level} CI for {x}/{n} gives {row.ci_low}-{row.ci_high}; closest is {method} "
+        f"No standard {pct_level} CI for {x}/{n} gives {row.ci_low}-{row.ci_high}; {nearest} {method} "
         f"({f * lo:.1f}-{f * hi:.1f}{unit})"
     )
-    misprint = _misprint(x, n, pl, ph, f, level)
     if misprint:
         text += f"; {misprint}"
     elif ph.value < f * x / n or pl.value > f * x / n:
@@ -296,12 +309,88 @@ def _audit_ci(out, base, row, counts, derived):
         base,
         verdict="not-reproducible",
         check="method",
-        computed=f"{method}: {f * lo:.2f}-{f * hi:.2f}",
-        explanation=text + ".",
+        computed=f"{method}: {_bounds_text(f, lo, hi)}",
+        explanation=text + scale_note + ".",
     )
 
 
-def _misprint(x, n, pl, ph, f, level) -> str:
+def _audit_percent_granularity(out, base, printed, shown, n):
+    """A percentage with its denominator but no count: which counts print as it (GRIM-style).
+
+    Brown & Heathers (2017): of n patients only the percentages k/n exist, so a printed
+    percentage that no k/n rounds to cannot be right, whatever the count was.
+    """
+    fits = [int(k) for k in count_candidates(printed.text, n)[0]]
+    if not fits:
+        fits = [int(k) for k in count_candidates(printed.text, n, truncated=True)[0]]
+        how = "truncated"
+    else:
+        how = "rounded"
+    if fits:
+        if len(fits) <= 2:
+            listed = " or ".join(f"{k}/{n} ({100 * k / n:.2f}%)" for k in fits)
+        else:
+            listed = f"any count from {fits[0]} to {fits[-1]} ({100 * fits[0] / n:.2f}% to {100 * fits[-1] / n:.2f}%)"
+        out.add(
+            base,
+            verdict="consistent",
+            check="arithmetic",
+            method="granularity" if how == "rounded" else "granularity (truncation)",
+            computed=";".join(str(k) for k in fits),
+            explanation=f"No count is published; of {n} patients, {listed} {'round' if how == 'rounded' else 'truncate'}s to {shown}%"
+            + (
+                ", so the percentage is possible (the count is inferred, not confirmed)."
+                if how == "rounded"
+                else ": possible only if the paper truncated."
+            ),
+        )
+        return
+    below = math.floor(printed.value * n / 100)
+    near = ", ".join(f"{k}/{n} = {100 * k / n:.2f}%" for k in (below, below + 1) if 0 <= k <= n)
+    out.add(
+        base,
+        verdict="inconsistent",
+        check="arithmetic",
+        method="granularity",
+        explanation=f"No count out of {n} patients prints as {shown}% (nearest: {near}): the percentage, "
+        "the denominator or both are misprinted, or the percentage has another denominator.",
+    )
+
+
+def _bounds_text(f, low, high) -> str:
+    """Computed bounds with two decimals more than a percent-scale print usually has."""
+    digits = 2 if f == 100.0 else 4
+    return f"{f * low:.{digits}f}-{f * high:.{digits}f}"
+
+
+def _ci_scale(row, x, n) -> tuple[str, str]:
+    """The scale of the printed bounds: the declared ``ci_unit``, else inferred and said.
+
+    An undeclared interval is read on the scale on which it contains the estimate x/n (bounds of
+    0.311-0.426 around 36.7% are proportions), percent when both or neither do.
+    """
+    if not _missing(row.ci_unit):
+        return row.ci_unit, ""
+    low, high = parse_printed(row.ci_low).value, parse_printed(row.ci_high).value
+    p = x / n
+    if high <= 1 and low <= p <= high and not (low <= 100 * p <= high):
+        return (
+            "proportion",
+            " (ci_unit not given: the bounds contain the estimate only as proportions, so they were read as proportions)",
+        )
+    return "percent", ""
+
+
+def _unclipped_bounds(x, n, level, method, clipped):
+    from .intervals import _candidates
+
+    for name, low, high in _candidates(x, n, level):
+        if name == method and (low < 0 or high > 1):
+            return low, high
+    return clipped
+
+
+def _misprint(x, n, pl, ph, f, level) -> tuple[str, tuple | None]:
     """When one printed bound matches a method and the other differs from it in one digit, say so."""
     from .intervals import _candidates
 
@@ -315,8 +404,8 @@ def _misprint(x, n, pl, ph, f, level) -> str:
                 return (
                     f"the {other_name} bound matches {method} and the {name} bound would print as {shown}: "
                     f"the printed {bad.text} is probably a misprint of {shown}"
-                )
-    return ""
+                ), (method, lo, hi)
+    return "", None
 
 
 # --------------------------------------------------------------------------------------------
@@ -362,6 +451,20 @@ def _group_spec(outcomes: dict, row, arm_id, sizes: dict):
     if found:
         return (found[0], found[1]), "derived"
     return None, "no counts"
+
+
+def _derived_table(outcomes: dict, row):
+    """(x1, n1, x2, n2) when both arms carry counts derived in the evidence folder, else None."""
+    value = None if pd.isna(row.timepoint_value) else float(row.timepoint_value)
+    stratum = None if _missing(row.stratum) else row.stratum
+    found = []
+    for arm in (row.arm_a, row.arm_b):
+        o = outcomes.get((row.study_id, arm, row.endpoint, row.timepoint_unit, value, stratum))
+        counts = outcome_counts(o) if o is not None else None
+        if counts is None:
+            return None
+        found.extend(counts[:2])
+    return tuple(found)
 
 
 def _audit_comparison(out: _Rows, row, outcomes, arms, tasks):
@@ -411,7 +514,9 @@ def _audit_comparison(out: _Rows, row, outcomes, arms, tasks):
             missing, why = (row.arm_a, how1) if g1 is None else (row.arm_b, how2)
             rec["explanation"] = f"No counts for {missing} ({why}); the p-value cannot be recomputed."
         else:
-            tasks.append(_PvalueTask(rec, row.reported_p, g1, g2, assumed, model, row))
+            task = _PvalueTask(rec, row.reported_p, g1, g2, assumed, model, row)
+            task.derived = _derived_table(outcomes, row)
+            tasks.append(task)
     if has_effect and not _missing(row.stratified_by) and row.effect_measure == "or":
         _audit_mh_odds_ratio(out, dict(base, kind="effect"), row, outcomes, model)
     elif has_effect:
@@ -602,6 +707,7 @@ class _PvalueTask:
 
     def __init__(self, rec, reported, g1, g2, assumed, model, row):
         self.rec, self.reported, self.assumed, self.model, self.row = rec, reported, assumed, model, row
+        self.derived = None  # (x1, n1, x2, n2) derived in the evidence folder, when both arms have them
         self.printed = parse_printed(reported, kind="pvalue")
         k1, n1 = _candidates(g1)
         k2, n2 = _candidates(g2)
@@ -733,7 +839,9 @@ def _write_pvalue_verdict(task, tables, pvals, methods):
         if threshold:
             every = all(ok[i])
             how = "every standard test" if every else f"{len(found)} of {len(methods)} tests"
-            text = f"{counts}: {how} gives p {printed.text} (e.g. {methods[j]} p = {_fmt(pvals[i, j])})"
+            text = (
+                f"{counts}: {how} gives p {_spaced(printed.text)} (e.g. {methods[j]} p = {_fmt(pvals[i, j])})"
+            )
         else:
             text = f"{counts} by {methods[j]} gives p = {_fmt(pvals[i, j])}"
         if task.assumed:
@@ -760,12 +868,39 @@ def _write_pvalue_verdict(task, tables, pvals, methods):
             f"({_model_text(task.row)}); crude tests are not expected to reproduce it; {closest}.",
         )
         return
+    computed = f"{methods[j]} {counts}: {_fmt(pvals[i, j])}"
+    derived = getattr(task, "derived", None)
+    on_derived = ""
+    if derived is not None and len(tables) > 1:
+        # The nearest table overall may use a denominator the folder's own derivation rules out;
+        # the derived counts are the reading the evidence folder stands behind.
+        k = np.flatnonzero((tables == np.asarray(derived)).all(axis=1))
+        if len(k) and int(k[0]) != i:
+            k = int(k[0])
+            jj = int(np.nanargmin(dist[k]))
+            dcounts = "{}/{} vs {}/{}".format(*derived)
+            on_derived = (
+                f"; on the counts derived in the evidence folder ({dcounts}) the closest is {methods[jj]} "
+                f"(p = {_fmt(pvals[k, jj])})"
+            )
+            computed = f"{methods[jj]} {dcounts}: {_fmt(pvals[k, jj])}"
     rec.update(
         verdict="not-reproducible",
         check="threshold" if threshold else "method",
-        computed=f"{methods[j]} {counts}: {_fmt(pvals[i, j])}",
+        computed=computed,
         explanation=f"None of {len(methods)} standard tests on {len(tables)} table(s) consistent with the "
-        f"data gives p = {printed.text}; {closest}{_subset_note(task)}.",
+        f"data gives p = {printed.text}; {closest}{on_derived}{_subset_note(task)}." + _folder_note(task.row),
+    )
+
+
+def _folder_note(row) -> str:
+    """The evidence folder's own note on a number that does not hold up (e.g. a candidate reading
+    beyond a 2 x 2 test), so the verdict and what is known about it are read together."""
+    note = getattr(row, "notes", None)
+    return (
+        ""
+        if _missing(note) or not str(note).strip()
+        else f" Note in the evidence folder: {str(note).strip()}"
     )
 
 

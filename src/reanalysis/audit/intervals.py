@@ -26,7 +26,13 @@ def _scale_factor(scale: str, *printed) -> float:
 
 
 def _bounds(reported_low, reported_high):
-    return parse_printed(reported_low), parse_printed(reported_high)
+    low, high = parse_printed(reported_low), parse_printed(reported_high)
+    if low.value > high.value:
+        raise ValueError(
+            f"the printed interval {low.text}-{high.text} has its lower bound above its upper bound "
+            "(swapped bounds?)"
+        )
+    return low, high
 
 
 def _real(value, name: str) -> float:

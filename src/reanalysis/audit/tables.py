@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .. import contingency
-from ..printed import parse_printed
+from ..printed import format_value, parse_printed
 from .counts import contains, count_candidates, distance
 
 #: Most candidate tables one comparison may expand to (the product of every cell's candidates).
@@ -244,9 +244,7 @@ def _show(task: MultiTask, i: int) -> str:
 
 
 def _fmt(x: float) -> str:
-    if x != 0 and abs(x) < 1e-3:
-        return f"{x:.2e}"
-    return f"{x:.4g}"
+    return format_value(x)
 
 
 def mh_odds_ratio(task: MultiTask, level: float = 0.95) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -36,7 +36,14 @@ def _counts(table: pd.DataFrame) -> dict:
         (table.check == "arithmetic")
         & table.explanation.str.contains("inferred from this percentage", regex=False)
     ]
+    by_check = {check: int(k.get(check, 0)) for check in CHECKS}
+    method_rows = table[table.check == "method"]
+    consistency_rows = table[table.check == "consistency"]
+    ordering = int((consistency_rows["method"] == "ordering").sum())
     return {
+        # Check kinds first: the verdict counts below must not be overwritten by a check of the
+        # same name ("unchecked" is a check kind; "not_checkable" the verdict).
+        **by_check,
         "total": len(table),
         "reproduced": int(v.get("reproduced", 0) + v.get("reproduced-with-assumptions", 0)),
         "consistent": int(v.get("consistent", 0)),
@@ -44,10 +51,38 @@ def _counts(table: pd.DataFrame) -> dict:
         "not_reproducible": int(v.get("not-reproducible", 0)),
         "inconsistent": int(v.get("inconsistent", 0)),
         "problems": int(v.get("not-reproducible", 0) + v.get("inconsistent", 0)),
-        "unchecked": int(v.get("not-checkable", 0)),
-        **{check: int(k.get(check, 0)) for check in CHECKS},
+        "not_checkable": int(v.get("not-checkable", 0)),
+        "method_matched": int(method_rows.verdict.isin(["reproduced", "reproduced-with-assumptions"]).sum()),
+        "method_unmatched": int(
+            len(method_rows) - method_rows.verdict.isin(["reproduced", "reproduced-with-assumptions"]).sum()
+        ),
+        "ordering": ordering,
+        "implied": int(len(consistency_rows) - ordering),
         "arithmetic_derived": len(derived),
     }
+
+
+_FILE_OF_KIND = {"percent": "outcomes.csv", "ci": "outcomes.csv", "pvalue": "comparisons.csv"}
+
+
+def _figure_source(table: pd.DataFrame, evidence, label: str) -> str:
+    """The verdict figure's source line, built from the rows it plots."""
+    if table.empty:
+        return f"Source: evidence folder {label} (no published numbers)."
+    plotted = list(dict.fromkeys(table.study_id))
+    names = [evidence.study_label(sid) for sid in plotted]
+    shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+    files = sorted(
+        {
+            _FILE_OF_KIND.get(k, "comparisons.csv" if "effect" in k or k == "claim" else "time_to_event.csv")
+            for k in table.kind
+        }
+    )
+    return (
+        f"Source: {len(table)} published numbers of {len(plotted)} "
+        f"{'study' if len(plotted) == 1 else 'studies'} ({shown}) in {label}/ ({', '.join(files)}); "
+        "each number with its verdict is listed in the full audit table."
+    )
 
 
 def _with_labels(table: pd.DataFrame, evidence) -> pd.DataFrame:
@@ -101,7 +136,7 @@ def build(
         )
     c = _counts(table)
     rep = Report(name, title, text.intro(label, len(studies), len(table)), index=index)
-    source = f"Source: evidence folder {label}; reanalysis audit."
+    source = _figure_source(table, evidence, label)
 
     s = rep.section("What the audit found", text.headline(c))
     rep.text(s, text.strength(c))
