@@ -91,9 +91,23 @@ def test_cit_leads_with_what_is_known_and_names_each_assumption(built):
 
 def test_cit_power_curve_is_two_sided(built):
     pts = pd.read_csv(built["out"] / "cit" / "tables" / "cit_power_curve_points.csv")
-    at_zero = pts[pts["difference (points)"] == 0]["power %"]
-    assert len(at_zero) == 2 and (abs(at_zero - 5.0) < 1e-6).all()
+    at_zero = pts[pts["difference (points)"] == 0].set_index("design")["power %"]
+    assert len(at_zero) == 3
+    each = [d for d in at_zero.index if "per comparison" in d]
+    assert len(each) == 1 and 2.0 < at_zero[each[0]] < 5.0  # the Dunnett per-comparison level
+    assert (abs(at_zero.drop(each) - 5.0) < 1e-6).all()  # familywise and two-arm levels
     assert (pts.groupby("design")["power %"].apply(lambda s: s.is_monotonic_increasing)).all()
+
+
+def test_cit_power_curve_agrees_with_the_minimal_detectable_difference(built):
+    """The per-comparison curve reaches 80% where the body's minimal detectable difference says."""
+    md = built["cit"]
+    power_rows = pd.read_csv(built["out"] / "cit" / "tables" / "cit_power.csv")
+    body = power_rows[power_rows["assumed control rate"] == "40%"]["answer"].iloc[0].split(" points")[0]
+    assert f"reaches 80% at {body} points" in md
+    assert "at least one" in md and "same true improvement" in md
+    mult = pd.read_csv(built["out"] / "cit" / "tables" / "cit_multiplicity.csv", dtype=str)
+    assert mult["smallest detectable improvement (points)"].str.fullmatch(r"\d+\.\d").all()
 
 
 @pytest.mark.parametrize("name", REPORTS)
