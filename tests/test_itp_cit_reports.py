@@ -233,3 +233,23 @@ def test_power_curve_is_in_percent_with_the_legend_outside():
     legend = ax.get_legend().get_window_extent()
     assert legend.y1 <= ax.get_window_extent().y0 + 1  # below the axes, covering no curve
     plots.close(fig)
+
+
+def test_itp_trend_is_exact_first_with_the_flat_upper_cohorts_said(built):
+    """Few patients per cohort: the exact trend test is the body's, the asymptotic one a sensitivity line."""
+    from reanalysis import contingency
+    from reanalysis.report import fmt_p
+
+    finding = _findings(built["itp"])[1]
+    x, n, s = [1, 7, 8], [8, 12, 12], [2.5, 5, 7.5]
+    exact = contingency.trend_test(x, n, scores=s, method="cochran-armitage-exact").pvalue
+    asym = contingency.trend_test(x, n, scores=s, method="cochran-armitage").pvalue
+    assert f"exact Cochran-Armitage test for trend, {fmt_p(exact)}" in finding
+    assert fmt_p(asym) in finding and finding.index(fmt_p(exact)) < finding.index(fmt_p(asym))
+    assert "response was flat" in finding and "rests on the 2.5 mg cohort of 8 patients" in finding
+
+
+def test_index_reports_the_dose_trend_not_a_pairwise_nnt(built):
+    index = (built["out"] / "index.md").read_text(encoding="utf-8")
+    row = next(line for line in index.splitlines() if "first-in-patient" in line and line.startswith("| ITP"))
+    assert "test for trend" in row and "NNT 1." not in row and "7.5 vs 2.5" not in row
