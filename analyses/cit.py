@@ -44,7 +44,8 @@ CURVE_PLACEBO_RATE = 0.4  # the middle of that range, for the power curve
 NI_MARGIN = 0.10  # non-inferiority margin against rhTPO, if the trial were non-inferiority
 NI_MARGINS = (0.10, 0.15, 0.20)
 VARIANCE_METHOD = (
-    "normal approximation (Fleiss): variance pooled under H0, unpooled under the alternative; "
+    "normal approximation (Fleiss): variance from the combined rate of both arms under H0 (the "
+    "common-rate, score-test variance), unpooled under the alternative; "
     "both rejection regions counted"
 )
 ALLOCATION = "1:1"  # NCT05394285: allocation not registered
@@ -311,7 +312,7 @@ def sizing(rep, d, text, ref):
                 "alpha": f"{level} two-sided (superiority); {pct(ALPHA / 2, 1)} one-sided (non-inferiority)",
                 "multiplicity": "none (two arms)",
                 "method": f"{VARIANCE_METHOD} (superiority); Farrington-Manning score test, variance from "
-                "the restricted maximum-likelihood rates under H0 (non-inferiority)",
+                "the rates constrained to the margin under H0 (non-inferiority)",
             },
             {
                 "trial": f"{d.study_label(MISSING)} / {d.study_label(MATCH)}",
