@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from scipy.optimize import brentq
 
 from reanalysis import data, plots, power, proportions
 from reanalysis.printed import value_of
@@ -42,10 +43,41 @@ PLACEBO_RATES = (0.2, 0.4, 0.6)  # NCT05864014: no published placebo rate for it
 CURVE_PLACEBO_RATE = 0.4  # the middle of that range, for the power curve
 NI_MARGIN = 0.10  # non-inferiority margin against rhTPO, if the trial were non-inferiority
 NI_MARGINS = (0.10, 0.15, 0.20)
+VARIANCE_METHOD = (
+    "normal approximation (Fleiss): variance from the combined rate of both arms under H0 (the "
+    "common-rate, score-test variance), unpooled under the alternative; "
+    "both rejection regions counted"
+)
 ALLOCATION = "1:1"  # NCT05394285: allocation not registered
 CURVE_STEP = 0.01
 CURVE_MAX = 0.40
 TABLE_STEP = 0.05  # the curve's points listed in the appendix
+POINT_DIGITS = 1  # decimals of every difference in percentage points (prose and tables alike)
+ALPHA_DIGITS = 3  # decimals of a comparison's significance level
+
+
+def points(difference):
+    """A difference (a proportion) in percentage points, always with POINT_DIGITS decimals (— if none)."""
+    return "—" if np.isnan(difference) else f"{100 * difference:.{POINT_DIGITS}f}"
+
+
+def readable(frame):
+    """Column headers in words (no snake_case ids)."""
+    return frame.rename(columns=lambda c: c.replace("_", " "))
+
+
+def readable_protocols(d, frame):
+    """The protocol table with readable headers, each arm by its regimen and each item in words."""
+    ids = d.protocols.loc[frame.index, "study_id"]
+    regimens = {(r.study_id, r.arm_id): r.regimen for r in d.arms.itertuples()}
+    frame = frame.assign(
+        arm_id=[
+            regimens.get((sid, arm), str(arm).replace("_", " ")) if isinstance(arm, str) else arm
+            for sid, arm in zip(ids, frame.arm_id, strict=True)
+        ],
+        item=frame["item"].str.replace("_", " "),
+    )
+    return frame.rename(columns={"arm_id": "arm", "item": "statement"}).pipe(readable)
 
 
 def recite(d):
@@ -116,9 +148,11 @@ def known(rep, d, text, ref):
     rep.table(
         s,
         "cit_studies",
-        cit[
-            ["label", "registration", "design", "phase", "status", "source_status", "source", "notes"]
-        ].rename(columns={"label": "study"}),
+        readable(
+            cit[
+                ["label", "registration", "design", "phase", "status", "source_status", "source", "notes"]
+            ].rename(columns={"label": "study"})
+        ),
     )
 
 
@@ -145,7 +179,7 @@ def protocols(rep, d, text):
     rep.table(
         s,
         "cit_protocols",
-        protocol_table(d, [ACTIVE, MISSING, MATCH, PH3, REFERENCE]),
+        readable_protocols(d, protocol_table(d, [ACTIVE, MISSING, MATCH, PH3, REFERENCE])),
         caption="Protocol statements (data/protocols.csv): the seed's and the registries', each with its source",
     )
     des = d.designs[d.designs.study_id.isin([ACTIVE, MISSING, MATCH, PH3, REFERENCE])].copy()
@@ -153,19 +187,21 @@ def protocols(rep, d, text):
     rep.table(
         s,
         "cit_designs",
-        des[
-            [
-                "study",
-                "source_label",
-                "primary_endpoint",
-                "planned_n",
-                "n_arms",
-                "allocation_ratio",
-                "stratification",
-                "source_status",
-                "notes",
+        readable(
+            des[
+                [
+                    "study",
+                    "source_label",
+                    "primary_endpoint",
+                    "planned_n",
+                    "n_arms",
+                    "allocation_ratio",
+                    "stratification",
+                    "source_status",
+                    "notes",
+                ]
             ]
-        ],
+        ),
         caption="Designs as registered or published (data/designs.csv)",
     )
 
@@ -232,13 +268,13 @@ def sizing(rep, d, text, ref):
             "a_sizes": f"{' and '.join(str(n) for n in nt)} vs {n0}",
             "alpha": level,
             "power": pct(TARGET_POWER, 0),
-            "a_mdd": f"{fmt(100 * a_body.mdd.min(), 0)} to {fmt(100 * a_body.mdd.max(), 0)} points",
+            "a_mdd": f"{points(a_body.mdd.min())} to {points(a_body.mdd.max())} points",
             "a_rates": f"{pct(min(PLACEBO_RATES), 0)} to {pct(max(PLACEBO_RATES), 0)}",
             "b_label": d.study_label(ACTIVE),
             "b_sizes": f"{n_each} vs {n_active - n_each}",
             "b_alloc": ALLOCATION,
             "b_rate": pct(rhtpo_rate, 0),
-            "b_mdd": f"{fmt(100 * b_mdd.difference_higher, 0)} points",
+            "b_mdd": f"{points(b_mdd.difference_higher)} points",
             "margin": f"{fmt(100 * NI_MARGIN, 0)}-point",
             "b_ni_power": pct(ni.power, 0),
             "b_ni_n": ni_n.n_test,
@@ -262,7 +298,7 @@ def sizing(rep, d, text, ref):
                 "effect": "smallest detectable improvement",
                 "alpha": f"{level} two-sided, familywise",
                 "multiplicity": f"{MULTIPLICITY} (two arms share the placebo arm; not stated in the abstract)",
-                "method": "normal approximation, both rejection regions",
+                "method": VARIANCE_METHOD,
             },
             {
                 "trial": d.study_label(ACTIVE),
@@ -275,7 +311,8 @@ def sizing(rep, d, text, ref):
                 "margin if both agents are equal",
                 "alpha": f"{level} two-sided (superiority); {pct(ALPHA / 2, 1)} one-sided (non-inferiority)",
                 "multiplicity": "none (two arms)",
-                "method": "normal approximation; Farrington-Manning for non-inferiority",
+                "method": f"{VARIANCE_METHOD} (superiority); Farrington-Manning score test, variance from "
+                "the rates constrained to the margin under H0 (non-inferiority)",
             },
             {
                 "trial": f"{d.study_label(MISSING)} / {d.study_label(MATCH)}",
@@ -287,7 +324,7 @@ def sizing(rep, d, text, ref):
                 "effect": f"RECITE-sized ({pct(ref['p1'], 0)}) and half of it",
                 "alpha": f"{level} two-sided",
                 "multiplicity": "not applied (the dose-finding arms of the withdrawn trial would need it)",
-                "method": "normal approximation, both rejection regions",
+                "method": VARIANCE_METHOD,
             },
         ]
     )
@@ -300,7 +337,8 @@ def sizing(rep, d, text, ref):
                     "trial": d.study_label(PH3),
                     "assumed control rate": pct(r["placebo rate"], 0),
                     "question": f"smallest improvement detected with {pct(TARGET_POWER, 0)} power, per comparison",
-                    "answer": f"{fmt(100 * r['mdd'], 1)} points (comparison alpha {fmt(r['comparison alpha'], 3)})",
+                    "answer": f"{points(r['mdd'])} points (comparison alpha "
+                    f"{r['comparison alpha']:.{ALPHA_DIGITS}f})",
                 }
                 for r in a_body.to_dict("records")
             ],
@@ -308,7 +346,7 @@ def sizing(rep, d, text, ref):
                 "trial": d.study_label(ACTIVE),
                 "assumed control rate": pct(rhtpo_rate, 0),
                 "question": f"smallest superiority detected with {pct(TARGET_POWER, 0)} power",
-                "answer": f"{fmt(100 * b_mdd.difference_higher, 1)} points",
+                "answer": f"{points(b_mdd.difference_higher)} points",
             },
             {
                 "trial": d.study_label(ACTIVE),
@@ -328,8 +366,19 @@ def sizing(rep, d, text, ref):
 
     curve = []
     diffs = CURVE_STEP * np.arange(round(CURVE_MAX / CURVE_STEP) + 1)
+    ph3_label = d.study_label(PH3)
+    comparison_alpha = a_body[a_body["placebo rate"] == CURVE_PLACEBO_RATE]["comparison alpha"].iloc[0]
+    each_label = (
+        f"{ph3_label}: each hetrombopag arm vs placebo ({min(nt)} vs {n0}), per comparison at the "
+        f"{MULTIPLICITY.capitalize()}-adjusted level {pct(comparison_alpha, 1)}, placebo {pct(CURVE_PLACEBO_RATE, 0)}"
+    )
+    any_label = (
+        f"{ph3_label}: at least one of the two arms significant, both arms with the same true "
+        f"improvement ({MULTIPLICITY.capitalize()}), placebo {pct(CURVE_PLACEBO_RATE, 0)}"
+    )
+    multi = {}
     for diff in diffs:
-        m = power.power_multi_arm(
+        multi[diff] = power.power_multi_arm(
             CURVE_PLACEBO_RATE,
             [CURVE_PLACEBO_RATE + diff] * len(nt),
             n0,
@@ -337,15 +386,11 @@ def sizing(rep, d, text, ref):
             alpha=ALPHA,
             method=MULTIPLICITY,
         )
-        curve.append(
-            {
-                "design": f"{d.study_label(PH3)}: at least one hetrombopag arm vs placebo "
-                f"({MULTIPLICITY.capitalize()}-adjusted), "
-                f"placebo {pct(CURVE_PLACEBO_RATE, 0)}",
-                "difference": float(diff),
-                "power": m.power_any,
-            }
-        )
+    # The body's answer (minimal detectable difference) is per comparison: that curve comes first.
+    curve += [
+        {"design": each_label, "difference": float(x), "power": m.power_each_min} for x, m in multi.items()
+    ]
+    curve += [{"design": any_label, "difference": float(x), "power": m.power_any} for x, m in multi.items()]
     for diff in diffs:
         if rhtpo_rate + diff >= 1:
             break
@@ -361,7 +406,6 @@ def sizing(rep, d, text, ref):
             }
         )
     curve = pd.DataFrame(curve)
-    at_zero = curve[curve.difference == 0].power
     fig = plots.power_curve(
         curve,
         alpha=ALPHA,
@@ -383,9 +427,42 @@ def sizing(rep, d, text, ref):
             note=f"Two-sided {level}; control rates assumed (see the assumptions table).",
         ),
     )
+    body_mdd = a_body[a_body["placebo rate"] == CURVE_PLACEBO_RATE].iloc[0]
+    any_crossing = brentq(
+        lambda diff: (
+            power.power_multi_arm(
+                CURVE_PLACEBO_RATE,
+                [CURVE_PLACEBO_RATE + diff] * len(nt),
+                n0,
+                nt,
+                alpha=ALPHA,
+                method=MULTIPLICITY,
+            ).power_any
+            - TARGET_POWER
+        ),
+        0.0,
+        CURVE_MAX,
+    )
     rep.text(
         s,
-        text.curve_text({"alpha": level, "at_zero": " and ".join(pct(v, 1) for v in at_zero)}),
+        text.curve_text(
+            {
+                "alpha": level,
+                "power": pct(TARGET_POWER, 0),
+                "placebo": pct(CURVE_PLACEBO_RATE, 0),
+                "comparison_alpha": pct(body_mdd["comparison alpha"], 1),
+                "each_zero": pct(curve[curve.design == each_label].power.iloc[0], 1),
+                "any_zero": pct(curve[curve.design == any_label].power.iloc[0], 1),
+                "other_zero": " and ".join(
+                    pct(v, 1)
+                    for v in curve[
+                        ~curve.design.isin([each_label, any_label]) & (curve.difference == 0)
+                    ].power
+                ),
+                "each_cross": f"{points(body_mdd['mdd'])} points",
+                "any_cross": f"{points(any_crossing)} points",
+            }
+        ),
     )
     rep.figure(
         s, "cit_power_curve", fig, f"Power curves of the registered CIT designs (two-sided, {level} at zero)"
@@ -412,7 +489,9 @@ def appendix(rep, d, text, ref, sz):
     a = sz["a"].copy()
     a["body"] = np.where(a.method == MULTIPLICITY, "yes", "")
     a["placebo rate"] = [pct(p, 0) for p in a["placebo rate"]]
-    a["smallest detectable improvement (points)"] = 100 * a.pop("mdd")
+    for column in ("comparison alpha", "familywise error"):
+        a[column] = [f"{v:.{ALPHA_DIGITS}f}" for v in a[column]]
+    a["smallest detectable improvement (points)"] = [points(v) for v in a.pop("mdd")]
     rep.table(
         s,
         "cit_multiplicity",
@@ -440,7 +519,7 @@ def appendix(rep, d, text, ref, sz):
             rows.append(
                 {
                     "assumed rhTPO rate": f"{pct(rate, 0)} ({label})",
-                    "smallest detectable superiority (points)": 100 * mdd.difference_higher,
+                    "smallest detectable superiority (points)": points(mdd.difference_higher),
                     "non-inferiority margin (points)": 100 * margin,
                     "non-inferiority power if equal": pct(ni.power, 0),
                 }
@@ -463,7 +542,8 @@ def appendix(rep, d, text, ref, sz):
         "cit_power_curve_points",
         pts,
         digits=1,
-        caption=f"The plotted power curves at every {fmt(100 * TABLE_STEP)} points",
+        caption=f"The plotted power curves at every {fmt(100 * TABLE_STEP)} points (the second curve assumes "
+        "both hetrombopag arms have the same true improvement)",
     )
 
 

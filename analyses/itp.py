@@ -34,9 +34,18 @@ PROTOCOL = "itp_anticd20_hpag_protocol"
 CONTROL = "placebo"
 ALPHA = 0.05  # two-sided significance level used in the prose
 # Pre-specified method per quantity (alternatives only in the appendix).
-RD_METHOD, RR_METHOD, CI_METHOD, TREND_METHOD = "newcombe", "wald", "clopper-pearson", "cochran-armitage"
+# The exact trend test is primary: the dose cohorts have 8 to 12 patients each, too few for the
+# chi-square approximation; the asymptotic Cochran-Armitage test is the sensitivity analysis.
+RD_METHOD, RR_METHOD, CI_METHOD = "newcombe", "wald", "clopper-pearson"
+TREND_METHOD, TREND_SENSITIVITY = "cochran-armitage-exact", "cochran-armitage"
+RR_DIGITS = 2  # risk ratios with two decimals, as on the index page
 CI_ALTERNATIVES = ("clopper-pearson", "wilson", "jeffreys", "mid-p")
-TREND_ALTERNATIVES = ("cochran-armitage", "cochran-armitage-exact", "linear-by-linear")
+TREND_ALTERNATIVES = ("cochran-armitage-exact", "cochran-armitage", "linear-by-linear")
+TREND_NAMES = {
+    "cochran-armitage-exact": "exact Cochran-Armitage (conditional; body)",
+    "cochran-armitage": "Cochran-Armitage, chi-square approximation (R prop.trend.test)",
+    "linear-by-linear": "linear-by-linear association (Mantel)",
+}
 SIGN = "hetrombopag minus placebo (or higher minus lower dose)"
 SERIES_ENDPOINTS = ("complete_response", "bleeding_grade_0")  # outcomes of the series shown with CIs
 LABEL_WIDTH = 22  # characters per line of a category label in figures
@@ -70,6 +79,27 @@ def protocol_text(d, study, item, category=None):
     if category is not None:
         p = p[p.category == category]
     return p.iloc[0]
+
+
+def regimen_of(d, study, arm):
+    """An arm's regimen in words (arms.csv), for tables that would otherwise show its id."""
+    row = d.arms[(d.arms.study_id == study) & (d.arms.arm_id == arm)]
+    return str(row.regimen.iloc[0]) if len(row) else str(arm).replace("_", " ")
+
+
+def readable_protocols(d, frame):
+    """The protocol table with readable headers, each arm by its regimen and each item in words."""
+    ids = d.protocols.loc[frame.index, "study_id"]
+    frame = frame.assign(
+        arm_id=[
+            regimen_of(d, sid, arm) if isinstance(arm, str) else arm
+            for sid, arm in zip(ids, frame.arm_id, strict=True)
+        ],
+        item=frame["item"].str.replace("_", " "),
+    )
+    return frame.rename(columns={"arm_id": "arm", "item": "statement"}).rename(
+        columns=lambda c: c.replace("_", " ")
+    )
 
 
 def counts_pct(x, n):
@@ -152,7 +182,7 @@ def phase3(rep, d, text, audit_table):
             "endpoint": primary.text,
             "level": level,
             "rd_method": "Newcombe",
-            "rr_range": " and ".join(fmt_interval(r.estimate, r.low, r.high) for r in rrs),
+            "rr_range": " and ".join(fmt_interval(r.estimate, r.low, r.high, digits=RR_DIGITS) for r in rrs),
         }
     )
     s = rep.section(f"Hetrombopag vs placebo: {d.study_label(PH3)}", finding)
@@ -166,7 +196,9 @@ def phase3(rep, d, text, audit_table):
                 f"difference, points ({level} CI, Newcombe)": fmt_interval(
                     e["rd"].estimate, e["rd"].low, e["rd"].high, points=True
                 ).replace(" points", ""),
-                f"risk ratio ({level} CI)": fmt_interval(e["rr"].estimate, e["rr"].low, e["rr"].high),
+                f"risk ratio ({level} CI)": fmt_interval(
+                    e["rr"].estimate, e["rr"].low, e["rr"].high, digits=RR_DIGITS
+                ),
                 f"NNT ({level} CI)": e["nnt"].describe().removeprefix("NNT ").replace(f"{level} CI ", ""),
             }
             for e in effects
@@ -273,9 +305,12 @@ def dose(rep, d, text, effects):
             {"arm": arm, "dose": dose_of(arms.set_index("arm_id").regimen[arm]), "x": x, "n": n, "row": row}
         )
     scores = [value_of(f["dose"].split()[0]) for f in fip]
-    trend = contingency.trend_test(
-        [f["x"] for f in fip], [f["n"] for f in fip], scores=scores, method=TREND_METHOD
-    )
+    counts, sizes = [f["x"] for f in fip], [f["n"] for f in fip]
+    trend = contingency.trend_test(counts, sizes, scores=scores, method=TREND_METHOD)
+    asymptotic = contingency.trend_test(counts, sizes, scores=scores, method=TREND_SENSITIVITY)
+    # Does the trend survive without the lowest cohort? (the higher cohorts alone, same exact test)
+    upper = contingency.trend_test(counts[1:], sizes[1:], scores=scores[1:], method=TREND_METHOD)
+    top, below_top, lowest = fip[-1], fip[-2], fip[0]
     endpoint = protocol_text(d, FIP, "platelet_response", "primary-endpoint")
     schedule = protocol_text(d, FIP, "schedule", "regimen")
     # Randomised starting doses in the phase 3: higher minus lower, per endpoint.
@@ -294,9 +329,18 @@ def dose(rep, d, text, effects):
             "day": fmt(value_of(str(endpoint.value))),
             "cohorts": "; ".join(f"{f['dose']}: {f['x']}/{f['n']}" for f in fip),
             "trend": {
-                "text": f"chi-square {fmt(trend.statistic, 2)}, {fmt_p(trend.pvalue)}",
+                "text": fmt_p(trend.pvalue),
+                "asymptotic": f"chi-square {fmt(asymptotic.statistic, 2)}, {fmt_p(asymptotic.pvalue)}",
                 "rises": trend.z > 0,
+                "significant": trend.pvalue < ALPHA,
             },
+            "upper": {
+                "doses": f"{below_top['dose']} and {top['dose']}",
+                "rates": f"{counts_pct(below_top['x'], below_top['n'])} vs {counts_pct(top['x'], top['n'])}",
+                "p": fmt_p(upper.pvalue),
+                "flat": upper.pvalue >= ALPHA,
+            },
+            "lowest": {"dose": lowest["dose"], "x": lowest["x"], "n": lowest["n"]},
             "high": arm_label(d, PH3, high_arm),
             "low": arm_label(d, PH3, low_arm),
             "primary_rd": fmt_interval(
@@ -334,7 +378,7 @@ def dose(rep, d, text, effects):
             pd.DataFrame([f["row"] for f in fip]),
             d.studies,
             tables="outcomes.csv",
-            note=f"Clopper-Pearson {level} CIs; Cochran-Armitage trend {fmt_p(trend.pvalue)}.",
+            note=f"Clopper-Pearson {level} CIs; exact Cochran-Armitage trend {fmt_p(trend.pvalue)}.",
         ),
     )
     rep.figure(s, "itp_fip_dose", fig, f"Responders by dose cohort with exact {level} CIs and n/N")
@@ -478,7 +522,7 @@ def time_figure(rep, s, d, text):
                 f"{d.study_label(PH3)}: longest continuous response among responders, within the "
                 f"{fmt(value_of(str(window.value)))}-{window.unit} primary-endpoint period"
             )
-            label = f"{arm_label(d, PH3, arm) if arm != CONTROL else CONTROL} ({int(n)} responders)"
+            label = f"{arm_label(d, PH3, arm) if arm != CONTROL else CONTROL} (n = {int(n)} in the paper)"
         else:
             panel = f"{d.study_label(study)} ({int(n)} patients; seed document only): published ranges"
             label = f"{quantity.replace('_', ' ')} (published in {unit}s)"
@@ -487,7 +531,9 @@ def time_figure(rep, s, d, text):
                 "panel": panel,
                 "label": label,
                 "study": d.study_label(study),
-                "arm": arm,
+                "arm": arm_label(d, PH3, arm)
+                if study == PH3 and arm != CONTROL
+                else regimen_of(d, study, arm),
                 "quantity": quantity.replace("_", " "),
                 "unit": unit,
                 "n": n,
@@ -501,6 +547,15 @@ def time_figure(rep, s, d, text):
             }
         )
     frame = pd.DataFrame(rows)
+    # Denominators of the phase 3 durations beside those who responded at least once (outcomes.csv).
+    durations = (
+        frame[(frame.study == d.study_label(PH3)) & (frame.arm != CONTROL)].drop_duplicates("arm").copy()
+    )
+    ph3_arms = [a for a in tte[tte.study_id == PH3].arm_id.drop_duplicates() if a != CONTROL]
+    once = [
+        d.counts(PH3, a, "response_at_least_once", *tp(d.outcome(PH3, a, "response_at_least_once")))[0]
+        for a in ph3_arms
+    ]
     panels = list(dict.fromkeys(frame.panel))
     ph3_panel = next(p for p in panels if p.startswith(d.study_label(PH3)))
     fig = plots.range_plot(
@@ -531,6 +586,9 @@ def time_figure(rep, s, d, text):
                 "window": f"{fmt(value_of(str(window.value)))} {window.unit}s",
                 "window_days": f"{fmt(window_days)} days",
                 "ph3_max": f"{fmt(frame[frame.panel == ph3_panel]['maximum (days)'].max())} days",
+                "duration_n": " and ".join(str(int(n)) for n in durations.n),
+                "doses": " and ".join(durations.arm),
+                "once_n": " and ".join(str(x) for x in once),
             }
         ),
     )
@@ -543,8 +601,12 @@ def time_figure(rep, s, d, text):
     rep.table(
         s,
         "itp_time_summaries",
-        frame[["study", "arm", "quantity", "unit", "n", "median", "minimum", "maximum", "what it says"]],
+        frame[
+            ["study", "arm", "quantity", "unit", "n", "median", "minimum", "maximum", "what it says"]
+        ].rename(columns={"n": "patients summarised (n as published)"}),
         digits=1,
+        caption="Published time summaries; the phase 3 n is the number the paper summarises, not every "
+        "patient who responded at least once",
     )
 
 
@@ -570,7 +632,7 @@ def protocols(rep, d, text):
     rep.table(
         s,
         "itp_protocols",
-        protocol_table(d, [PROTOCOL, PH3, FIP]),
+        readable_protocols(d, protocol_table(d, [PROTOCOL, PH3, FIP])),
         caption="Protocol statements (data/protocols.csv), as the source states them",
     )
 
@@ -588,7 +650,7 @@ def limitations(rep, d, text, fip):
                 "ph3_window": f"{fmt(value_of(str(window.value)))} {window.unit}s",
                 "fip_sizes": ", ".join(str(f["n"]) for f in fip),
                 "methods": "Newcombe interval for the risk difference, Wald interval on the log scale for "
-                "the risk ratio, Clopper-Pearson for single proportions, Cochran-Armitage trend test",
+                "the risk ratio, Clopper-Pearson for single proportions, exact Cochran-Armitage trend test",
             }
         ),
     )
@@ -626,7 +688,7 @@ def appendix(rep, d, text, audit_table, series, fip):
         dose_label = arm_label(d, PH3, c.arm_a)
         forest.append(
             {
-                "label": f"{dose_label}: crude (conditional), {x1}/{n1} vs {x2}/{n2}",
+                "label": f"{dose_label}: crude (conditional)\n{x1}/{n1} vs {x2}/{n2}",
                 "estimate": crude.estimate,
                 "low": crude.low,
                 "high": crude.high,
@@ -660,10 +722,12 @@ def appendix(rep, d, text, audit_table, series, fip):
     verdicts = audit_table[audit_table.study_id == PH3].copy()
     labels = {a: arm_label(d, PH3, a) for a in d.arms[d.arms.study_id == PH3].arm_id}
     verdicts["arm"] = [" vs ".join(labels.get(a, a) for a in arm.split(" vs ")) for arm in verdicts.arm]
+    verdicts["endpoint"] = [endpoint_label(d, PH3, e) for e in verdicts.endpoint]
     rep.table(
         s,
         "itp_ph3_audit",
         verdicts[["endpoint", "arm", "kind", "reported", "verdict", "check", "explanation"]],
+        caption="Audit of every published phase 3 number (explanations as the audit engine writes them)",
     )
 
     scores = [value_of(f["dose"].split()[0]) for f in fip]
@@ -671,12 +735,13 @@ def appendix(rep, d, text, audit_table, series, fip):
     for method in TREND_ALTERNATIVES:
         t = contingency.trend_test([f["x"] for f in fip], [f["n"] for f in fip], scores=scores, method=method)
         ps.append(t.pvalue)
-        rows.append({"method": method, "chi-square": fmt(t.statistic, 3), "p": fmt_p(t.pvalue)})
+        rows.append({"method": TREND_NAMES[method], "chi-square": fmt(t.statistic, 3), "p": fmt_p(t.pvalue)})
     s = rep.section(
         "Appendix C: trend test variants",
         text.appendix_trend(
             {
                 "n": sum(f["n"] for f in fip),
+                "sizes": ", ".join(str(f["n"]) for f in fip),
                 "below": max(ps) < ALPHA,
                 "alpha": fmt(ALPHA),
                 "max_p": fmt_p(max(ps)),

@@ -91,9 +91,23 @@ def test_cit_leads_with_what_is_known_and_names_each_assumption(built):
 
 def test_cit_power_curve_is_two_sided(built):
     pts = pd.read_csv(built["out"] / "cit" / "tables" / "cit_power_curve_points.csv")
-    at_zero = pts[pts["difference (points)"] == 0]["power %"]
-    assert len(at_zero) == 2 and (abs(at_zero - 5.0) < 1e-6).all()
+    at_zero = pts[pts["difference (points)"] == 0].set_index("design")["power %"]
+    assert len(at_zero) == 3
+    each = [d for d in at_zero.index if "per comparison" in d]
+    assert len(each) == 1 and 2.0 < at_zero[each[0]] < 5.0  # the Dunnett per-comparison level
+    assert (abs(at_zero.drop(each) - 5.0) < 1e-6).all()  # familywise and two-arm levels
     assert (pts.groupby("design")["power %"].apply(lambda s: s.is_monotonic_increasing)).all()
+
+
+def test_cit_power_curve_agrees_with_the_minimal_detectable_difference(built):
+    """The per-comparison curve reaches 80% where the body's minimal detectable difference says."""
+    md = built["cit"]
+    power_rows = pd.read_csv(built["out"] / "cit" / "tables" / "cit_power.csv")
+    body = power_rows[power_rows["assumed control rate"] == "40%"]["answer"].iloc[0].split(" points")[0]
+    assert f"reaches 80% at {body} points" in md
+    assert "at least one" in md and "same true improvement" in md
+    mult = pd.read_csv(built["out"] / "cit" / "tables" / "cit_multiplicity.csv", dtype=str)
+    assert mult["smallest detectable improvement (points)"].str.fullmatch(r"\d+\.\d").all()
 
 
 @pytest.mark.parametrize("name", REPORTS)
@@ -219,3 +233,23 @@ def test_power_curve_is_in_percent_with_the_legend_outside():
     legend = ax.get_legend().get_window_extent()
     assert legend.y1 <= ax.get_window_extent().y0 + 1  # below the axes, covering no curve
     plots.close(fig)
+
+
+def test_itp_trend_is_exact_first_with_the_flat_upper_cohorts_said(built):
+    """Few patients per cohort: the exact trend test is the body's, the asymptotic one a sensitivity line."""
+    from reanalysis import contingency
+    from reanalysis.report import fmt_p
+
+    finding = _findings(built["itp"])[1]
+    x, n, s = [1, 7, 8], [8, 12, 12], [2.5, 5, 7.5]
+    exact = contingency.trend_test(x, n, scores=s, method="cochran-armitage-exact").pvalue
+    asym = contingency.trend_test(x, n, scores=s, method="cochran-armitage").pvalue
+    assert f"exact Cochran-Armitage test for trend, {fmt_p(exact)}" in finding
+    assert fmt_p(asym) in finding and finding.index(fmt_p(exact)) < finding.index(fmt_p(asym))
+    assert "response was flat" in finding and "rests on the 2.5 mg cohort of 8 patients" in finding
+
+
+def test_index_reports_the_dose_trend_not_a_pairwise_nnt(built):
+    index = (built["out"] / "index.md").read_text(encoding="utf-8")
+    row = next(line for line in index.splitlines() if "first-in-patient" in line and line.startswith("| ITP"))
+    assert "test for trend" in row and "NNT 1." not in row and "7.5 vs 2.5" not in row

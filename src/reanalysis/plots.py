@@ -139,7 +139,12 @@ def forest_plot(
     if reference is not None:
         ax.axvline(scale * reference if not log_scale else reference, color="#666666", lw=1, ls="--")
     if log_scale:
+        from matplotlib.ticker import FuncFormatter, NullFormatter
+
         ax.set_xscale("log")
+        # Plain numbers (0.1, 1, 10, 100) on a ratio axis, not powers of ten.
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+        ax.xaxis.set_minor_formatter(NullFormatter())
     if percent:
         values = scale * pd.concat(
             [frame[[low, high]]] + ([pooled[[low, high]]] if pooled is not None else [])
@@ -455,7 +460,9 @@ def power_curve(
     """
     fig, ax = _figure(7, 4.6)
     for i, (g, sub) in enumerate(frame.groupby(hue, sort=False)):
-        ax.plot(100 * sub[x], 100 * sub[y], color=PALETTE[i % len(PALETTE)], lw=1.8, label=str(g))
+        # Long design names are wrapped so that the legend below the axes is never cut off.
+        label = _wrap_label(str(g), width=LEGEND_WIDTH)
+        ax.plot(100 * sub[x], 100 * sub[y], color=PALETTE[i % len(PALETTE)], lw=1.8, label=label)
     if target is not None:
         ax.axhline(100 * target, color="#666666", ls="--", lw=1)
         ax.annotate(
@@ -540,12 +547,21 @@ def close(fig) -> None:
     plt.close(fig)
 
 
+LEGEND_WIDTH = 90  # characters per line of a legend entry below the axes
+
+
 def _wrap_label(text: str, width: int = 42, indent: bool = False) -> str:
     """A y-axis label wrapped to ``width`` characters (continuation lines indented when ``indent``)."""
     import textwrap
 
     lead = "   " if indent else ""
-    return "\n".join(textwrap.wrap(text, width=width, initial_indent=lead, subsequent_indent=lead)) or text
+    # Each line of a label with explicit line breaks is wrapped on its own, so a break the caller
+    # chose (e.g. endpoint, then dose and counts) is never merged into a line of the other part.
+    lines = [
+        "\n".join(textwrap.wrap(line, width=width, initial_indent=lead, subsequent_indent=lead)) or line
+        for line in text.split("\n")
+    ]
+    return "\n".join(lines) or text
 
 
 def _finish_captioned(fig, ax, title, xlabel, caption):
