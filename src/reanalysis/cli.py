@@ -357,6 +357,18 @@ def _load(args):
 def _cmd_audit(args) -> int:
     from . import audit
 
+    if args.csv:
+        from pathlib import Path
+
+        target = Path(args.csv)  # checked before the audit runs, not after
+        if target.is_dir():
+            raise ValueError(
+                f"--csv {args.csv}: is a folder; give a file name such as {target / 'audit.csv'}"
+            )
+        if not target.parent.is_dir():
+            raise ValueError(f"--csv {args.csv}: folder {target.parent} does not exist")
+        if not os.access(target.parent, os.W_OK):
+            raise ValueError(f"--csv {args.csv}: folder {target.parent} is not writable")
     frame = audit.audit(_load(args), n_jobs=args.jobs)
     if args.csv:
         frame.to_csv(args.csv, index=False)

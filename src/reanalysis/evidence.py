@@ -581,6 +581,8 @@ def load(folder: str | Path | None = None) -> Evidence:
     """
     folder = Path(folder) if folder is not None else default_folder()
     label = str(folder)
+    if folder.exists() and not folder.is_dir():
+        raise DataValidationError([f"{folder}: is a file, not an evidence folder (a folder of CSV tables)"])
     if not folder.is_dir():
         raise DataValidationError(
             [f"{folder}: evidence folder not found (`reanalysis init {folder}` creates one)"]

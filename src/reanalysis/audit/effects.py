@@ -131,6 +131,8 @@ def ratio_pvalue_from_ci(estimate: float, low: float, high: float, level: float 
     for name, v in (("estimate", estimate), ("low", low), ("high", high)):
         if not (isinstance(v, (int, float)) and math.isfinite(v) and v > 0):
             raise ValueError(f"{name} must be a positive finite ratio, got {v!r}")
+    if not low < high:  # checked here so the message shows the ratios, not their logarithms
+        raise ValueError(f"the CI must have low < high, got {low!r}-{high!r}")
     return _pvalue_from_ci(math.log(estimate), math.log(low), math.log(high), level)
 
 

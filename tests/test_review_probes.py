@@ -1,0 +1,98 @@
+"""Regression tests for what an outside prober found after issue 11 was worked on: each input
+once gave a silent wrong answer, a raw traceback or an unbounded computation."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from reanalysis import audit, bayes, cli, evidence, reconstruction
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+@pytest.mark.parametrize("printed", ["0", "<0", "<=0", ">1", "> 1"])
+def test_impossible_or_empty_printed_pvalues_are_refused(printed):
+    with pytest.raises(ValueError, match="p-value"):
+        audit.pvalue_consistent(printed, 0.04)
+
+
+def test_spss_style_zero_pvalue_keeps_its_meaning():
+    assert audit.pvalue_consistent("0.000", 0.0004)
+    assert not audit.pvalue_consistent("0.000", 0.0006)
+
+
+def test_cli_refuses_a_zero_pvalue(capsys):
+    assert cli.main(["explain-p", "0", "--group", "5/20", "--group", "12/20"]) == 2
+    assert "never 0" in capsys.readouterr().err
+
+
+def test_loader_refuses_a_zero_pvalue_with_file_and_line(tmp_path):
+    folder = tmp_path / "d"
+    shutil.copytree(DATA, folder)
+    path = folder / "comparisons.csv"
+    path.write_text(path.read_text().replace(",0.494,", ",0,", 1))
+    with pytest.raises(evidence.DataValidationError, match=r"comparisons.csv, line \d+, column reported_p"):
+        evidence.load(folder)
+
+
+def test_swapped_ci_bounds_are_refused(tmp_path):
+    with pytest.raises(ValueError, match="swapped"):
+        audit.identify_ci_method(3, 10, "65.2", "6.7")
+    folder = tmp_path / "d"
+    shutil.copytree(DATA, folder)
+    path = folder / "outcomes.csv"
+    path.write_text(path.read_text().replace(",28.7,55.9,", ",55.9,28.7,", 1))
+    with pytest.raises(evidence.DataValidationError, match=r"outcomes.csv, line \d+, columns ci_low/ci_high"):
+        evidence.load(folder)
+
+
+@pytest.mark.parametrize("prior", [(1e16, 1e16), (1e155, 1.0)])
+def test_priors_beyond_what_double_precision_resolves_are_refused(prior):
+    with pytest.raises(ValueError, match=r"prior1\[0\] \(Beta a\).*<= 1e\+10"):
+        bayes.posterior_difference(1, 10, 2, 10, prior1=prior)
+
+
+def test_the_largest_allowed_prior_still_gives_the_right_answer():
+    # Two Beta(1e10, 1e10) priors swamp 10 patients: P(p1 > p2) is 1/2 to within 1e-5.
+    res = bayes.posterior_difference(1, 10, 2, 10, prior1=(1e10, 1e10), prior2=(1e10, 1e10))
+    assert res.prob_greater == pytest.approx(0.5, abs=1e-5)
+
+
+@pytest.mark.parametrize("sd", [1e300, 1e-300])
+def test_extreme_prior_sd_is_refused(sd):
+    with pytest.raises(ValueError, match="prior_sd"):
+        bayes.posterior_odds_ratio(1, 10, 2, 10, prior_sd=sd)
+
+
+def test_huge_n_ranges_are_refused_before_any_allocation(capsys):
+    with pytest.raises(ValueError, match="too large to compute here"):
+        audit.consistent_counts("50", n_range=(1, 2**40))
+    assert cli.main(["counts", "50", "--n", "1-1000000000"]) == 2
+    assert "at most 2,000,000 denominators" in capsys.readouterr().err
+
+
+def test_flags_and_cli_counts_are_validated(capsys):
+    with pytest.raises(ValueError, match="truncated"):
+        audit.consistent_counts("50", n=10, truncated="no")
+    assert cli.main(["audit", str(DATA), "--jobs", "0"]) == 2
+    assert cli.main(["explain-p", "0.5", "--group", "1/8", "--group", "2/8", "--top", "-1"]) == 2
+
+
+def test_rmst_variance_names_its_argument():
+    with pytest.raises(ValueError, match="km must be a KaplanMeierResult"):
+        reconstruction.rmst_variance(None, 5)
+
+
+def test_file_instead_of_folder_and_missing_csv_folder_are_named(tmp_path, capsys):
+    file = tmp_path / "notes.txt"
+    file.write_text("x")
+    assert cli.main(["audit", str(file)]) == 2
+    assert "is a file, not an evidence folder" in capsys.readouterr().err
+    assert cli.main(["audit", str(DATA), "--csv", str(tmp_path / "no" / "x.csv")]) == 2
+    assert "--csv" in capsys.readouterr().err
+
+
+def test_ratio_ci_error_shows_the_printed_ratios():
+    with pytest.raises(ValueError, match=r"got 0\.9-0\.5"):
+        audit.ratio_pvalue_from_ci(0.72, 0.9, 0.5)
