@@ -39,7 +39,8 @@ def _counts(table: pd.DataFrame) -> dict:
     by_check = {check: int(k.get(check, 0)) for check in CHECKS}
     method_rows = table[table.check == "method"]
     consistency_rows = table[table.check == "consistency"]
-    ordering = int((consistency_rows["method"] == "ordering").sum())
+    ordering = int(consistency_rows["method"].fillna("").str.startswith("ordering").sum())
+    granularity = int(table["method"].fillna("").str.startswith("granularity").sum())
     return {
         # Check kinds first: the verdict counts below must not be overwritten by a check of the
         # same name ("unchecked" is a check kind; "not_checkable" the verdict).
@@ -57,6 +58,8 @@ def _counts(table: pd.DataFrame) -> dict:
             len(method_rows) - method_rows.verdict.isin(["reproduced", "reproduced-with-assumptions"]).sum()
         ),
         "ordering": ordering,
+        "granularity": granularity,
+        "reproduced_assumed": int(v.get("reproduced-with-assumptions", 0)),
         "implied": int(len(consistency_rows) - ordering),
         "arithmetic_derived": len(derived),
     }
