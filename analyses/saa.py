@@ -274,8 +274,13 @@ def hpag_vs_epag(rep, d, text, audit_table, hpag):
                 "n_tests": int(tests.method.nunique()),
                 "reproduced": any(audit.pvalue_consistent(reported, p) for p in tests.pvalue),
                 "same_side": bool(((tests.pvalue < ALPHA) == (rep_p < ALPHA)).all()),
-                # The audit's closest table when its HPAG denominator is one this report sets aside.
-                "audit": wider if wider and wider["counts"][0][1] not in {t[0][1] for t in tables} else None,
+                # The audit's closest reading when it differs from the one above (the audit tries
+                # every denominator, but rounded percentages only).
+                "audit": (
+                    {**wider, "plausible_n": wider["counts"][0][1] in {t[0][1] for t in tables}}
+                    if wider and (wider["counts"] != (a, b) or wider["method"] != closest.method)
+                    else None
+                ),
             }
         )
     readings = alternative_readings(d)
