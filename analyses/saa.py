@@ -5,9 +5,12 @@ evidence folder; nothing in this file is a study count or percentage. Sign conve
 difference is hetrombopag minus its comparator (HPAG - EPAG), in percentage points.
 """
 
+import math
+import re
 from pathlib import Path
 
 import pandas as pd
+from scipy import stats
 
 from reanalysis import audit, bayes, data, fragility, meta, plots, power, proportions, survival
 from reanalysis.printed import value_of
@@ -22,6 +25,8 @@ DEFICIT = 0.10
 ASSUMED_PLACEBO_CR = (0.10, 0.20, 0.30, 0.40)
 ALPHA = 0.05
 POWER = 0.80
+# Fewest studies for a prediction interval (t with k - 2 degrees of freedom).
+PI_MIN_K = 3
 
 HPAG_EPAG, PH3, PH2 = "saa_hpag_vs_epag", "saa_ph3_nct03825744", "saa_ph2_nct03557099"
 PATG, NIH, RACE, PAED = "saa_patg_hpag_rhtpo", "saa_nih_epag_2017", "saa_race_2022", "saa_goronkova_2023"
@@ -78,11 +83,28 @@ def source_line(d, rows) -> str:
 
 
 def protocol_rows(rep, s, d, text, study):
-    """The study's protocol facts (data/protocols.csv), or a sentence saying there are none yet."""
-    p = d.protocols[d.protocols.study_id == study]
-    shown = p.assign(arm=p.arm_id.fillna("whole study"))[
-        ["category", "arm", "text", "source_status", "source", "notes"]
+    """The study's protocol facts (protocols.csv), or a sentence saying there are none yet.
+
+    Each row is one structured fact: two facts quoted from the same sentence (minimum and maximum
+    age from "patients aged 15-75 years") differ in their item and value, which are shown.
+    """
+    p = index.protocol_table(d, [study])
+    value = [
+        "" if pd.isna(v) else f"{v} {u}".strip() if not pd.isna(u) else str(v)
+        for v, u in zip(p["value"], p["unit"], strict=True)
     ]
+    shown = pd.DataFrame(
+        {
+            "category": p["category"].str.replace("-", " "),
+            "arm": [arm_label(d, study, a) if isinstance(a, str) else "whole study" for a in p["arm_id"]],
+            "item": p["item"].astype(str).str.replace("_", " "),
+            "text": p["text"],
+            "value": [v or None for v in value],
+            "source status": p["source_status"],
+            "source": p["source"],
+            "notes": p["notes"],
+        }
+    )
     rep.table(
         s,
         f"{study}_protocol",
@@ -210,7 +232,10 @@ def hpag_vs_epag(rep, d, text, audit_table, hpag):
     )
     rep.figure(s, "saa_hpag_vs_epag", fig, text.hpag_figure_alt())
 
-    # Reproducibility of the published p-values, scaled to what it changes.
+    # Reproducibility of the published p-values, scaled to what it changes: every test on the
+    # tables this report considers plausible (the HPAG denominator used here, with rounded
+    # percentages, or every treated patient, with truncated ones), against the audit's wider search.
+    n_all = int(d.arms[(d.arms.study_id == HPAG_EPAG) & (d.arms.arm_id == HPAG_ARM)].n_enrolled.iloc[0])
     verdict_rows = []
     for e in (ore, cre):
         published = d.comparisons[
@@ -221,33 +246,48 @@ def hpag_vs_epag(rep, d, text, audit_table, hpag):
         if published.empty:
             continue
         reported = published.iloc[0].reported_p
-        tests = proportions.compare_all(*e.counts_a, *e.counts_b)
         rep_p = value_of(reported, kind="pvalue")
+        tables = plausible_tables(d, e, n_all)
+        tests = pd.concat(
+            [proportions.compare_all(*a, *b) for a, b in tables],
+            keys=range(len(tables)),
+        ).reset_index(level=0, names="which")
         closest = tests.iloc[(tests.pvalue - rep_p).abs().argsort().iloc[0]]
+        a, b = tables[int(closest.which)]
         verdict = audit_table[
             (audit_table.study_id == HPAG_EPAG)
             & (audit_table.kind == "pvalue")
             & (audit_table.endpoint == e.endpoint)
         ]
+        wider = _audit_closest(verdict.computed.iloc[0]) if len(verdict) else None
         verdict_rows.append(
             {
                 "endpoint": text.endpoint_name(e.endpoint),
                 "reported": reported,
                 "reported_value": rep_p,
+                "tables": tables,
                 "closest_method": closest.method,
+                "closest_counts": (a, b),
                 "closest_p": float(closest.pvalue),
                 "min_p": float(tests.pvalue.min()),
                 "max_p": float(tests.pvalue.max()),
-                "n_tests": len(tests),
-                "verdict": verdict.verdict.iloc[0] if len(verdict) else "not audited",
+                "n_tests": int(tests.method.nunique()),
+                "reproduced": any(audit.pvalue_consistent(reported, p) for p in tests.pvalue),
                 "same_side": bool(((tests.pvalue < ALPHA) == (rep_p < ALPHA)).all()),
+                # The audit's closest reading when it differs from the one above (the audit tries
+                # every denominator, but rounded percentages only).
+                "audit": (
+                    {**wider, "plausible_n": wider["counts"][0][1] in {t[0][1] for t in tables}}
+                    if wider and (wider["counts"] != (a, b) or wider["method"] != closest.method)
+                    else None
+                ),
             }
         )
     readings = alternative_readings(d)
     rep.text(
         s,
         text.hpag_verdict(
-            verdict_rows, ALPHA, sum(r["prints as published"] for r in readings), len(readings)
+            verdict_rows, ALPHA, sum(r["prints as published"] for r in readings), len(readings), n_all
         ),
     )
 
@@ -278,9 +318,47 @@ def hpag_vs_epag(rep, d, text, audit_table, hpag):
             prior_weight=sceptical.prior_weight,
             flat_weight=flat.prior_weight,
             design=design,
+            # Prior probability of an odds ratio beyond the outside estimate, in each direction.
+            tail=float(stats.norm.sf(abs(math.log(outside.estimate)) / sceptical.prior_sd)),
         ),
     )
     return readings
+
+
+def plausible_tables(d, e, n_all):
+    """The 2x2 tables of one HPAG vs EPAG endpoint that this report considers plausible.
+
+    The counts used throughout (the HPAG denominator consistent with both printed percentages,
+    rounded), and, when different, every treated HPAG patient evaluable with the printed
+    percentage truncated (the reading of Appendix A). The EPAG counts are the same in both.
+    """
+    tables = [(tuple(e.counts_a), tuple(e.counts_b))]
+    if e.counts_a[1] != n_all:
+        printed = d.outcome(HPAG_EPAG, HPAG_ARM, e.endpoint, *SIX_MONTHS).reported_percent
+        fits = audit.consistent_counts(printed, n=n_all, truncated=True)
+        tables += [((int(x), n_all), tuple(e.counts_b)) for x in fits["count"]]
+    return tables
+
+
+def _audit_closest(computed: str):
+    """The audit's "closest" reading ("method x1/n1 vs x2/n2: p") as method, counts and p, else None."""
+    m = re.fullmatch(r"(\S+) (\d+)/(\d+) vs (\d+)/(\d+): ([0-9.eE+-]+)", str(computed).strip())
+    if not m:
+        return None
+    x1, n1, x2, n2 = (int(v) for v in m.groups()[1:5])
+    return {"method": m.group(1), "counts": ((x1, n1), (x2, n2)), "p": float(m.group(6))}
+
+
+def _ratio(v: float) -> str:
+    """A ratio for a table: two decimals (more would be false precision), two significant digits below 0.1."""
+    return f"{v:.2f}" if abs(v) >= 0.1 else f"{v:.2g}"
+
+
+def display_methods(text, s: str) -> str:
+    """``s`` with every test id (chi2-yates, fisher-midp, ...) replaced by its display name."""
+    ids = sorted(proportions.TEST_METHODS, key=len, reverse=True)
+    pattern = re.compile(r"(?<![\w-])(" + "|".join(re.escape(m) for m in ids) + r")(?![\w-])")
+    return pattern.sub(lambda m: text.method_name(m.group(1)), s)
 
 
 def _ci(counts):
@@ -338,7 +416,7 @@ def alternative_readings(d):
             audit.contingency_pvalue(
                 [[cr_all, or_all - cr_all, n_all - or_all], [e_cr, e_or - e_cr, e_n - e_or]]
             ).pvalue,
-            "Pearson chi2",
+            "chi2",
         ),
         (
             f"2x2 CR vs PR among responders, HPAG N = {n_all}",
@@ -381,7 +459,15 @@ def phase3(rep, d, text, audit_table):
         "saa_ph3_designs",
         designs[
             ["source_label", "primary_endpoint", "planned_n", "allocation_ratio", "source_status", "notes"]
-        ],
+        ].rename(
+            columns={
+                "source_label": "source",
+                "primary_endpoint": "primary endpoint",
+                "planned_n": "planned patients",
+                "allocation_ratio": "allocation ratio",
+                "source_status": "source status",
+            }
+        ),
         caption=text.ph3_designs_caption(),
     )
     rows = []
@@ -497,6 +583,18 @@ def phase2(rep, d, text, audit_table):
     protocol_rows(rep, s, d, text, PH2)
 
 
+def combined_arm_notes(d, text) -> list[str]:
+    """A note for each plotted arm that pools a study's other arms (its size is their sum)."""
+    notes = []
+    for study, arm in OR6_ARMS:
+        arms = d.arms[d.arms.study_id == study]
+        this = arms[arms.arm_id == arm].iloc[0]
+        parts = arms[(arms.arm_id != arm) & arms.n_enrolled.notna()]
+        if len(parts) > 1 and parts.n_enrolled.sum() == this.n_enrolled:
+            notes.append(text.combined_note(d.study_label(study), this.regimen, list(parts.regimen)))
+    return notes
+
+
 def _only_timepoint(d, study, endpoint):
     r = d.outcomes[(d.outcomes.study_id == study) & (d.outcomes.endpoint == endpoint)].iloc[0]
     return (None if pd.isna(r.timepoint_value) else r.timepoint_value), r.timepoint_unit
@@ -552,7 +650,14 @@ def context(rep, d, text):
         percent=True,
         title=text.context_figure_title(),
         xlabel=text.response_axis(),
-        caption=source_line(d, plotted) + " " + text.ci_note(CI_METHOD) + " " + text.no_indirect(),
+        caption=" ".join(
+            [
+                source_line(d, plotted),
+                text.ci_note(CI_METHOD),
+                text.no_indirect(),
+                *combined_arm_notes(d, text),
+            ]
+        ),
     )
     rep.figure(s, "saa_or6_forest", fig, text.context_figure_alt())
 
@@ -641,7 +746,9 @@ def appendix(rep, d, text, audit_table, hpag, readings):
         t = proportions.compare_all(*e.counts_a, *e.counts_b)
         t.insert(0, "endpoint", text.endpoint_name(e.endpoint))
         t["method"] = [text.method_name(m) for m in t.method]
-        tests.append(t[["endpoint", "method", "statistic", "pvalue"]])
+        # The "statistic" column is left out: it is a different quantity for each test (X², G, a
+        # table probability, a z), so the p-values are the comparable column.
+        tests.append(t[["endpoint", "method", "pvalue"]].rename(columns={"pvalue": "p-value"}))
         f = proportions.effects_all(*e.counts_a, *e.counts_b)
         f.insert(0, "endpoint", text.endpoint_name(e.endpoint))
         points = f.measure == "rd"  # differences in percentage points, like everywhere else
@@ -667,14 +774,16 @@ def appendix(rep, d, text, audit_table, hpag, readings):
         s,
         "saa_hpag_vs_epag_audit",
         verdicts[["endpoint", "reported", "verdict", "computed", "explanation"]].assign(
-            endpoint=[text.endpoint_name(x) for x in verdicts.endpoint]
+            endpoint=[text.endpoint_name(x) for x in verdicts.endpoint],
+            computed=[display_methods(text, str(x)) for x in verdicts.computed],
+            explanation=[display_methods(text, str(x)) for x in verdicts.explanation],
         ),
         caption=text.audit_caption(),
     )
     rep.text(s, text.readings_intro())
-    rep.table(
-        s, "saa_hpag_vs_epag_readings", pd.DataFrame(readings), digits=4, caption=text.readings_caption()
-    )
+    shown = pd.DataFrame(readings)
+    shown["test"] = [text.method_name(m) for m in shown.test]
+    rep.table(s, "saa_hpag_vs_epag_readings", shown, digits=4, caption=text.readings_caption())
     fi = fragility.fragility_index(*ore.counts_a, *ore.counts_b)
     rep.text(s, text.fragility(fi, ore))
     (xa, na), (xb, nb) = ore.counts_a, ore.counts_b
@@ -714,20 +823,28 @@ def appendix(rep, d, text, audit_table, hpag, readings):
     pooled = []
     for hk in (False, True):
         res = meta.pool_effects(x1, n1, x2, n2, measure="or", method="REML", hartung_knapp=hk, labels=labels)
+        # A prediction interval uses t with k - 2 degrees of freedom (Higgins, Thompson &
+        # Spiegelhalter 2009): with fewer than PI_MIN_K studies it does not exist, whatever
+        # meta.pool_effects returns (it follows metafor's predict, z or t(k - 1)).
+        pi = (
+            (_ratio(res.pi_low), _ratio(res.pi_high))
+            if res.k >= PI_MIN_K
+            else (text.not_estimable(res.k, PI_MIN_K),) * 2
+        )
         pooled.append(
             {
                 "method": text.pool_method("REML", hk),
                 "k": res.k,
-                "pooled odds ratio": res.estimate,
-                "low": res.low,
-                "high": res.high,
-                "prediction low": res.pi_low,
-                "prediction high": res.pi_high,
-                "tau2": res.tau2,
-                "I2 %": res.i2,
+                "pooled odds ratio": _ratio(res.estimate),
+                "low": _ratio(res.low),
+                "high": _ratio(res.high),
+                "prediction low": pi[0],
+                "prediction high": pi[1],
+                "tau²": f"{res.tau2:.3f}",
+                "I² %": f"{res.i2:.0f}",
             }
         )
-    rep.table(s, "saa_epag_rct_pooled", pd.DataFrame(pooled), caption=text.pooled_caption())
+    rep.table(s, "saa_epag_rct_pooled", pd.DataFrame(pooled), caption=text.pooled_caption(PI_MIN_K))
 
 
 def main():

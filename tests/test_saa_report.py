@@ -155,7 +155,7 @@ def test_protocol_rows_are_shown_or_their_absence_is_said(report, tmp_path):
     md, _ = report
     d = data.load(DATA)
     if d.protocols[d.protocols.study_id == "saa_ph3_nct03825744"].empty:
-        assert "has no protocol rows for SAA phase 3" in md
+        assert "The seed gives no protocol for SAA phase 3" in md
     else:
         assert "saa_ph3_nct03825744_protocol.csv" in md
 
@@ -174,6 +174,9 @@ def test_every_method_named_is_in_the_glossary(report):
         "Katz log interval",
         "Hartung-Knapp",
         "sceptical prior",
+        "Santner-Snell interval",
+        "Chan-Zhang interval",
+        "log-log interval",
     ):
         assert term in GLOSSARY and f"| {term} |" in glossary, term
 
@@ -241,3 +244,98 @@ def test_forest_plot_groups_by_study_on_the_percent_scale():
     assert ax.get_legend() is None  # the study headers replace the legend
     assert {"5/10", "2/10"} <= {t.get_text() for t in ax.texts}
     plots.close(fig)
+
+
+def test_no_raw_method_id_is_printed(report):
+    md, _ = report
+    body = md.split("## Glossary")[0]
+    for raw in (*proportions.TEST_METHODS, "clopper-pearson", "wald-t"):
+        if raw in ("fisher", "barnard", "boschloo", "chi2"):
+            assert not re.search(rf"(?<![\w'-]){raw}(?![\w'-])", body), raw
+        else:
+            assert raw not in body, raw
+    assert "| pvalue |" not in md and "| statistic |" not in md
+
+
+def test_prediction_interval_is_not_given_for_fewer_than_three_trials(report):
+    _, out = report
+    pooled = pd.read_csv(out / "tables" / "saa_epag_rct_pooled.csv", dtype=str)
+    for r in pooled.itertuples():
+        if int(r.k) < 3:
+            assert r._6.startswith("not estimable") and r._7.startswith("not estimable")
+    # Ratios are printed with two decimals at most.
+    for col in ("pooled odds ratio", "low", "high"):
+        assert all(len(v.split(".")[1]) <= 2 or float(v) < 0.1 for v in pooled[col]), col
+
+
+def test_questions_without_an_estimate_are_not_rated(report):
+    _, out = report
+    from reanalysis.evidence import NOT_RATED
+    from reanalysis.report.evidence_summary import evidence_table
+
+    d = data.load(DATA)
+    table = evidence_table(d)
+    none = table["effect (95% CI)"].str.startswith("No published result")
+    assert none.any()
+    assert (table.loc[none, "certainty (this reanalysis)"] == NOT_RATED).all()
+    assert (table.loc[~none, "certainty (this reanalysis)"] != NOT_RATED).all()
+
+
+def test_a_grade_level_without_an_estimate_is_refused(tmp_path):
+    import shutil
+
+    from reanalysis.report.evidence_summary import evidence_table
+
+    folder = tmp_path / "data"
+    shutil.copytree(DATA, folder)
+    cert = pd.read_csv(folder / "certainty.csv", dtype=str, keep_default_na=False)
+    cert.loc[cert.question_id == "saa_ph3_hpag_ist_cr", "certainty"] = "very low"
+    cert.to_csv(folder / "certainty.csv", index=False)
+    with pytest.raises(ValueError, match="saa_ph3_hpag_ist_cr"):
+        evidence_table(data.load(folder))
+
+
+def test_protocol_tables_never_repeat_a_row(report):
+    _, out = report
+    tables = sorted((out / "tables").glob("*_protocol.csv"))
+    assert tables
+    for path in tables:
+        t = pd.read_csv(path, dtype=str, keep_default_na=False)
+        assert not t.duplicated().any(), (path.name, t[t.duplicated(keep=False)].to_dict("records"))
+    # Every study's facts as the shared helper gives them, too.
+    from reanalysis.report.evidence_summary import protocol_table
+
+    d = data.load(DATA)
+    for study in d.protocols.study_id.unique():
+        t = protocol_table(d, [study])
+        assert not t.duplicated().any(), study
+
+
+def test_one_closest_statement_on_the_plausible_denominators(report):
+    md, _ = report
+    d = data.load(DATA)
+    verdict = next(
+        p for p in md.split("\n\n") if p.startswith("**Are the published p-values reproducible?**")
+    )
+    n_all = int(d.arms[(d.arms.study_id == STUDY) & (d.arms.arm_id == "hpag_ist")].n_enrolled.iloc[0])
+    for ep in ("overall_response", "complete_response"):
+        xa, na, _ = d.counts(STUDY, "hpag_ist", ep, 6, "month")
+        xb, nb, _ = d.counts(STUDY, "epag_ist", ep, 6, "month")
+        tests = proportions.compare_all(xa, na, xb, nb)
+        assert f"{tests.pvalue.max():.3f}" in verdict
+        assert f"{xa}/{na}" in verdict and f"{xb}/{nb}" in verdict
+    assert f"all {n_all} treated patients" in verdict
+
+
+def test_index_row_shows_only_the_studies_its_effect_uses(flagship_reports):
+    d = data.load(DATA)
+    md = (flagship_reports / "index.md").read_text(encoding="utf-8")
+    row = next(line for line in md.splitlines() if "adding eltrombopag to horse ATG" in line)
+    studies = row.split(" | ")[2]
+    race, paed = d.study_label("saa_race_2022"), d.study_label("saa_goronkova_2023")
+    assert studies.startswith(race)
+    x1, n1, _ = d.counts("saa_goronkova_2023", "ist_epag", "overall_response", 4, "month")
+    x2, n2, _ = d.counts("saa_goronkova_2023", "ist", "overall_response", 4, "month")
+    rd = proportions.effect_size(x1, n1, x2, n2, "rd", method="newcombe")
+    assert f"{paed} at 4 months, not in the effect shown: " in studies
+    assert fmt_interval(rd.estimate, rd.low, rd.high, points=True) in studies

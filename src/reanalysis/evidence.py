@@ -67,7 +67,10 @@ PROTOCOL_CATEGORIES = (
 
 GRADE_DOMAINS = ("risk_of_bias", "inconsistency", "indirectness", "imprecision", "publication_bias")
 GRADE_CONCERN = ("not serious", "serious", "very serious", "not assessable")
-CERTAINTY = ("high", "moderate", "low", "very low")
+# GRADE's four levels, and "not rated" for a question with no effect estimate (no result published
+# yet): certainty describes an estimate, so without one there is nothing to rate.
+NOT_RATED = "not rated (no results yet)"
+CERTAINTY = ("high", "moderate", "low", "very low", NOT_RATED)
 
 # Days per unit, for comparing times recorded in different units (Julian year).
 DAYS_PER_UNIT = {"day": 1.0, "week": 7.0, "month": 365.25 / 12, "year": 365.25}
@@ -420,7 +423,7 @@ SCHEMAS: dict[str, dict] = {
                 "certainty",
                 required=True,
                 allowed=CERTAINTY,
-                doc="high / moderate / low / very low",
+                doc=f"high / moderate / low / very low, or {NOT_RATED!r} when no effect estimate exists",
                 example="moderate",
             ),
             _c(

@@ -367,3 +367,32 @@ GLOSSARY.update(
         ),
     }
 )
+
+# Exact unconditional risk-difference intervals, survival CI types and certainty wording.
+GLOSSARY.update(
+    {
+        "Santner-Snell interval": (
+            r"santner-snell",
+            "Exact unconditional interval for a risk difference that inverts two one-sided exact tests of "
+            "the raw difference, taking the worst case over the unknown common response rate; never too "
+            "narrow, often wide (Santner & Snell, JASA 1980).",
+        ),
+        "Chan-Zhang interval": (
+            r"chan-zhang",
+            "Exact unconditional interval for a risk difference that inverts two one-sided exact tests of "
+            "the score statistic; narrower than Santner-Snell and what SAS prints by default for an exact "
+            "risk-difference interval (Chan & Zhang, Biometrics 1999).",
+        ),
+        "log-log interval": (
+            r"log-log",
+            "Confidence interval for a survival probability built on the log(-log) scale and transformed "
+            "back: it stays within 0-100% and is asymmetric around the estimate (Kalbfleisch & Prentice "
+            "1980; lifelines' default).",
+        ),
+        "not rated (certainty)": (
+            r"not rated",
+            "Certainty of evidence describes an effect estimate; a question with no published result has "
+            "no estimate, so its certainty is not rated until results appear.",
+        ),
+    }
+)

@@ -17,6 +17,7 @@ import math
 import pandas as pd
 
 from .. import proportions
+from ..evidence import NOT_RATED
 from .writer import fmt_interval
 
 # One pre-specified method per quantity (the same in every report):
@@ -163,6 +164,30 @@ def question_effect(d, q) -> QuestionEffect:
     )
 
 
+def other_study_effect(d, study, q) -> QuestionEffect | None:
+    """The question's comparison (or rate) in a further listed study, at the question's timepoint if
+    that study reports it, else at the one timepoint it reports; None when it has no usable result."""
+    endpoint, (tv, tu) = _text(q.endpoint), _timepoint(q)
+    arm_a, arm_b = _text(q.arm_a), _text(q.arm_b)
+    if not endpoint:
+        return None
+    o = d.outcomes[
+        (d.outcomes.study_id == study) & (d.outcomes.endpoint == endpoint) & (d.outcomes.arm_id == arm_a)
+    ]
+    times = [(tv, tu)] + [
+        (None if pd.isna(r.timepoint_value) else float(r.timepoint_value), r.timepoint_unit)
+        for r in o.itertuples()
+    ]
+    for when in dict.fromkeys(times):
+        try:
+            if arm_b:
+                return comparison(d, study, arm_a, arm_b, endpoint, *when)
+            return rate(d, study, arm_a, endpoint, *when)
+        except ValueError:
+            continue
+    return None
+
+
 def arm_label(d, study_id: str, arm_id: str) -> str:
     """An arm's regimen as published (arms.csv), else its id."""
     sel = d.arms[(d.arms.study_id == study_id) & (d.arms.arm_id == arm_id)]
@@ -178,13 +203,26 @@ def evidence_table(d, indication: str | None = None) -> pd.DataFrame:
     cert = d.certainty if indication is None else d.certainty[d.certainty.indication == indication]
     for q in cert.itertuples(index=False):
         e = question_effect(d, q)
+        # Certainty describes an effect estimate: "not rated" exactly when there is none.
+        if (e.kind == "none") != (q.certainty == NOT_RATED):
+            raise ValueError(
+                f"certainty.csv, question {q.question_id!r}: certainty {q.certainty!r} but "
+                + (
+                    "no effect can be computed; use "
+                    if e.kind == "none"
+                    else "an effect is computed; do not use "
+                )
+                + f"{NOT_RATED!r}"
+            )
         ids = [s.strip() for s in _text(q.study_ids).split(";") if s.strip()]
         arms = {"a": arm_label(d, e.study_id, e.arm_a), "b": arm_label(d, e.study_id, e.arm_b)}
         rows.append(
             {
                 "indication": q.indication,
                 "question": q.question,
-                "studies": "; ".join(d.study_label(s) for s in ids),
+                "studies": text.studies(e, [(d.study_label(s), other_study_effect(d, s, q)) for s in ids[1:]])
+                if e.kind != "none"
+                else "; ".join(d.study_label(s) for s in ids),
                 "design": "; ".join(str(d.study(s).design) for s in ids),
                 "effect (95% CI)": text.effect(e, arms),
                 "certainty (this reanalysis)": q.certainty,
