@@ -15,10 +15,9 @@ import html
 import re
 from pathlib import Path
 
-from reanalysis import contingency, data
+from reanalysis import data
 from reanalysis.report import (
     atomic_write,
-    fmt_p,
     markdown_table,
     narrative,
     render_html,
@@ -27,37 +26,6 @@ from reanalysis.report import (
 from reanalysis.report.evidence_summary import evidence_html, evidence_table
 
 REPORTS = ["saa", "itp", "cit", "audit"]
-TREND_METHOD = "cochran-armitage-exact"  # few patients per cohort: the exact test, as in the ITP report
-ALPHA = 0.05
-
-
-def dose_trend(d, q):
-    """A question whose arm_a lists several arms (in dose order): a test for trend across them.
-
-    A pairwise difference (and NNT) between the extreme cohorts of a dose escalation would ignore the
-    middle cohorts; the trend test uses all of them (equally spaced scores, the order listed).
-    """
-    arms = [a.strip() for a in str(q.arm_a or "").split(";") if a.strip()]
-    if len(arms) < 3 or not q.endpoint:
-        return None
-    study = str(q.study_ids).split(";")[0].strip()
-    tv = None if q.timepoint_value != q.timepoint_value else q.timepoint_value
-    counts = [d.counts(study, a, q.endpoint, tv, q.timepoint_unit)[:2] for a in arms]
-    x, n = [c[0] for c in counts], [c[1] for c in counts]
-    trend = contingency.trend_test(x, n, method=TREND_METHOD)
-    upper = contingency.trend_test(x[1:], n[1:], method=TREND_METHOD)
-    regimens = d.arms[d.arms.study_id == study].set_index("arm_id").regimen
-    return {
-        "endpoint": q.endpoint,
-        "timepoint_value": tv,
-        "timepoint_unit": q.timepoint_unit,
-        "cohorts": "; ".join(f"{regimens[a]}: {xi}/{ni}" for a, xi, ni in zip(arms, x, n, strict=True)),
-        "k": len(arms),
-        "p": fmt_p(trend.pvalue),
-        "rises": trend.z > 0,
-        "rests_on_lowest": trend.pvalue < ALPHA <= upper.pvalue,
-        "lowest": f"{x[0]}/{n[0]}",
-    }
 
 
 def main():
@@ -73,11 +41,6 @@ def main():
     d = data.load(args.data_dir)
     text = narrative("index")
     table = evidence_table(d)
-    for i, q in enumerate(d.certainty.itertuples(index=False)):
-        trend = dose_trend(d, q)
-        if trend is not None:
-            table.loc[i, "effect (95% CI)"] = text.trend_effect(trend)
-            table.loc[i, "interpretation"] = text.trend_interpretation(trend, q.certainty)
     judged_by = "; ".join(dict.fromkeys(d.certainty.judged_by))
     links, items = [], []
     for name in REPORTS:

@@ -16,14 +16,16 @@ import math
 
 import pandas as pd
 
-from .. import proportions
+from .. import contingency, proportions
 from ..evidence import NOT_RATED
-from .writer import fmt_interval
+from .writer import fmt_interval, fmt_p
 
 # One pre-specified method per quantity (the same in every report):
 CI_METHOD = "clopper-pearson"  # single proportions: exact, never below nominal coverage
 RD_METHOD = "newcombe"  # absolute difference: hybrid score interval, good small-sample coverage
 RR_METHOD = "wald"  # risk ratio: Katz log interval
+TREND_METHOD = "cochran-armitage-exact"  # dose cohorts: few patients each, so the exact trend test
+TREND_ALPHA = 0.05
 HARM_WORDS = ("adverse", "death", "relapse")
 
 
@@ -31,7 +33,7 @@ HARM_WORDS = ("adverse", "death", "relapse")
 class QuestionEffect:
     """What the evidence folder says about one clinical question, computed from its counts."""
 
-    kind: str  # "comparison", "rate" or "none"
+    kind: str  # "comparison", "rate", "trend" (ordered cohorts) or "none"
     study_id: str
     study_label: str
     endpoint: str
@@ -48,6 +50,7 @@ class QuestionEffect:
     rate: proportions.ProportionCI | None = None
     outcome_is_good: bool = True
     claim: str = ""
+    trend: dict | None = None  # kind "trend": cohorts, k, p, rests_on_lowest, lowest
 
     @property
     def rd_text(self) -> str:
@@ -136,6 +139,44 @@ def rate(d, study, arm, endpoint, tv=None, tu=None) -> QuestionEffect:
     )
 
 
+def _arms(text: str) -> list[str]:
+    return [a.strip() for a in text.split(";") if a.strip()]
+
+
+def dose_trend(d, study, arms, endpoint, tv=None, tu=None) -> QuestionEffect:
+    """Ordered cohorts (``arm_a`` lists them in dose order): the exact Cochran-Armitage test for trend.
+
+    A pairwise difference (and NNT) between the extreme cohorts of a dose escalation would ignore
+    the middle cohorts and treat sequential cohorts as randomised; the trend test uses all of them
+    (equally spaced scores, in the order listed). ``rests_on_lowest`` says when the trend is
+    significant but the cohorts above the lowest show none.
+    """
+    counts = [d.counts(study, a, endpoint, tv, tu) for a in arms]
+    x, n = [c[0] for c in counts], [c[1] for c in counts]
+    trend = contingency.trend_test(x, n, method=TREND_METHOD)
+    upper = contingency.trend_test(x[1:], n[1:], method=TREND_METHOD)
+    return QuestionEffect(
+        "trend",
+        study_id=study,
+        study_label=d.study_label(study),
+        endpoint=endpoint,
+        timepoint_value=tv,
+        timepoint_unit=tu,
+        arm_a=";".join(arms),
+        inferred=any(c[2] for c in counts),
+        trend={
+            "cohorts": "; ".join(
+                f"{arm_label(d, study, a)}: {xi}/{ni}" for a, xi, ni in zip(arms, x, n, strict=True)
+            ),
+            "k": len(arms),
+            "p": fmt_p(trend.pvalue),
+            "rises": trend.z > 0,
+            "rests_on_lowest": trend.pvalue < TREND_ALPHA <= upper.pvalue,
+            "lowest": f"{x[0]}/{n[0]}",
+        },
+    )
+
+
 def question_effect(d, q) -> QuestionEffect:
     """The effect answering one ``certainty.csv`` question, from its first study's counts."""
     study = _text(q.study_ids).split(";")[0].strip()
@@ -145,6 +186,8 @@ def question_effect(d, q) -> QuestionEffect:
     claim = "; ".join(claims.claim) if len(claims) else ""
     arm_a, arm_b = _text(q.arm_a), _text(q.arm_b)
     try:
+        if endpoint and len(_arms(arm_a)) >= 3 and not arm_b:
+            return dose_trend(d, study, _arms(arm_a), endpoint, tv, tu)
         if endpoint and arm_b:
             return comparison(d, study, arm_a, arm_b, endpoint, tv, tu, claim=claim)
         if endpoint:
