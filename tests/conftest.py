@@ -7,6 +7,15 @@ import pytest
 # Figures are drawn off-screen in every test (report builds run in this process).
 os.environ.setdefault("MPLBACKEND", "Agg")
 
+# Property tests draw the same examples on every run, so CI is reproducible and a red run is a
+# change in the code, not a new random draw; `HYPOTHESIS_PROFILE=explore make test` searches anew
+# (and a failure it finds gets pinned as a test).
+from hypothesis import settings  # noqa: E402
+
+settings.register_profile("deterministic", derandomize=True, database=None)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "deterministic"))
+
 DATA = Path(__file__).resolve().parents[1] / "data"
 
 
