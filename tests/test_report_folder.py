@@ -111,3 +111,11 @@ def test_audit_headline_counts_agree_with_the_verdict_table(flagship_reports):
     assert f"{matched} are exact matches" in md
     ordering = (table[table.check == "consistency"].method == "ordering").sum()
     assert f"{ordering} are ordering checks" in md
+
+
+def test_report_says_which_result_tables_it_read(tmp_path, outside_folder):
+    (outside_folder / "time_to_event.csv").unlink()
+    res = build_audit_report(evidence.load(outside_folder), tmp_path / "out")
+    md = (res.out_dir / "report.md").read_text(encoding="utf-8")
+    assert "Results read: `outcomes.csv` (" in md
+    assert "not in the folder, so nothing of that kind was checked: time_to_event.csv" in md

@@ -15,6 +15,7 @@ import pandas as pd
 from .. import audit as audit_module
 from .. import plots
 from ..audit import CHECK_MEANINGS, CHECKS, VERDICT_MEANINGS, VERDICTS
+from ..evidence import RESULT_TABLES
 from . import Report, add_glossary, check_writable, narrative, provenance
 
 _SHOWN = ["study", "endpoint", "timepoint", "arm", "kind", "reported", "computed", "explanation", "source"]
@@ -138,7 +139,10 @@ def build(
             else (f"Reproducibility audit: {label}")
         )
     c = _counts(table)
-    rep = Report(name, title, text.intro(label, len(studies), len(table)), index=index)
+    read = [(t, len(getattr(evidence, t))) for t in RESULT_TABLES if f"{t}.csv" in evidence.checksums]
+    absent = [f"{t}.csv" for t in RESULT_TABLES if f"{t}.csv" not in evidence.checksums]
+    intro = text.intro(label, len(studies), len(table)) + "\n\n" + text.tables_read(read, absent)
+    rep = Report(name, title, intro, index=index)
     source = _figure_source(table, evidence, label)
 
     s = rep.section("What the audit found", text.headline(c))
