@@ -96,3 +96,40 @@ def test_file_instead_of_folder_and_missing_csv_folder_are_named(tmp_path, capsy
 def test_ratio_ci_error_shows_the_printed_ratios():
     with pytest.raises(ValueError, match=r"got 0\.9-0\.5"):
         audit.ratio_pvalue_from_ci(0.72, 0.9, 0.5)
+
+
+# --- A second outside user (CheckMate 067, ELEVATE-TN abstracts) -------------------------------
+
+
+def test_a_ci_and_p_far_apart_point_to_the_ci_level_not_to_another_test():
+    # CheckMate 067 prints 99.5% CIs for its PFS hazard ratios; copied as 95% they imply p = 1.1e-4,
+    # eleven times the printed bound: no log-rank vs Wald difference is that large.
+    res = audit.ratio_consistency("0.57", "0.43", "0.76", "<0.00001")
+    assert not res.consistent
+    assert "97.5% or wider CI" in res.explanation and "different test" not in res.explanation
+    assert audit.ratio_consistency("0.57", "0.43", "0.76", "<0.00001", level=0.995).consistent
+    # a small gap keeps the different-test reading
+    near = audit.ratio_consistency("0.72", "0.55", "0.94", "0.03")
+    assert "different test" in near.explanation
+
+
+def test_a_ci_with_only_its_denominator_is_checked_against_every_count_that_fits(tmp_path):
+    folder = tmp_path / "v"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "examples" / "viale_a", folder)
+    path = folder / "outcomes.csv"
+    # 36.7% of 286 is 105/286; its Clopper-Pearson 95% CI prints as 31.1-42.6
+    path.write_text(path.read_text().replace(",,,286,36.7,,,", ",,,286,36.7,31.1,42.6,", 1))
+    table = audit.audit(evidence.load(folder))
+    row = table[table.kind == "ci"].iloc[0]
+    assert row.verdict == "reproduced-with-assumptions"
+    assert "105/286 (clopper-pearson)" in row.explanation
+
+
+def test_lancet_middle_dot_decimals_are_read():
+    assert audit.parse_printed("0·55").value == 0.55
+    assert audit.pvalue_consistent("<0·001", 0.0004)
+
+
+def test_printed_p_with_its_p_is_echoed_once(capsys):
+    cli.main(["ratio-check", "0.57", "0.43", "0.76", "p<0.00001"])
+    assert "printed p < 0.00001" in capsys.readouterr().out

@@ -168,7 +168,8 @@ def parse_printed(
         raise ValueError(f"a printed {what} is a non-empty string such as '0.494', got {text!r}")
     if "\x00" in text:
         raise ValueError(f"printed {what} {text!r} contains a NUL byte")
-    raw = text.strip()
+    # The Lancet journals print the decimal point as a middle dot ("0·55"); read it as one.
+    raw = re.sub(r"(?<=\d)[·•](?=\d)", ".", text.strip())
     compact = re.sub(r"[\s.\-]", "", raw.lower())
     if compact in _NOT_SIGNIFICANT:
         if kind != "pvalue":

@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import math
+import re
 from statistics import NormalDist
 
 from .. import _checks, proportions
@@ -215,12 +216,34 @@ def ratio_consistency(estimate, ci_low, ci_high, reported_p, level: float = 0.95
         text += "; the estimate lies outside its own CI"
     elif not consistent:
         same = (p_high < 0.05) == (lo_p < 0.05) and (p_low < 0.05) == (hi_p < 0.05 or hi_p <= 0.05)
-        text += (
-            "; both say the same about significance at 5%, so the gap may come from a different test for the p-value "
-            "(log-rank, score or Mantel-Haenszel) than the Wald CI"
-            if same
-            else "; the p-value and the CI disagree about significance at 5% (a gross inconsistency)"
-        )
+        # How far apart: a log-rank or score p differs from the Wald p by a small factor, not tenfold.
+        gap = max(p_central / max(hi_p, 1e-300), lo_p / max(p_central, 1e-300))
+        levels = [
+            alt
+            for alt in OTHER_CI_LEVELS
+            if abs(alt - level) > 1e-9
+            and not _outside(lo_p, hi_p, [implied(e, lo, hi, alt) for e, lo, hi in box])
+        ]
+        if same and gap <= 5:
+            text += (
+                "; both say the same about significance at 5%, so the gap may come from a different test for the "
+                "p-value (log-rank, score or Mantel-Haenszel) than the Wald CI"
+            )
+        elif levels:
+            wider = " or wider" if pp.comparator in ("<", "<=") and len(levels) > 1 else ""
+            shown = f"{100 * levels[0]:g}%{wider}" if wider else " or ".join(f"{100 * a:g}%" for a in levels)
+            text += (
+                f"; the printed p fits the interval if it is a {shown} CI (trials with interim analyses often "
+                "print such levels): check the level the paper states"
+            )
+        elif same:
+            text += (
+                f"; they differ by a factor of about {gap:.0f}, more than a different test (log-rank, score) "
+                "explains, though both say the same about significance at 5%: a typo, or a CI level other than "
+                "the one printed"
+            )
+        else:
+            text += "; the p-value and the CI disagree about significance at 5% (a gross inconsistency)"
     elif not centred:
         where = "on the log scale " if ratio else ""
         text += f"; the estimate is not at the centre of its CI {where}(not a Wald-type interval?)"
@@ -241,9 +264,18 @@ def ratio_consistency(estimate, ci_low, ci_high, reported_p, level: float = 0.95
     )
 
 
+#: CI levels tried when a printed CI and p disagree at the stated level (interim-analysis and
+#: multiplicity-adjusted levels are printed by many trials).
+OTHER_CI_LEVELS = (0.90, 0.95, 0.975, 0.98, 0.99, 0.995, 0.999)
+
+
+def _outside(lo_p, hi_p, ps) -> bool:
+    return hi_p < min(ps) * (1 - 1e-9) or lo_p > max(ps) * (1 + 1e-9)
+
+
 def _spaced(text: str) -> str:
-    """'<0.001' as a sentence prints it: '< 0.001'."""
-    text = text.strip()
+    """'<0.001' (or 'p<0.001', 'P = .03') as a sentence prints it after "p": '< 0.001', '.03'."""
+    text = re.sub(r"^[pP]\s*(?==|<|>|≤|≥)", "", text.strip()).lstrip("=").strip()
     return f"{text[0]} {text[1:].strip()}" if text[:1] in "<>≤≥" else text
 
 

@@ -247,6 +247,9 @@ def _audit_percent(out, base, row, counts, derived):
 def _audit_ci(out, base, row, counts, derived):
     level = (row.ci_level if not pd.isna(row.ci_level) else 95.0) / 100
     pct_level = f"{level * 100:g}%"
+    if counts is None and not pd.isna(row.n):
+        _audit_ci_inferred(out, base, row, int(row.n), level, pct_level)
+        return
     if counts is None:
         out.add(
             base, verdict="not-checkable", check="unchecked", explanation="No count to recompute the CI from."
@@ -361,6 +364,71 @@ def _bounds_text(f, low, high) -> str:
     """Computed bounds with two decimals more than a percent-scale print usually has."""
     digits = 2 if f == 100.0 else 4
     return f"{f * low:.{digits}f}-{f * high:.{digits}f}"
+
+
+#: Largest denominator for which every count is tried against a printed CI with no count or percentage.
+MAX_CI_SEARCH_N = 5000
+
+
+def _audit_ci_inferred(out, base, row, n, level, pct_level):
+    """A CI with its denominator but no published count: try every count the row allows.
+
+    The counts are those whose percentage prints as the row's printed percentage (or every count
+    0..n when none is printed); each is tried with every CI method. The counts that reproduce the
+    interval narrow down the unpublished count, and the methods that do are the paper's.
+    """
+    if row.reported_percent is not None:
+        printed = parse_printed(row.reported_percent, kind="percent")
+        ks = [int(k) for k in count_candidates(printed.text, n)[0]]
+        if not ks:
+            ks = [int(k) for k in count_candidates(printed.text, n, truncated=True)[0]]
+        whence = f"the counts of {n} that print as {printed.text.rstrip('%')}%"
+    elif n <= MAX_CI_SEARCH_N:
+        ks, whence = list(range(n + 1)), f"every count of {n}"
+    else:
+        ks, whence = [], ""
+    if not ks:
+        out.add(
+            base,
+            verdict="not-checkable",
+            check="unchecked",
+            explanation="No count to recompute the CI from"
+            + (
+                " (no count of the denominator prints as the percentage)."
+                if row.reported_percent is not None
+                else f" (a denominator above {MAX_CI_SEARCH_N:,} with no percentage)."
+            ),
+        )
+        return
+    fits = {}
+    for k in ks:
+        scale, _ = _ci_scale(row, k, n)
+        methods = identify_ci_method(k, n, row.ci_low, row.ci_high, level=level, scale=scale)
+        if methods:
+            fits[k] = (methods, scale)
+    if fits:
+        first = next(iter(fits))
+        methods, scale = fits[first]
+        res = proportions.proportion_ci(first, n, method=methods[0], level=level)
+        f = 100.0 if scale == "percent" else 1.0
+        which = " or ".join(f"{k}/{n} ({', '.join(m)})" for k, (m, _) in fits.items())
+        out.add(
+            base,
+            verdict="reproduced-with-assumptions",
+            check="method",
+            method=";".join(dict.fromkeys(m for ms, _ in fits.values() for m in ms)),
+            computed=_bounds_text(f, res.low, res.high),
+            explanation=f"No count is published; of {whence}, the {pct_level} CI is reproduced by {which}, "
+            "which also narrows down the unpublished count.",
+        )
+        return
+    out.add(
+        base,
+        verdict="not-reproducible",
+        check="method",
+        explanation=f"No count is published; for none of {whence} does a standard {pct_level} CI print as "
+        f"{row.ci_low}-{row.ci_high} (another level, denominator or method?).",
+    )
 
 
 def _ci_scale(row, x, n) -> tuple[str, str]:
