@@ -377,11 +377,16 @@ def _cmd_audit(args) -> int:
         _print_frame(frame.drop(columns=["explanation", "source"]))
         print()
         print(frame["verdict"].value_counts().to_string())
-    failing = int(frame["verdict"].isin(["not-reproducible", "inconsistent"]).sum())
-    if failing:
+    bad = frame[frame["verdict"].isin(["not-reproducible", "inconsistent"])]
+    if len(bad):
+        if not args.csv:
+            print("\nwhy the numbers that do not hold up fail:")
+            for r in bad.itertuples(index=False):
+                print(f"- {r.study_id} {r.endpoint} {r.arm} {r.kind} {r.reported}: {r.explanation}")
         raise _NothingFits(
-            f"{failing} published number(s) do not hold up (not-reproducible or inconsistent); "
-            "their explanation column says why"
+            f"{len(bad)} published {'number does' if len(bad) == 1 else 'numbers do'} not hold up "
+            "(not-reproducible or inconsistent)"
+            + (f"; see the explanation column of {args.csv}" if args.csv else "")
         )
     return 0
 
@@ -403,6 +408,12 @@ def _cmd_fingerprint(args) -> int:
         print("no study prints enough intervals or exactly printed p-values to show which methods it used")
         return 0
     _print_frame(fps[["study_id", "summary"]])
+    left = [sid for sid in dict.fromkeys(table.study_id) if sid not in set(fps.study_id)]
+    if left:
+        print(
+            "\nnot fingerprinted (no interval of a proportion or exactly printed p-value of a crude test): "
+            + ", ".join(left)
+        )
     return 0
 
 

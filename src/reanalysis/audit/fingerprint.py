@@ -85,20 +85,40 @@ def fingerprint(audit_frame: pd.DataFrame, study_id: str) -> Fingerprint:
     parts = []
     if len(cis):
         parts.append(
-            f"{ci_n} of {len(cis)} intervals are {ci_method}"
+            (
+                f"{ci_n} of {len(cis)} intervals are {ci_method}"
+                if len(cis) > 1
+                else f"the interval is {ci_method}"
+            )
             if ci_method
-            else f"none of {len(cis)} intervals fits a standard method"
+            else (
+                f"none of {len(cis)} intervals fits a standard method"
+                if len(cis) > 1
+                else "the interval fits no standard method"
+            )
         )
     if len(ps):
         parts.append(
-            f"{test_n} of {len(ps)} exactly printed p-values are {test}"
+            (
+                f"{test_n} of {len(ps)} exactly printed p-values are {test}"
+                if len(ps) > 1
+                else f"the exactly printed p-value is {test}"
+            )
             if test
-            else f"none of {len(ps)} exactly printed p-values fits a standard test"
+            else (
+                f"none of {len(ps)} exactly printed p-values fits a standard test"
+                if len(ps) > 1
+                else "the exactly printed p-value fits no standard test"
+            )
         )
-    n_out = len(outliers)
+    # Outliers against the paper's own method exist only where it has one; numbers that fit no
+    # method when none dominates are already said by "none of ... fits".
+    n_out = sum(1 for o in outliers if (ci_method if o["kind"] == "ci" else test))
     if parts:
         summary = "; ".join(parts) + (
-            f"; {n_out} number(s) do not fit the paper's own method." if n_out else "."
+            f"; {n_out} {'number does' if n_out == 1 else 'numbers do'} not fit the paper's own method."
+            if n_out
+            else "."
         )
         summary = summary[0].upper() + summary[1:]
     else:

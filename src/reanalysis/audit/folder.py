@@ -947,9 +947,10 @@ def _write_pvalue_verdict(task, tables, pvals, methods):
             k = int(k[0])
             jj = int(np.nanargmin(dist[k]))
             dcounts = "{}/{} vs {}/{}".format(*derived)
-            on_derived = (
-                f"; on the counts derived in the evidence folder ({dcounts}) the closest is {methods[jj]} "
-                f"(p = {_fmt(pvals[k, jj])})"
+            closest = (
+                f"on the counts derived in the evidence folder ({dcounts}) the closest is {methods[jj]} "
+                f"(p = {_fmt(pvals[k, jj])}); over all {len(tables)} candidate tables the nearest is "
+                f"{methods[j]} on {counts} (p = {_fmt(pvals[i, j])})"
             )
             computed = f"{methods[jj]} {dcounts}: {_fmt(pvals[k, jj])}"
     rec.update(

@@ -8,6 +8,7 @@ come from the folder.
 from __future__ import annotations
 
 import dataclasses
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -18,7 +19,18 @@ from ..audit import CHECK_MEANINGS, CHECKS, VERDICT_MEANINGS, VERDICTS
 from ..evidence import RESULT_TABLES
 from . import Report, add_glossary, check_writable, narrative, provenance
 
-_SHOWN = ["study", "endpoint", "timepoint", "arm", "kind", "reported", "computed", "explanation", "source"]
+_SHOWN = ["published number", "reported", "computed", "explanation", "source"]
+_KIND_WORDS = {
+    "percent": "percentage",
+    "ci": "CI",
+    "pvalue": "p-value",
+    "effect": "effect",
+    "effect-p": "effect and its p",
+    "median": "median",
+    "summary": "summary",
+    "rate-ci": "rate and CI",
+    "claim": "claim",
+}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -59,6 +71,12 @@ def _counts(table: pd.DataFrame) -> dict:
             len(method_rows) - method_rows.verdict.isin(["reproduced", "reproduced-with-assumptions"]).sum()
         ),
         "ordering": ordering,
+        "problems_noted": int(
+            (
+                table.verdict.isin(["not-reproducible", "inconsistent"])
+                & table.explanation.str.contains("Note in the evidence folder", regex=False)
+            ).sum()
+        ),
         "granularity": granularity,
         "reproduced_assumed": int(v.get("reproduced-with-assumptions", 0)),
         "implied": int(len(consistency_rows) - ordering),
@@ -89,10 +107,52 @@ def _figure_source(table: pd.DataFrame, evidence, label: str) -> str:
     )
 
 
+def _arm_words(evidence, study_id: str, arm: str) -> str:
+    """'hpag_ist vs epag_ist' as its regimens when they are short enough to read in a table cell."""
+    arms = evidence.arms[evidence.arms.study_id == study_id].set_index("arm_id")
+    words = []
+    for part in str(arm).split(" vs "):
+        base, _, stratum = part.partition(" [")
+        regimen = arms.regimen.get(base) if "regimen" in arms else None
+        name = regimen if isinstance(regimen, str) and 0 < len(regimen) <= 40 else base.replace("_", " ")
+        words.append(name + (f" [{stratum}" if stratum else ""))
+    return " vs ".join(words)
+
+
 def _with_labels(table: pd.DataFrame, evidence) -> pd.DataFrame:
     out = table.copy()
     out.insert(0, "study", [evidence.study_label(s) for s in out.study_id])
+    out.insert(
+        1,
+        "published number",
+        [
+            f"{lab}: {str(r.endpoint).replace('_', ' ')}"
+            + (f", {_plural_time(r.timepoint)}" if r.timepoint else "")
+            + f"; {_arm_words(evidence, r.study_id, r.arm)} ({_KIND_WORDS.get(r.kind, r.kind)})"
+            for lab, r in zip(out.study, table.itertuples(index=False), strict=True)
+        ],
+    )
+    out["computed"] = [_readable(v) for v in out.computed]
+    out["explanation"] = [_readable(v) for v in out.explanation]
     return out
+
+
+def _plural_time(text: str) -> str:
+    """'6 month' (the audit table's key) as a reader writes it: '6 months'."""
+    m = re.fullmatch(r"(\d+(?:\.\d+)?) (day|week|month|year|cycle)", str(text))
+    return f"{m.group(1)} {m.group(2)}s" if m and float(m.group(1)) != 1 else str(text)
+
+
+def _readable(text) -> str:
+    """Method ids in engine text as their names (chi2-yates -> Yates chi-square), for the reader."""
+    if not isinstance(text, str):
+        return text
+    from .. import glossary
+
+    names = getattr(glossary, "METHOD_NAMES", {})
+    for key in sorted(names, key=len, reverse=True):
+        text = re.sub(rf"(?<![\w-]){re.escape(key)}(?![\w-])", names[key], text)
+    return text
 
 
 def build(
@@ -178,15 +238,29 @@ def build(
         rep.table(s, f"{name}_model_based", model[_SHOWN])
 
     fps = audit_module.fingerprints(table)
-    rows = [{"label": evidence.study_label(r.study_id), "summary": r.summary} for r in fps.itertuples()]
+    rows = [
+        {"label": evidence.study_label(r.study_id), "summary": _readable(r.summary)} for r in fps.itertuples()
+    ]
     s = rep.section("Each paper's own methods", text.fingerprint_finding(rows))
     if len(fps):
         shown = fps.copy()
         shown.insert(0, "study", [evidence.study_label(x) for x in shown.study_id])
+        shown["summary"] = [_readable(v) for v in shown.summary]
+        for col in ("ci_method", "test"):
+            shown[col] = [_readable(v) if isinstance(v, str) else v for v in shown[col]]
         rep.table(
             s,
             f"{name}_fingerprints",
-            shown.drop(columns=["study_id"]),
+            shown.drop(columns=["study_id"]).rename(
+                columns={
+                    "ci_method": "CI method",
+                    "ci_explained": "intervals it explains",
+                    "ci_total": "intervals",
+                    "test": "test",
+                    "test_explained": "p-values it explains",
+                    "test_total": "exactly printed p-values",
+                }
+            ),
             caption="Dominant CI method and test per study (p-values printed as bounds are left out)",
         )
         outliers = []
@@ -210,7 +284,7 @@ def build(
         rep.table(
             s,
             f"{name}_not_checkable",
-            unchecked[["study", "endpoint", "timepoint", "arm", "kind", "reported", "explanation", "source"]],
+            unchecked[["published number", "reported", "explanation", "source"]],
         )
 
     s = rep.section("Studies in this folder")

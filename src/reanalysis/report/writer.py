@@ -148,7 +148,7 @@ def markdown_table(frame: pd.DataFrame, digits: int = 3) -> str:
 def html_table(frame: pd.DataFrame, digits: int = 3) -> str:
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
     body = "".join(
-        "<tr>" + "".join(f"<td>{_linkify(html.escape(fmt(v, digits)))}</td>" for v in row) + "</tr>"
+        "<tr>" + "".join(_td(_linkify(html.escape(fmt(v, digits)))) for v in row) + "</tr>"
         for row in frame.itertuples(index=False)
     )
     # Wide tables scroll inside their box instead of crushing their columns.
@@ -330,6 +330,15 @@ def _inline(text: str) -> str:
 
     out = markdown.markdown(text)
     return out.removeprefix("<p>").removesuffix("</p>")
+
+
+#: A cell longer than this (characters) is prose (an explanation, a source): it gets a reading
+#: width instead of being squeezed by the numeric columns beside it.
+LONG_CELL = 80
+
+
+def _td(content: str) -> str:
+    return f'<td class="long">{content}</td>' if len(content) > LONG_CELL else f"<td>{content}</td>"
 
 
 def _md_to_html(text: str) -> str:
