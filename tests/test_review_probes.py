@@ -133,3 +133,24 @@ def test_lancet_middle_dot_decimals_are_read():
 def test_printed_p_with_its_p_is_echoed_once(capsys):
     cli.main(["ratio-check", "0.57", "0.43", "0.76", "p<0.00001"])
     assert "printed p < 0.00001" in capsys.readouterr().out
+
+
+def test_the_arm_size_is_offered_when_a_percentage_has_no_denominator(tmp_path):
+    folder = tmp_path / "v"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "examples" / "viale_a", folder)
+    path = folder / "outcomes.csv"
+    path.write_text(path.read_text().replace(",,,286,36.7,", ",,,,36.7,", 1))
+    table = audit.audit(evidence.load(folder))
+    row = table[(table.kind == "percent") & (table.arm == "ven_aza")].iloc[0]
+    assert row.verdict == "not-checkable" and "the arm has 286 patients in arms.csv" in row.explanation
+
+
+def test_counts_suggests_truncation_and_a_range(capsys):
+    assert cli.main(["counts", "55.0", "--n", "314"]) == 1
+    err = capsys.readouterr().err
+    assert "173/314 would print as it (--truncated)" in err and "--n 300-320" in err
+
+
+def test_trend_tests_carry_their_order_assumption(capsys):
+    cli.main(["explain-p", "0.04", "--group", "5/20", "--group", "9/20", "--group", "12/20"])
+    assert "natural order" in capsys.readouterr().out

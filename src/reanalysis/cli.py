@@ -429,8 +429,19 @@ def _cmd_counts(args) -> int:
     shown = str(args.percent).strip().rstrip("%")
     if table.empty:
         how = "truncated" if args.truncated else "rounded"
+        hint = ""
+        if not args.truncated:
+            other = (
+                audit.consistent_counts(args.percent, n_range=spec, truncated=True)
+                if isinstance(spec, tuple)
+                else audit.consistent_counts(args.percent, n=spec, truncated=True)
+            )
+            if len(other):
+                fits = ", ".join(f"{r.count}/{r.n}" for r in other.head(5).itertuples())
+                hint = f"; truncated instead, {fits} would print as it (--truncated)"
         raise _NothingFits(
-            f"no count with n = {args.n} prints as {shown}% ({how}); check the percentage and n"
+            f"no count with n = {args.n} prints as {shown}% ({how}){hint}; check the percentage and n "
+            "(a range such as --n 300-320 finds the denominators that fit)"
         )
     _print_frame(table, float_format=lambda v: f"{v:.4f}")
     print(f"\n{len(table)} count(s) print as {shown}% for n = {args.n}")
@@ -592,6 +603,11 @@ def _explain_table(args) -> int:
             args.reported, groups=[_group(g) for g in args.group], methods=methods
         )
     _print_frame(frame.head(args.top))
+    if args.group is not None and frame["method"].astype(str).str.contains("cochran|linear-by-linear").any():
+        print(
+            "\ntrend tests (cochran-armitage, linear-by-linear) assume the groups were given in their natural "
+            "order (e.g. dose); for unordered arms read only the r x 2 tests"
+        )
     hits = int(frame["consistent"].sum())
     print(f"\n{hits} of {len(frame)} candidates give {_p_phrase(args.reported)}")
     if not hits:

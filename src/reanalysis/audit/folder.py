@@ -146,7 +146,7 @@ def _audit(evidence, n_jobs: int) -> pd.DataFrame:
     sizes = _arm_sizes(evidence.arms)
     lines = evidence.lines.get("outcomes")
     for i, row in enumerate(evidence.outcomes.itertuples(index=False)):
-        _in_context(evidence, "outcomes.csv", lines, i, _audit_outcome, out, row)
+        _in_context(evidence, "outcomes.csv", lines, i, _audit_outcome, out, row, sizes)
     pvalue_tasks = []
     lines = evidence.lines.get("comparisons")
     for i, row in enumerate(evidence.comparisons.itertuples(index=False)):
@@ -179,7 +179,7 @@ def _in_context(evidence, fname, lines, i, fn, *args):
 # --------------------------------------------------------------------------------------------
 # Outcomes: percentages and CIs
 # --------------------------------------------------------------------------------------------
-def _audit_outcome(out: _Rows, row):
+def _audit_outcome(out: _Rows, row, sizes: dict | None = None):
     arm = row.arm_id if _missing(row.stratum) else f"{row.arm_id} [{row.stratum}]"
     base = dict(
         study_id=row.study_id,
@@ -191,12 +191,19 @@ def _audit_outcome(out: _Rows, row):
     found = outcome_counts(row)
     counts, derived = (found[:2], found[2]) if found else (None, False)
     if row.reported_percent is not None:
-        _audit_percent(out, dict(base, kind="percent", reported=row.reported_percent), row, counts, derived)
+        _audit_percent(
+            out,
+            dict(base, kind="percent", reported=row.reported_percent),
+            row,
+            counts,
+            derived,
+            (sizes or {}).get((row.study_id, row.arm_id)),
+        )
     if row.ci_low is not None:
         _audit_ci(out, dict(base, kind="ci", reported=f"{row.ci_low}-{row.ci_high}"), row, counts, derived)
 
 
-def _audit_percent(out, base, row, counts, derived):
+def _audit_percent(out, base, row, counts, derived, arm_size=None):
     printed = parse_printed(row.reported_percent, kind="percent")
     shown = str(row.reported_percent).strip().rstrip("%").strip()
     if counts is None and not pd.isna(row.n):
@@ -207,7 +214,13 @@ def _audit_percent(out, base, row, counts, derived):
             base,
             verdict="not-checkable",
             check="unchecked",
-            explanation="Neither the count nor the denominator is published.",
+            explanation="Neither the count nor the denominator is published"
+            + (
+                f"; the arm has {arm_size} patients in arms.csv: if the percentage is of the whole arm, put "
+                f"{arm_size} in this row's n (outcomes.csv) and the audit checks which counts print as it."
+                if arm_size
+                else "."
+            ),
         )
         return
     x, n = counts

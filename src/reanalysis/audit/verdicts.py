@@ -27,7 +27,8 @@ PROBLEM_VERDICTS = ("not-reproducible", "inconsistent")
 #: What a check establishes, from weakest to strongest, with its meaning.
 CHECK_MEANINGS = {
     "unchecked": "nothing could be checked against the counts (see the explanation)",
-    "arithmetic": "a percentage recomputed from its numerator and denominator",
+    "arithmetic": "a percentage recomputed from its numerator and denominator, or (no count published) "
+    "checked for a count of its denominator that prints as it",
     "threshold": "a p-value printed as a bound (e.g. < 0.001) that the tests reproduce",
     "consistency": "printed numbers checked against each other (estimate, CI, p-value, range)",
     "method": "an exact printed value matched by a named method on the counts, which identifies the method",
