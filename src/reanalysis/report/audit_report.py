@@ -201,7 +201,11 @@ def build(
     c = _counts(table)
     read = [(t, len(getattr(evidence, t))) for t in RESULT_TABLES if f"{t}.csv" in evidence.checksums]
     absent = [f"{t}.csv" for t in RESULT_TABLES if f"{t}.csv" not in evidence.checksums]
-    intro = text.intro(label, len(studies), len(table)) + "\n\n" + text.tables_read(read, absent)
+    intro = (
+        text.intro(label, len(studies), len(table), table.study_id.nunique())
+        + "\n\n"
+        + text.tables_read(read, absent)
+    )
     rep = Report(name, title, intro, index=index)
     source = _figure_source(table, evidence, label)
 
@@ -314,7 +318,7 @@ def build(
 
     s = rep.section("Verdicts and checks")
     meanings = pd.DataFrame(
-        [(v, VERDICT_MEANINGS[v]) for v in VERDICTS if (table.verdict == v).any()],
+        [(v, VERDICT_MEANINGS[v]) for v in VERDICTS],
         columns=["verdict", "meaning"],
     )
     rep.table(s, f"{name}_verdict_meanings", meanings, empty="No verdicts.")
