@@ -13,6 +13,7 @@ import pandas as pd
 from scipy.optimize import brentq
 
 from reanalysis import data, plots, power, proportions
+from reanalysis.glossary import item_label, method_name
 from reanalysis.printed import value_of
 from reanalysis.report import (
     Report,
@@ -53,6 +54,7 @@ CURVE_STEP = 0.01
 CURVE_MAX = 0.40
 TABLE_STEP = 0.05  # the curve's points listed in the appendix
 POINT_DIGITS = 1  # decimals of every difference in percentage points (prose and tables alike)
+POWER_DIGITS = 1  # decimals of a power in percent (appendix table)
 ALPHA_DIGITS = 3  # decimals of a comparison's significance level
 
 
@@ -75,7 +77,7 @@ def readable_protocols(d, frame):
             regimens.get((sid, arm), str(arm).replace("_", " ")) if isinstance(arm, str) else arm
             for sid, arm in zip(ids, frame.arm_id, strict=True)
         ],
-        item=frame["item"].str.replace("_", " "),
+        item=[item_label(str(i)) for i in frame["item"]],
     )
     return frame.rename(columns={"arm_id": "arm", "item": "statement"}).pipe(readable)
 
@@ -297,7 +299,7 @@ def sizing(rep, d, text, ref):
                 "why": text.why_placebo_range(),
                 "effect": "smallest detectable improvement",
                 "alpha": f"{level} two-sided, familywise",
-                "multiplicity": f"{MULTIPLICITY} (two arms share the placebo arm; not stated in the abstract)",
+                "multiplicity": f"{method_name(MULTIPLICITY)} (two arms share the placebo arm; not stated in the abstract)",
                 "method": VARIANCE_METHOD,
             },
             {
@@ -406,6 +408,10 @@ def sizing(rep, d, text, ref):
             }
         )
     curve = pd.DataFrame(curve)
+    # Where the curves start: the familywise / two-arm level, and the per-comparison adjusted level.
+    zero_levels = (
+        f"{level}, or {pct(comparison_alpha, 1)} per {method_name(MULTIPLICITY)}-adjusted comparison"
+    )
     fig = plots.power_curve(
         curve,
         alpha=ALPHA,
@@ -424,7 +430,9 @@ def sizing(rep, d, text, ref):
             ),
             d.studies,
             tables="arms.csv, designs.csv, outcomes.csv",
-            note=f"Two-sided {level}; control rates assumed (see the assumptions table).",
+            note=f"Two-sided tests, each curve starting at its own level ({zero_levels}); control rates "
+            f"assumed (see the assumptions table); the rhTPO rate is the midpoint of the placebo and "
+            f"{ref['treated']} rates of {d.study_label(REFERENCE)}.",
         ),
     )
     body_mdd = a_body[a_body["placebo rate"] == CURVE_PLACEBO_RATE].iloc[0]
@@ -465,7 +473,11 @@ def sizing(rep, d, text, ref):
         ),
     )
     rep.figure(
-        s, "cit_power_curve", fig, f"Power curves of the registered CIT designs (two-sided, {level} at zero)"
+        s,
+        "cit_power_curve",
+        fig,
+        f"Power curves of the registered CIT designs (two-sided; each curve starts at its own test's level: "
+        f"{zero_levels})",
     )
     return {"a": a, "rhtpo_rate": rhtpo_rate, "n_each": n_each, "n_active": n_active, "curve": curve}
 
@@ -488,6 +500,8 @@ def appendix(rep, d, text, ref, sz):
     s = rep.section("Appendix: sensitivity of the design answers to the assumptions", text.appendix_text())
     a = sz["a"].copy()
     a["body"] = np.where(a.method == MULTIPLICITY, "yes", "")
+    a["method"] = [method_name(m) for m in a.method]
+    a = a.rename(columns={"method": "multiplicity adjustment"})
     a["placebo rate"] = [pct(p, 0) for p in a["placebo rate"]]
     for column in ("comparison alpha", "familywise error"):
         a[column] = [f"{v:.{ALPHA_DIGITS}f}" for v in a[column]]
@@ -502,7 +516,7 @@ def appendix(rep, d, text, ref, sz):
     n_each, n_active = sz["n_each"], sz["n_active"]
     for label, rate in (
         ("RECITE placebo", ref["p0"]),
-        ("midpoint (body)", sz["rhtpo_rate"]),
+        ("the midpoint, used in the body", sz["rhtpo_rate"]),
         (f"RECITE {ref['treated']}", ref["p1"]),
     ):
         mdd = power.minimal_detectable_difference(rate, n_each, n_active - n_each, TARGET_POWER, alpha=ALPHA)
@@ -535,8 +549,9 @@ def appendix(rep, d, text, ref, sz):
     pts = sz["curve"]
     steps = pts.difference / TABLE_STEP
     pts = pts[np.isclose(steps, np.round(steps))].copy()
-    pts["difference (points)"] = 100 * pts.pop("difference")
-    pts["power %"] = 100 * pts.pop("power")
+    # One decimal throughout (5.0, 2.7, 100.0), as strings so that trailing zeros are kept.
+    pts["difference (points)"] = [f"{100 * v:.{POINT_DIGITS}f}" for v in pts.pop("difference")]
+    pts["power %"] = [f"{100 * v:.{POWER_DIGITS}f}" for v in pts.pop("power")]
     rep.table(
         s,
         "cit_power_curve_points",

@@ -12,6 +12,7 @@ import pandas as pd
 
 from reanalysis import audit, contingency, data, fragility, plots, proportions, survival
 from reanalysis.data import DAYS_PER_UNIT
+from reanalysis.glossary import display_method_ids, item_label, method_name
 from reanalysis.printed import value_of
 from reanalysis.report import (
     Report,
@@ -33,7 +34,7 @@ SERIES = ("itp_anticd20_hpag_cases", "itp_romi_danazol_tpora_cases")
 PROTOCOL = "itp_anticd20_hpag_protocol"
 CONTROL = "placebo"
 ALPHA = 0.05  # two-sided significance level used in the prose
-# Pre-specified method per quantity (alternatives only in the appendix).
+# One method per quantity, chosen before the comparison was made (alternatives only in the appendix).
 # The exact trend test is primary: the dose cohorts have 8 to 12 patients each, too few for the
 # chi-square approximation; the asymptotic Cochran-Armitage test is the sensitivity analysis.
 RD_METHOD, RR_METHOD, CI_METHOD = "newcombe", "wald", "clopper-pearson"
@@ -95,10 +96,29 @@ def readable_protocols(d, frame):
             regimen_of(d, sid, arm) if isinstance(arm, str) else arm
             for sid, arm in zip(ids, frame.arm_id, strict=True)
         ],
-        item=frame["item"].str.replace("_", " "),
+        item=[item_label(str(i)) for i in frame["item"]],
     )
     return frame.rename(columns={"arm_id": "arm", "item": "statement"}).rename(
         columns=lambda c: c.replace("_", " ")
+    )
+
+
+def plural_units(text: str) -> str:
+    """'max 53.0 day' -> 'max 53.0 days': a time unit after a number other than 1 in the plural."""
+    return re.sub(
+        r"\b(\d+(?:\.\d+)?) (day|week|month|year)\b(?!s)",
+        lambda m: f"{m.group(1)} {m.group(2)}" + ("" if float(m.group(1)) == 1 else "s"),
+        text,
+    )
+
+
+def readable_explanation(text: str) -> str:
+    """An audit explanation for readers: method ids by their names, no parentheses inside parentheses."""
+    text = display_method_ids(text)
+    return re.sub(
+        r"\(probably adjusted \(inferred: (?P<why>[^()]*)\)\)",
+        lambda m: f"(probably adjusted; an inference: {m.group('why')})",
+        text,
     )
 
 
@@ -181,7 +201,7 @@ def phase3(rep, d, text, audit_table):
             ],
             "endpoint": primary.text,
             "level": level,
-            "rd_method": "Newcombe",
+            "rd_method": method_name(RD_METHOD),
             "rr_range": " and ".join(fmt_interval(r.estimate, r.low, r.high, digits=RR_DIGITS) for r in rrs),
         }
     )
@@ -649,8 +669,9 @@ def limitations(rep, d, text, fip):
                 "n_series_patients": int(cases.n_enrolled.sum()),
                 "ph3_window": f"{fmt(value_of(str(window.value)))} {window.unit}s",
                 "fip_sizes": ", ".join(str(f["n"]) for f in fip),
-                "methods": "Newcombe interval for the risk difference, Wald interval on the log scale for "
-                "the risk ratio, Clopper-Pearson for single proportions, exact Cochran-Armitage trend test",
+                "methods": f"{method_name(RD_METHOD)} interval for the risk difference, "
+                f"{method_name(RR_METHOD, 'rr')} interval for the risk ratio, {method_name(CI_METHOD)} for single "
+                f"proportions, {method_name(TREND_METHOD)} trend test",
             }
         ),
     )
@@ -666,7 +687,7 @@ def appendix(rep, d, text, audit_table, series, fip):
                 {
                     "series": r["label"],
                     "outcome": f"{what(r['endpoint'])} ({r['x']}/{r['n']})",
-                    "CI method": method,
+                    "CI method": method_name(method),
                     "low %": 100 * ci.low,
                     "high %": 100 * ci.high,
                 }
@@ -726,7 +747,10 @@ def appendix(rep, d, text, audit_table, series, fip):
     rep.table(
         s,
         "itp_ph3_audit",
-        verdicts[["endpoint", "arm", "kind", "reported", "verdict", "check", "explanation"]],
+        verdicts[["endpoint", "arm", "kind", "reported", "verdict", "check", "explanation"]].assign(
+            reported=[plural_units(str(x)) for x in verdicts.reported],
+            explanation=[readable_explanation(str(x)) for x in verdicts.explanation],
+        ),
         caption="Audit of every published phase 3 number (explanations as the audit engine writes them)",
     )
 

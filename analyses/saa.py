@@ -13,6 +13,7 @@ import pandas as pd
 from scipy import stats
 
 from reanalysis import audit, bayes, data, fragility, meta, plots, power, proportions, survival
+from reanalysis.glossary import display_method_ids, item_label, method_name
 from reanalysis.printed import value_of
 from reanalysis.report import Report, add_glossary, fmt_interval, narrative, parse_args, provenance, run
 from reanalysis.report import evidence_summary as index  # noqa: E402
@@ -82,6 +83,27 @@ def source_line(d, rows) -> str:
     return "Source: " + "; ".join(parts) + "."
 
 
+TIME_UNITS = ("day", "week", "month", "year")
+_SCHEDULE = re.compile(r" (?:from|for) (?:day [+-]?\d+|\d+ (?:days|weeks|months))")
+
+
+def without_schedule(regimen: str) -> str:
+    """'... 15 mg/day from day +1 + rhTPO for 90 days' -> '... 15 mg/day + rhTPO' (a short figure label)."""
+    return _SCHEDULE.sub("", regimen)
+
+
+def plural_unit(value, unit) -> str:
+    """'6', 'month' -> 'months': a time unit in the plural after any value other than 1."""
+    unit = str(unit)
+    if unit not in TIME_UNITS:
+        return unit
+    try:
+        one = value_of(str(value)) == 1
+    except ValueError:  # a range such as "3-6" is plural
+        one = False
+    return unit if one else unit + "s"
+
+
 def protocol_rows(rep, s, d, text, study):
     """The study's protocol facts (protocols.csv), or a sentence saying there are none yet.
 
@@ -90,14 +112,14 @@ def protocol_rows(rep, s, d, text, study):
     """
     p = index.protocol_table(d, [study])
     value = [
-        "" if pd.isna(v) else f"{v} {u}".strip() if not pd.isna(u) else str(v)
+        "" if pd.isna(v) else f"{v} {plural_unit(v, u)}".strip() if not pd.isna(u) else str(v)
         for v, u in zip(p["value"], p["unit"], strict=True)
     ]
     shown = pd.DataFrame(
         {
             "category": p["category"].str.replace("-", " "),
             "arm": [arm_label(d, study, a) if isinstance(a, str) else "whole study" for a in p["arm_id"]],
-            "item": p["item"].astype(str).str.replace("_", " "),
+            "item": [item_label(str(i)) for i in p["item"]],
             "text": p["text"],
             "value": [v or None for v in value],
             "source status": p["source_status"],
@@ -132,7 +154,7 @@ def summary(rep, d, text, hpag):
         caption=text.summary_caption("; ".join(dict.fromkeys(d.certainty.judged_by))),
         empty=text.summary_empty(),
     )
-    rep.text(s, text.methods(CI_METHOD, RD_METHOD, RR_METHOD))
+    rep.text(s, text.methods(method_name(CI_METHOD), method_name(RD_METHOD), method_name(RR_METHOD, "rr")))
 
 
 def hpag_vs_epag(rep, d, text, audit_table, hpag):
@@ -147,10 +169,10 @@ def hpag_vs_epag(rep, d, text, audit_table, hpag):
         rows.append(
             {
                 "endpoint": text.endpoint_name(e.endpoint),
-                f"HPAG n/N, % ({text.method_name(CI_METHOD)})": text.rate_cell(e.counts_a, _ci(e.counts_a)),
-                f"EPAG n/N, % ({text.method_name(CI_METHOD)})": text.rate_cell(e.counts_b, _ci(e.counts_b)),
-                f"difference HPAG - EPAG, points ({text.method_name(RD_METHOD)})": e.rd_text,
-                f"risk ratio HPAG / EPAG ({text.method_name(RR_METHOD)})": e.rr_text,
+                f"HPAG n/N, % ({method_name(CI_METHOD)})": text.rate_cell(e.counts_a, _ci(e.counts_a)),
+                f"EPAG n/N, % ({method_name(CI_METHOD)})": text.rate_cell(e.counts_b, _ci(e.counts_b)),
+                f"difference HPAG - EPAG, points ({method_name(RD_METHOD)})": e.rd_text,
+                f"risk ratio HPAG / EPAG ({method_name(RR_METHOD, 'rr')})": e.rr_text,
                 "NNT or NNH (Altman)": e.nnt_text,
                 "counts inferred": e.inferred,
             }
@@ -228,7 +250,7 @@ def hpag_vs_epag(rep, d, text, audit_table, hpag):
         xlabel=text.at_six_months(),
         ylabel=text.response_axis(),
         counts="n/N",
-        caption=source_line(d, plotted) + " " + text.ci_note(CI_METHOD),
+        caption=source_line(d, plotted) + " " + text.ci_note(method_name(CI_METHOD)),
     )
     rep.figure(s, "saa_hpag_vs_epag", fig, text.hpag_figure_alt())
 
@@ -266,7 +288,7 @@ def hpag_vs_epag(rep, d, text, audit_table, hpag):
                 "reported": reported,
                 "reported_value": rep_p,
                 "tables": tables,
-                "closest_method": closest.method,
+                "closest_method": method_name(closest.method),
                 "closest_counts": (a, b),
                 "closest_p": float(closest.pvalue),
                 "min_p": float(tests.pvalue.min()),
@@ -277,7 +299,11 @@ def hpag_vs_epag(rep, d, text, audit_table, hpag):
                 # The audit's closest reading when it differs from the one above (the audit tries
                 # every denominator, but rounded percentages only).
                 "audit": (
-                    {**wider, "plausible_n": wider["counts"][0][1] in {t[0][1] for t in tables}}
+                    {
+                        **wider,
+                        "method": method_name(wider["method"]),
+                        "plausible_n": wider["counts"][0][1] in {t[0][1] for t in tables},
+                    }
                     if wider and (wider["counts"] != (a, b) or wider["method"] != closest.method)
                     else None
                 ),
@@ -352,13 +378,6 @@ def _audit_closest(computed: str):
 def _ratio(v: float) -> str:
     """A ratio for a table: two decimals (more would be false precision), two significant digits below 0.1."""
     return f"{v:.2f}" if abs(v) >= 0.1 else f"{v:.2g}"
-
-
-def display_methods(text, s: str) -> str:
-    """``s`` with every test id (chi2-yates, fisher-midp, ...) replaced by its display name."""
-    ids = sorted(proportions.TEST_METHODS, key=len, reverse=True)
-    pattern = re.compile(r"(?<![\w-])(" + "|".join(re.escape(m) for m in ids) + r")(?![\w-])")
-    return pattern.sub(lambda m: text.method_name(m.group(1)), s)
 
 
 def _ci(counts):
@@ -515,7 +534,7 @@ def phase2(rep, d, text, audit_table):
     all_reproduced = len(ci_rows) > 0 and bool((ci_rows.verdict == "reproduced").all())
     s = rep.section(
         "Hetrombopag alone in IST-refractory SAA: phase 2 (NCT03557099)",
-        text.ph2_finding(effects, safety, all_reproduced, d.study(PH2).design),
+        text.ph2_finding(effects, safety, all_reproduced, d.study(PH2).design, method_name(CI_METHOD)),
     )
     rows, fig_rows, plotted = [], [], []
     for e in effects:
@@ -526,9 +545,9 @@ def phase2(rep, d, text, audit_table):
             {
                 "week": int(e.timepoint_value),
                 "n/N": counts_text(*e.counts_a),
-                f"% (95% CI, {text.method_name(CI_METHOD)})": e.rate_text,
+                f"% (95% CI, {method_name(CI_METHOD)})": e.rate_text,
                 "published": f"{row.reported_percent} ({row.ci_low} to {row.ci_high})",
-                "methods that reproduce the published CI": ", ".join(text.method_name(m) for m in methods),
+                "methods that reproduce the published CI": ", ".join(method_name(m) for m in methods),
             }
         )
         fig_rows.append(
@@ -548,7 +567,7 @@ def phase2(rep, d, text, audit_table):
         xlabel=text.assessment(),
         ylabel=text.response_axis(),
         counts="n/N",
-        caption=source_line(d, plotted) + " " + text.ci_note(CI_METHOD),
+        caption=source_line(d, plotted) + " " + text.ci_note(method_name(CI_METHOD)),
     )
     rep.figure(s, "saa_ph2_response", fig, text.ph2_figure_alt())
     rep.text(s, text.ph2_safety_intro(safety))
@@ -560,7 +579,7 @@ def phase2(rep, d, text, audit_table):
                 {
                     "event": text.endpoint_name(e.endpoint),
                     "n/N": counts_text(*e.counts_a),
-                    f"% (95% CI, {text.method_name(CI_METHOD)})": e.rate_text,
+                    f"% (95% CI, {method_name(CI_METHOD)})": e.rate_text,
                 }
                 for e in safety
             ]
@@ -635,14 +654,16 @@ def context(rep, d, text):
     )
     shown = frame.assign(
         **{
-            f"% (95% CI, {text.method_name(CI_METHOD)})": [
+            f"% (95% CI, {method_name(CI_METHOD)})": [
                 fmt_interval(r.estimate, r.low, r.high, percent=True) for r in frame.itertuples()
             ]
         }
     ).drop(columns=["estimate", "low", "high"])
     rep.table(s, "saa_or6_arms", shown, caption=text.context_caption())
+    # Figure labels without the schedules (they are in the table above), so that no label runs into
+    # the next study's header.
     fig = plots.forest_plot(
-        frame,
+        frame.assign(arm=[without_schedule(a) for a in frame.arm]),
         label="arm",
         group="study",
         group_headers=True,
@@ -653,7 +674,7 @@ def context(rep, d, text):
         caption=" ".join(
             [
                 source_line(d, plotted),
-                text.ci_note(CI_METHOD),
+                text.ci_note(method_name(CI_METHOD)),
                 text.no_indirect(),
                 *combined_arm_notes(d, text),
             ]
@@ -672,8 +693,8 @@ def context(rep, d, text):
                 "month": int(when[0]),
                 "EPAG + IST n/N": counts_text(*e.counts_a),
                 "IST n/N": counts_text(*e.counts_b),
-                f"difference EPAG+IST - IST, points ({text.method_name(RD_METHOD)})": e.rd_text,
-                f"risk ratio ({text.method_name(RR_METHOD)})": e.rr_text,
+                f"difference EPAG+IST - IST, points ({method_name(RD_METHOD)})": e.rd_text,
+                f"risk ratio ({method_name(RR_METHOD, 'rr')})": e.rr_text,
                 "NNT (Altman)": e.nnt_text,
                 "counts inferred": e.inferred,
             }
@@ -745,7 +766,7 @@ def appendix(rep, d, text, audit_table, hpag, readings):
     for e in (ore, cre):
         t = proportions.compare_all(*e.counts_a, *e.counts_b)
         t.insert(0, "endpoint", text.endpoint_name(e.endpoint))
-        t["method"] = [text.method_name(m) for m in t.method]
+        t["method"] = [method_name(m) for m in t.method]
         # The "statistic" column is left out: it is a different quantity for each test (X², G, a
         # table probability, a z), so the p-values are the comparable column.
         tests.append(t[["endpoint", "method", "pvalue"]].rename(columns={"pvalue": "p-value"}))
@@ -753,7 +774,10 @@ def appendix(rep, d, text, audit_table, hpag, readings):
         f.insert(0, "endpoint", text.endpoint_name(e.endpoint))
         points = f.measure == "rd"  # differences in percentage points, like everywhere else
         f.loc[points, ["estimate", "low", "high"]] = 100 * f.loc[points, ["estimate", "low", "high"]]
-        f["method"] = [text.effect_method(m, q) for m, q in zip(f.method, f.measure, strict=True)]
+        f["method"] = [method_name(m, q) for m, q in zip(f.method, f.measure, strict=True)]
+        # Points with one decimal, ratios with two (trailing zeros kept: 0.60, not 0.6).
+        for col in ("estimate", "low", "high"):
+            f[col] = [f"{v:.1f}" if q == "rd" else _ratio(v) for v, q in zip(f[col], f.measure, strict=True)]
         f["measure"] = [text.measure_name(q) for q in f.measure]
         effects.append(f[["endpoint", "measure", "method", "estimate", "low", "high"]])
     rep.table(
@@ -775,14 +799,14 @@ def appendix(rep, d, text, audit_table, hpag, readings):
         "saa_hpag_vs_epag_audit",
         verdicts[["endpoint", "reported", "verdict", "computed", "explanation"]].assign(
             endpoint=[text.endpoint_name(x) for x in verdicts.endpoint],
-            computed=[display_methods(text, str(x)) for x in verdicts.computed],
-            explanation=[display_methods(text, str(x)) for x in verdicts.explanation],
+            computed=[display_method_ids(str(x)) for x in verdicts.computed],
+            explanation=[display_method_ids(str(x)) for x in verdicts.explanation],
         ),
         caption=text.audit_caption(),
     )
     rep.text(s, text.readings_intro())
     shown = pd.DataFrame(readings)
-    shown["test"] = [text.method_name(m) for m in shown.test]
+    shown["test"] = [method_name(m) for m in shown.test]
     rep.table(s, "saa_hpag_vs_epag_readings", shown, digits=4, caption=text.readings_caption())
     fi = fragility.fragility_index(*ore.counts_a, *ore.counts_b)
     rep.text(s, text.fragility(fi, ore))

@@ -86,7 +86,7 @@ def test_cit_leads_with_what_is_known_and_names_each_assumption(built):
     assumptions = pd.read_csv(built["out"] / "cit" / "tables" / "cit_assumptions.csv")
     assert {"control rate assumed", "why", "alpha", "multiplicity"} <= set(assumptions.columns)
     assert assumptions["why"].str.len().min() > 40
-    assert "dunnett" in assumptions["multiplicity"].iloc[0]
+    assert "Dunnett" in assumptions["multiplicity"].iloc[0]
 
 
 def test_cit_power_curve_is_two_sided(built):

@@ -42,7 +42,7 @@ GLOSSARY: dict[str, tuple[str, str]] = {
         "0% or 100%, and it can cross 0% or 100%.",
     ),
     "t interval on 0/1 data (wald-t)": (
-        r"wald-t",
+        r"wald-t|t interval on 0/1",
         "The mean ± t·SE that general statistics software prints when binary outcomes are treated as numbers; "
         "not a recommended interval for a proportion, but some papers use it.",
     ),
@@ -135,7 +135,7 @@ GLOSSARY: dict[str, tuple[str, str]] = {
     ),
     # Audit checks (reanalysis.audit)
     "p-value from the CI (Altman & Bland)": (
-        r"altman (?:&|and) bland",
+        r"altman (?:&|and) bland|\bci [0-9.]+ to [0-9.]+ implies p\b",
         "A ratio's 95% CI fixes its p-value: z = log(estimate) / SE with SE = (log upper - log lower) / "
         "3.92 (Altman & Bland, BMJ 2011). A printed p far from it points to a typo or another test.",
     ),
@@ -320,7 +320,7 @@ GLOSSARY.update(
             "place of N), as SPSS and SAS print it (Mantel, JASA 1963).",
         ),
         "exact trend test": (
-            r"cochran-armitage-exact|exact conditional",
+            r"cochran-armitage-exact|exact conditional|exact cochran-armitage",
             "The Cochran-Armitage test computed exactly from all tables with the same margins instead of the "
             "chi-square approximation; preferred with few patients per group.",
         ),
@@ -362,8 +362,7 @@ GLOSSARY.update(
         "two-sided test": (
             r"two-sided",
             "A test that rejects for a difference in either direction; at zero true difference it rejects "
-            "with probability equal to its significance level (5% here), which is where every power curve "
-            "must start.",
+            "with probability equal to its significance level, which is where its power curve starts.",
         ),
     }
 )
@@ -396,3 +395,145 @@ GLOSSARY.update(
         ),
     }
 )
+
+# Terms the audit verdicts and the ITP/CIT appendices print.
+GLOSSARY.update(
+    {
+        "reproduced (audit verdict)": (
+            r"(?m)^reproduced$",  # a verdict cell, not the word in prose
+            "The audit recomputed the published number from the published counts with a standard method and "
+            "got the printed value (after rounding).",
+        ),
+        "consistent (audit verdict)": (
+            r"(?m)^consistent$",
+            "The published numbers agree with each other (for example a CI with its p-value, or minimum <= "
+            "median <= maximum), although the number itself cannot be recomputed from counts.",
+        ),
+        "model-based (audit verdict)": (
+            r"(?m)^model-based$",
+            "An adjusted or model estimate whose method is not published; crude counts are not expected to "
+            "reproduce it, so only its internal consistency is checked.",
+        ),
+        "normal approximation (Fleiss)": (
+            r"normal approximation \(fleiss\)",
+            "Sample size and power for two proportions from the normal approximation (Fleiss, Levin & Paik, "
+            "Statistical Methods for Rates and Proportions, 2003), as in R's power.prop.test.",
+        ),
+        "score-test variance": (
+            r"score-test variance",
+            "The variance of a difference in proportions computed under the null hypothesis, from the rate "
+            "both arms would share if there were no difference; the variance the score (chi-square) test uses.",
+        ),
+    }
+)
+
+# Display names of method ids, shared by every report (tables, prose and audit explanations).
+METHOD_NAMES: dict[str, str] = {
+    # one proportion
+    "clopper-pearson": "Clopper-Pearson",
+    "wilson": "Wilson",
+    "wilson-cc": "Wilson with continuity correction",
+    "jeffreys": "Jeffreys",
+    "agresti-coull": "Agresti-Coull",
+    "wald": "Wald",
+    "wald-t": "t interval on 0/1 data",
+    "mid-p": "mid-p",
+    # two-group tests
+    "chi2": "Pearson's chi-square",
+    "chi2-yates": "chi-square with Yates' correction",
+    "g-test": "G-test",
+    "fisher": "Fisher's exact test",
+    "fisher-midp": "Fisher's mid-p test",
+    "barnard": "Barnard's test",
+    "boschloo": "Boschloo's test",
+    "z-unpooled": "unpooled z test",
+    # effect-size intervals
+    "newcombe": "Newcombe",
+    "katz": "Katz log",
+    "woolf": "Woolf logit",
+    "conditional": "conditional (exact)",
+    "santner-snell": "Santner-Snell",
+    "chan-zhang": "Chan-Zhang",
+    "miettinen-nurminen": "Miettinen-Nurminen",
+    "agresti-caffo": "Agresti-Caffo",
+    "koopman": "Koopman",
+    # trend tests, multiplicity, stratified tables
+    "cochran-armitage": "Cochran-Armitage (chi-square approximation)",
+    "cochran-armitage-exact": "exact Cochran-Armitage",
+    "linear-by-linear": "linear-by-linear association (Mantel)",
+    "dunnett": "Dunnett",
+    "bonferroni": "Bonferroni",
+    "unadjusted": "none (unadjusted)",
+    "mantel-haenszel": "Mantel-Haenszel",
+    "cmh": "Cochran-Mantel-Haenszel",
+}
+
+# The "wald" id names a different interval for each effect measure.
+_WALD_BY_MEASURE = {"rd": "Wald", "rr": "Katz log", "or": "Woolf logit"}
+
+
+def method_name(method_id: str, measure: str | None = None) -> str:
+    """Display name of a method id ('chi2-yates' -> "chi-square with Yates' correction").
+
+    ``measure`` ('rd', 'rr' or 'or') names the effect measure for the ids that depend on it ('wald' is
+    the Katz interval for a risk ratio and Woolf's for an odds ratio). Unknown ids are returned with
+    hyphens kept and underscores as spaces, never silently dropped.
+    """
+    if method_id == "wald" and measure in _WALD_BY_MEASURE:
+        return _WALD_BY_MEASURE[measure]
+    return METHOD_NAMES.get(method_id, str(method_id).replace("_", " "))
+
+
+# Ids that are also English words are left alone when replacing inside free text.
+_TEXT_IDS = sorted((m for m in METHOD_NAMES if m not in {"conditional", "unadjusted"}), key=len, reverse=True)
+_TEXT_ID_PATTERN = re.compile(r"(?<![\w-])(" + "|".join(re.escape(m) for m in _TEXT_IDS) + r")(?![\w-])")
+
+
+def display_method_ids(text: str) -> str:
+    """``text`` with every method id in it (lower case, whole word) replaced by its display name.
+
+    For showing text written by the audit engine ("closest is chi2-yates on 42/64 vs 31/42") to
+    readers; case-sensitive, so a capitalised name already in prose ("Wald") is left as it is.
+    """
+    return _TEXT_ID_PATTERN.sub(lambda m: METHOD_NAMES[m.group(1)], str(text))
+
+
+# Readable labels of protocol items (protocols.csv `item`); any other item shows with spaces.
+PROTOCOL_ITEM_LABELS: dict[str, str] = {
+    "age_max": "maximum age",
+    "age_min": "minimum age",
+    "anc_min": "minimum neutrophil count",
+    "atg": "ATG",
+    "cr_6_months": "complete response at 6 months",
+    "cr_anc": "complete response: neutrophils",
+    "cr_hemoglobin": "complete response: haemoglobin",
+    "cr_no_bleeding": "complete response: no bleeding",
+    "cr_no_transfusion": "complete response: no transfusion",
+    "cr_platelets": "complete response: platelets",
+    "csa": "ciclosporin (CsA)",
+    "cycle1_maintained": "cycle 1 completed, platelets maintained",
+    "design_registry": "design (registry)",
+    "design_seed": "design (seed)",
+    "disease_seed": "disease (seed)",
+    "ecog_max": "maximum ECOG performance status",
+    "hb_min": "minimum haemoglobin",
+    "hetrombopag_start_dose_high": "hetrombopag starting dose (higher)",
+    "hetrombopag_start_dose_low": "hetrombopag starting dose (lower)",
+    "hetrombopag_start_timing": "hetrombopag start",
+    "hetrombopag_target": "hetrombopag platelet target",
+    "max_dose": "maximum dose",
+    "platelet_30_and_doubling": "platelets ≥ 30 and doubled",
+    "platelets_max": "maximum platelet count",
+    "pnh_clone": "PNH clone size",
+    "population_seed": "population (seed)",
+    "prior_anti_cd20": "prior anti-CD20 therapy",
+    "prior_saa_treatment": "prior SAA treatment",
+    "response_75pct_assessments": "response at ≥ 75% of assessments",
+    "rhtpo_start": "rhTPO start",
+    "weight_under_18": "minimum weight (under 18)",
+}
+
+
+def item_label(item: str) -> str:
+    """Readable label of a protocol item id ('pnh_clone' -> 'PNH clone size')."""
+    return PROTOCOL_ITEM_LABELS.get(item, str(item).replace("_", " "))
