@@ -147,12 +147,9 @@ def _readable(text) -> str:
     """Method ids in engine text as their names (chi2-yates -> Yates chi-square), for the reader."""
     if not isinstance(text, str):
         return text
-    from .. import glossary
+    from ..glossary import display_method_ids
 
-    names = getattr(glossary, "METHOD_NAMES", {})
-    for key in sorted(names, key=len, reverse=True):
-        text = re.sub(rf"(?<![\w-]){re.escape(key)}(?![\w-])", names[key], text)
-    return text
+    return display_method_ids(text)
 
 
 def build(
