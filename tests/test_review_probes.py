@@ -148,9 +148,58 @@ def test_the_arm_size_is_offered_when_a_percentage_has_no_denominator(tmp_path):
 def test_counts_suggests_truncation_and_a_range(capsys):
     assert cli.main(["counts", "55.0", "--n", "314"]) == 1
     err = capsys.readouterr().err
-    assert "173/314 would print as it (--truncated)" in err and "--n 300-320" in err
+    assert "173/314 would print as it (--truncated)" in err and "--n 298-330" in err
 
 
 def test_trend_tests_carry_their_order_assumption(capsys):
     cli.main(["explain-p", "0.04", "--group", "5/20", "--group", "9/20", "--group", "12/20"])
     assert "natural order" in capsys.readouterr().out
+
+
+# --- Third probe: the new audit paths ---------------------------------------------------------
+
+
+def _viale_copy(tmp_path, old, new):
+    folder = tmp_path / "v"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "examples" / "viale_a", folder)
+    path = folder / "outcomes.csv"
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+    return folder
+
+
+@pytest.mark.parametrize("responders", ["", "0"])
+def test_a_proportion_scale_ci_around_zero_is_read_as_proportions(tmp_path, responders):
+    # 0/10: both readings contain the estimate; only the proportion reading is reproduced (Clopper-Pearson)
+    folder = _viale_copy(tmp_path, ",,,286,36.7,,,", f",,{responders},10,,0.0,0.308,")
+    row = audit.audit(evidence.load(folder)).query("kind == 'ci'").iloc[0]
+    assert row.verdict.startswith("reproduced") and "clopper-pearson" in row.method
+
+
+@pytest.mark.parametrize("printed", ["<0", ">100"])
+def test_impossible_bounded_percentages_are_load_errors(tmp_path, printed):
+    folder = _viale_copy(tmp_path, ",,,286,36.7,", f",,,286,{printed},")
+    with pytest.raises(
+        evidence.DataValidationError, match=r"outcomes.csv, line 2, column reported_percent: .*impossible"
+    ):
+        evidence.load(folder)
+
+
+def test_a_huge_n_is_summarised_and_an_impossible_one_does_not_stop_the_audit(tmp_path):
+    folder = _viale_copy(tmp_path, ",,,286,36.7,", ",,,10000000,<5,")
+    row = audit.audit(evidence.load(folder)).query("kind == 'percent'").iloc[0]
+    assert row.verdict == "consistent" and row.computed == "0-499999" and "are below 5%" in row.explanation
+    folder = _viale_copy(tmp_path / "b", ",,,286,36.7,", ",,,10000000000,36.7,")
+    table = audit.audit(evidence.load(folder))
+    assert table.query("kind == 'percent'").iloc[0].verdict == "not-checkable"
+    assert len(table) == 10  # every other number still audited
+
+
+def test_significance_disagreement_is_always_said():
+    res = audit.ratio_consistency("0.75", "0.55", "1.02", "0.04")
+    assert "either side of 5%" in res.explanation
+    gross = audit.ratio_consistency("0.66", "0.52", "0.85", "0.2")
+    assert "gross inconsistency" in gross.explanation
+    far = audit.ratio_consistency("0.66", "0.52", "0.85", "6.3e-18")
+    assert "thousandfold" in far.explanation and "CI level other" not in far.explanation

@@ -73,6 +73,13 @@ def _positive_int(text: str) -> int:
     raise argparse.ArgumentTypeError(f"must be a whole number >= 1, got {text!r}")
 
 
+def _nearby(spec) -> str:
+    """An n range around the given n (or range), for a hint: 5% either side, at least 3."""
+    low, high = spec if isinstance(spec, tuple) else (spec, spec)
+    pad = max(3, round(0.05 * high))
+    return f"{max(1, low - pad)}-{high + pad}"
+
+
 def _p_phrase(text: str) -> str:
     """'0.494' -> 'p = 0.494'; '<0.001' or 'p<0.001' -> 'p < 0.001' (as a sentence prints it)."""
     body = re.sub(r"^\s*[pP]\s*", "", str(text)).strip()
@@ -357,9 +364,11 @@ def _load(args):
 def _cmd_audit(args) -> int:
     from . import audit
 
-    if args.csv:
+    if args.csv is not None:
         from pathlib import Path
 
+        if not args.csv.strip():
+            raise ValueError("--csv needs a file name, got an empty one")
         target = Path(args.csv)  # checked before the audit runs, not after
         if target.is_dir():
             raise ValueError(
@@ -405,7 +414,11 @@ def _cmd_fingerprint(args) -> int:
         return 0
     fps = audit.fingerprints(table)
     if fps.empty:  # nothing to fingerprint is not a failed check
-        print("no study prints enough intervals or exactly printed p-values to show which methods it used")
+        studies = ", ".join(dict.fromkeys(table.study_id)) or "none"
+        print(
+            "no study prints an interval of a proportion or an exactly printed p-value of a crude test, so "
+            f"none shows which methods it used (studies: {studies})"
+        )
         return 0
     _print_frame(fps[["study_id", "summary"]])
     left = [sid for sid in dict.fromkeys(table.study_id) if sid not in set(fps.study_id)]
@@ -441,7 +454,7 @@ def _cmd_counts(args) -> int:
                 hint = f"; truncated instead, {fits} would print as it (--truncated)"
         raise _NothingFits(
             f"no count with n = {args.n} prints as {shown}% ({how}){hint}; check the percentage and n "
-            "(a range such as --n 300-320 finds the denominators that fit)"
+            f"(a range such as --n {_nearby(spec)} finds the denominators that fit)"
         )
     _print_frame(table, float_format=lambda v: f"{v:.4f}")
     print(f"\n{len(table)} count(s) print as {shown}% for n = {args.n}")

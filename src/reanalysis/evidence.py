@@ -836,7 +836,7 @@ def _check_rows(fname: str, frame: pd.DataFrame, lines: list[int], problems: lis
             low_v = frame[low_col].map(_printed_value)
             high_v = frame[high_col].map(_printed_value)
             each(
-                (low_v > high_v).fillna(False),
+                ((low_v > high_v) & np.isfinite(low_v) & np.isfinite(high_v)).fillna(False),
                 lambda row, a=low_col, b=high_col: (
                     f"columns {a}/{b}: lower bound {getattr(row, a)} is above upper bound {getattr(row, b)} "
                     "(swapped?)"

@@ -204,6 +204,12 @@ def parse_printed(
     if not lo_lim <= value <= hi_lim:
         rng = {"percent": "0-100", "pvalue": "0-1", "proportion": "0-1"}[kind]
         raise ValueError(f"printed {what} {raw!r} is outside {rng}")
+    if kind in ("percent", "proportion"):
+        top = 100.0 if kind == "percent" else 1.0
+        if value == 0 and cmp == "<":
+            raise ValueError(f"printed {what} {raw!r} is impossible: nothing is below 0")
+        if value >= top and cmp == ">":
+            raise ValueError(f"printed {what} {raw!r} is impossible: nothing is above {top:g}")
     if kind == "pvalue":
         if value == 0 and cmp in ("<", "<="):
             raise ValueError(f"printed p-value {raw!r} is impossible: no p-value is below 0")

@@ -224,26 +224,42 @@ def ratio_consistency(estimate, ci_low, ci_high, reported_p, level: float = 0.95
             if abs(alt - level) > 1e-9
             and not _outside(lo_p, hi_p, [implied(e, lo, hi, alt) for e, lo, hi in box])
         ]
+        factor = (
+            "more than a thousandfold"
+            if gap > 1000
+            else (f"a factor of about {gap:.0f}" if gap >= 10 else f"a factor of about {gap:.1f}")
+        )
+        level_hint = ""
+        if levels:
+            wider = " or wider" if pp.comparator in ("<", "<=") and len(levels) > 1 else ""
+            shown = f"{100 * levels[0]:g}%{wider}" if wider else " or ".join(f"{100 * a:g}%" for a in levels)
+            level_hint = (
+                f"the printed p fits the interval if it is a {shown} CI (trials with interim analyses often "
+                "print such levels): check the level the paper states"
+            )
         if same and gap <= 5:
             text += (
                 "; both say the same about significance at 5%, so the gap may come from a different test for the "
                 "p-value (log-rank, score or Mantel-Haenszel) than the Wald CI"
             )
-        elif levels:
-            wider = " or wider" if pp.comparator in ("<", "<=") and len(levels) > 1 else ""
-            shown = f"{100 * levels[0]:g}%{wider}" if wider else " or ".join(f"{100 * a:g}%" for a in levels)
-            text += (
-                f"; the printed p fits the interval if it is a {shown} CI (trials with interim analyses often "
-                "print such levels): check the level the paper states"
-            )
+        elif same and level_hint:
+            text += f"; {level_hint}"
         elif same:
             text += (
-                f"; they differ by a factor of about {gap:.0f}, more than a different test (log-rank, score) "
-                "explains, though both say the same about significance at 5%: a typo, or a CI level other than "
-                "the one printed"
+                f"; they differ by {factor}, more than a different test (log-rank, score) explains, and no "
+                "usual CI level reconciles them, though both say the same about significance at 5%: a typo, or "
+                "a p-value from another analysis"
+            )
+        elif gap <= 2:
+            text += (
+                f"; they fall on either side of 5%, though only {factor} apart: a different test for the p-value "
+                "(log-rank, score) can do that near the threshold"
+                + (f"; or {level_hint}" if level_hint else "")
             )
         else:
-            text += "; the p-value and the CI disagree about significance at 5% (a gross inconsistency)"
+            text += "; the p-value and the CI disagree about significance at 5% (a gross inconsistency)" + (
+                f"; {level_hint}" if level_hint else ""
+            )
     elif not centred:
         where = "on the log scale " if ratio else ""
         text += f"; the estimate is not at the centre of its CI {where}(not a Wald-type interval?)"

@@ -336,29 +336,42 @@ def _audit_percent_granularity(out, base, printed, shown, n):
     Brown & Heathers (2017): of n patients only the percentages k/n exist, so a printed
     percentage that no k/n rounds to cannot be right, whatever the count was.
     """
-    fits = [int(k) for k in count_candidates(printed.text, n)[0]]
-    if not fits:
-        fits = [int(k) for k in count_candidates(printed.text, n, truncated=True)[0]]
-        how = "truncated"
-    else:
+    patients = "patient" if n == 1 else "patients"
+    try:
+        fits = count_candidates(printed.text, n)[0]
         how = "rounded"
+        if not len(fits):
+            fits = count_candidates(printed.text, n, truncated=True)[0]
+            how = "truncated"
+    except ValueError as err:  # too many candidates (a huge n): this row only, the audit goes on
+        out.add(base, verdict="not-checkable", check="unchecked", explanation=f"Not checked: {err}.")
+        return
+    fits = [int(k) for k in fits]
     if fits:
         if len(fits) <= 2:
             listed = " or ".join(f"{k}/{n} ({100 * k / n:.2f}%)" for k in fits)
+            computed = ";".join(str(k) for k in fits)
         else:
             listed = f"any count from {fits[0]} to {fits[-1]} ({100 * fits[0] / n:.2f}% to {100 * fits[-1] / n:.2f}%)"
+            computed = f"{fits[0]}-{fits[-1]}"
+        if printed.comparator != "=":
+            verb = (
+                f"{'is' if len(fits) == 1 else 'are'} {_BOUND_WORDS[printed.comparator]} {printed.value:g}%"
+            )
+            tail = "."
+        elif how == "rounded":
+            verb = f"{'rounds' if len(fits) == 1 else 'round'} to {shown}%"
+            tail = ", so the percentage is possible (the count is inferred, not confirmed)."
+        else:
+            verb = f"{'truncates' if len(fits) == 1 else 'truncate'} to {shown}%"
+            tail = ": possible only if the paper truncated."
         out.add(
             base,
             verdict="consistent",
             check="arithmetic",
             method="granularity" if how == "rounded" else "granularity (truncation)",
-            computed=";".join(str(k) for k in fits),
-            explanation=f"No count is published; of {n} patients, {listed} {'round' if how == 'rounded' else 'truncate'}s to {shown}%"
-            + (
-                ", so the percentage is possible (the count is inferred, not confirmed)."
-                if how == "rounded"
-                else ": possible only if the paper truncated."
-            ),
+            computed=computed,
+            explanation=f"No count is published; of {n} {patients}, {listed} {verb}{tail}",
         )
         return
     below = math.floor(printed.value * n / 100)
@@ -368,9 +381,12 @@ def _audit_percent_granularity(out, base, printed, shown, n):
         verdict="inconsistent",
         check="arithmetic",
         method="granularity",
-        explanation=f"No count out of {n} patients prints as {shown}% (nearest: {near}): the percentage, "
+        explanation=f"No count out of {n} {patients} prints as {shown}% (nearest: {near}): the percentage, "
         "the denominator or both are misprinted, or the percentage has another denominator.",
     )
+
+
+_BOUND_WORDS = {"<": "below", "<=": "at most", ">": "above", ">=": "at least"}
 
 
 def _bounds_text(f, low, high) -> str:
@@ -397,7 +413,7 @@ def _audit_ci_inferred(out, base, row, n, level, pct_level):
             ks = [int(k) for k in count_candidates(printed.text, n, truncated=True)[0]]
         whence = f"the counts of {n} that print as {printed.text.rstrip('%')}%"
     elif n <= MAX_CI_SEARCH_N:
-        ks, whence = list(range(n + 1)), f"every count of {n}"
+        ks, whence = list(range(n + 1)), f"the {n + 1} possible counts of {n}"
     else:
         ks, whence = [], ""
     if not ks:
@@ -414,7 +430,7 @@ def _audit_ci_inferred(out, base, row, n, level, pct_level):
         )
         return
     fits = {}
-    for k in ks:
+    for k in _ci_survivors(ks, n, row, level):
         scale, _ = _ci_scale(row, k, n)
         methods = identify_ci_method(k, n, row.ci_low, row.ci_high, level=level, scale=scale)
         if methods:
@@ -444,21 +460,51 @@ def _audit_ci_inferred(out, base, row, n, level, pct_level):
     )
 
 
+def _ci_survivors(ks, n, row, level) -> list[int]:
+    """The counts whose interval, by some method on either scale, can print as the row's bounds.
+
+    A vectorised pre-filter (:func:`~reanalysis.proportions.ci_many`, every method at once over
+    all counts) so the exact per-count check runs on a handful of counts, not on thousands; a
+    count whose interval is clipped at 0 or 1 always survives (the paper may print it unclipped).
+    """
+    pl, ph = parse_printed(row.ci_low), parse_printed(row.ci_high)
+    x = np.asarray(ks, dtype=np.int64)
+    keep = np.zeros(len(x), dtype=bool)
+    for method in proportions.CI_METHODS:
+        low, high = proportions.ci_many(x, np.full(len(x), n), method=method, level=level)
+        for f in (100.0, 1.0):
+            keep |= contains(pl, f * low) & contains(ph, f * high)
+        keep |= (low <= 0) | (high >= 1)
+    return [int(k) for k in x[keep]]
+
+
 def _ci_scale(row, x, n) -> tuple[str, str]:
     """The scale of the printed bounds: the declared ``ci_unit``, else inferred and said.
 
     An undeclared interval is read on the scale on which it contains the estimate x/n (bounds of
-    0.311-0.426 around 36.7% are proportions), percent when both or neither do.
+    0.311-0.426 around 36.7% are proportions). When both readings contain it (0/n, or a rate below
+    1%), the reading some CI method reproduces wins; percent when neither decides.
     """
     if not _missing(row.ci_unit):
         return row.ci_unit, ""
     low, high = parse_printed(row.ci_low).value, parse_printed(row.ci_high).value
     p = x / n
-    if high <= 1 and low <= p <= high and not (low <= 100 * p <= high):
-        return (
-            "proportion",
-            " (ci_unit not given: the bounds contain the estimate only as proportions, so they were read as proportions)",
+    as_proportion = high <= 1 and low <= p <= high
+    as_percent = low <= 100 * p <= high
+    if as_proportion and not as_percent:
+        return "proportion", (
+            " (ci_unit not given: the bounds contain the estimate only as proportions, so they were read as"
+            " proportions)"
         )
+    if as_proportion and as_percent:
+        level = (row.ci_level if not pd.isna(row.ci_level) else 95.0) / 100
+        on_proportion = identify_ci_method(x, n, row.ci_low, row.ci_high, level=level, scale="proportion")
+        on_percent = identify_ci_method(x, n, row.ci_low, row.ci_high, level=level, scale="percent")
+        if on_proportion and not on_percent:
+            return "proportion", (
+                " (ci_unit not given: the bounds are reproduced only as proportions, so they were read as"
+                " proportions)"
+            )
     return "percent", ""
 
 
@@ -595,9 +641,13 @@ def _audit_comparison(out: _Rows, row, outcomes, arms, tasks):
             missing, why = (row.arm_a, how1) if g1 is None else (row.arm_b, how2)
             rec["explanation"] = f"No counts for {missing} ({why}); the p-value cannot be recomputed."
         else:
-            task = _PvalueTask(rec, row.reported_p, g1, g2, assumed, model, row)
-            task.derived = _derived_table(outcomes, row)
-            tasks.append(task)
+            try:
+                task = _PvalueTask(rec, row.reported_p, g1, g2, assumed, model, row)
+            except ValueError as err:  # too many candidate tables (a huge n): this row only
+                rec["explanation"] = f"Not checked: {err}."
+            else:
+                task.derived = _derived_table(outcomes, row)
+                tasks.append(task)
     if has_effect and not _missing(row.stratified_by) and row.effect_measure == "or":
         _audit_mh_odds_ratio(out, dict(base, kind="effect"), row, outcomes, model)
     elif has_effect:
