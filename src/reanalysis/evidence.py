@@ -833,8 +833,8 @@ def _check_rows(fname: str, frame: pd.DataFrame, lines: list[int], problems: lis
                     frame[low_col].isna() != frame[high_col].isna(),
                     lambda row: "columns ci_low/ci_high: give both bounds or neither",
                 )
-            low_v = frame[low_col].map(_printed_value)
-            high_v = frame[high_col].map(_printed_value)
+            low_v = pd.to_numeric(frame[low_col].map(_printed_value), errors="coerce").astype(float)
+            high_v = pd.to_numeric(frame[high_col].map(_printed_value), errors="coerce").astype(float)
             each(
                 ((low_v > high_v) & np.isfinite(low_v) & np.isfinite(high_v)).fillna(False),
                 lambda row, a=low_col, b=high_col: (
