@@ -1001,7 +1001,6 @@ def _write_pvalue_verdict(task, tables, pvals, methods):
         return
     computed = f"{methods[j]} {counts}: {_fmt(pvals[i, j])}"
     derived = getattr(task, "derived", None)
-    on_derived = ""
     if derived is not None and len(tables) > 1:
         # The nearest table overall may use a denominator the folder's own derivation rules out;
         # the derived counts are the reading the evidence folder stands behind.
@@ -1021,7 +1020,7 @@ def _write_pvalue_verdict(task, tables, pvals, methods):
         check="threshold" if threshold else "method",
         computed=computed,
         explanation=f"None of {len(methods)} standard tests on {len(tables)} table(s) consistent with the "
-        f"data gives p = {printed.text}; {closest}{on_derived}{_subset_note(task)}." + _folder_note(task.row),
+        f"data gives p = {printed.text}; {closest}{_subset_note(task)}." + _folder_note(task.row),
     )
 
 
