@@ -82,10 +82,10 @@ def _nearby(spec) -> str:
 
 def _p_phrase(text: str) -> str:
     """'0.494' -> 'p = 0.494'; '<0.001' or 'p<0.001' -> 'p < 0.001' (as a sentence prints it)."""
-    body = re.sub(r"^\s*[pP]\s*", "", str(text)).strip()
-    if body[:1] in "<>≤≥":
-        return f"p {body[0]} {body[1:].strip()}"
-    return f"p = {body.lstrip('=').strip()}"
+    from .audit.effects import spaced_p
+
+    body = spaced_p(str(text))
+    return f"p {body}" if body[:1] in "<>≤≥" else f"p = {body}"
 
 
 _BOUNDS_IN_ONE = re.compile(r"(\d[\d.]*)\s*(?:-|–|to)\s*(\d[\d.]*)")
@@ -434,21 +434,18 @@ def _cmd_counts(args) -> int:
     from . import audit
 
     spec = _n_spec(args.n)
-    table = (
-        audit.consistent_counts(args.percent, n_range=spec, truncated=args.truncated)
-        if isinstance(spec, tuple)
-        else audit.consistent_counts(args.percent, n=spec, truncated=args.truncated)
-    )
+
+    def fitting(truncated):
+        where = {"n_range": spec} if isinstance(spec, tuple) else {"n": spec}
+        return audit.consistent_counts(args.percent, truncated=truncated, **where)
+
+    table = fitting(args.truncated)
     shown = str(args.percent).strip().rstrip("%")
     if table.empty:
         how = "truncated" if args.truncated else "rounded"
         hint = ""
         if not args.truncated:
-            other = (
-                audit.consistent_counts(args.percent, n_range=spec, truncated=True)
-                if isinstance(spec, tuple)
-                else audit.consistent_counts(args.percent, n=spec, truncated=True)
-            )
+            other = fitting(True)
             if len(other):
                 fits = ", ".join(f"{r.count}/{r.n}" for r in other.head(5).itertuples())
                 hint = f"; truncated instead, {fits} would print as it (--truncated)"

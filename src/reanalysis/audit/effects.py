@@ -210,7 +210,7 @@ def ratio_consistency(estimate, ci_low, ci_high, reported_p, level: float = 0.95
     pct = f"{level * 100:g}%"
     text = (
         f"{pct} CI {pl.text} to {ph.text} implies p = {_fmt_p(p_central)} (range {_fmt_p(p_low)} to {_fmt_p(p_high)} "
-        f"over the rounding of the printed numbers); printed p {_spaced(pp.text)}"
+        f"over the rounding of the printed numbers); printed p {spaced_p(pp.text)}"
     )
     if not inside:
         text += "; the estimate lies outside its own CI"
@@ -289,7 +289,7 @@ def _outside(lo_p, hi_p, ps) -> bool:
     return hi_p < min(ps) * (1 - 1e-9) or lo_p > max(ps) * (1 + 1e-9)
 
 
-def _spaced(text: str) -> str:
+def spaced_p(text: str) -> str:
     """'<0.001' (or 'p<0.001', 'P = .03') as a sentence prints it after "p": '< 0.001', '.03'."""
     text = re.sub(r"^[pP]\s*(?==|<|>|≤|≥)", "", text.strip()).lstrip("=").strip()
     return f"{text[0]} {text[1:].strip()}" if text[:1] in "<>≤≥" else text

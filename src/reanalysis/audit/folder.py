@@ -20,7 +20,7 @@ from ..evidence import outcome_counts
 from ..printed import format_value, parse_printed
 from . import tables
 from .counts import contains, count_candidates, distance, percent_decimals
-from .effects import _spaced, ci_centred, closest_effect, interval_order, ratio_consistency, rd_scale
+from .effects import ci_centred, closest_effect, interval_order, ratio_consistency, rd_scale, spaced_p
 from .intervals import closest_ci_method, identify_ci_method, unrounded_levels
 from .verdicts import VERDICTS, is_model_based
 
@@ -558,11 +558,16 @@ def _arm_sizes(arms: pd.DataFrame) -> dict:
     return sizes
 
 
-def _group_spec(outcomes: dict, row, arm_id, sizes: dict):
-    """How a comparison arm enters the candidate search: exact, derived, percent + n range, or None."""
+def _outcome_of(outcomes: dict, row, arm_id):
+    """The outcomes row a comparison row refers to for one arm (same endpoint, timepoint, stratum)."""
     value = None if pd.isna(row.timepoint_value) else float(row.timepoint_value)
     stratum = None if _missing(row.stratum) else row.stratum
-    o = outcomes.get((row.study_id, arm_id, row.endpoint, row.timepoint_unit, value, stratum))
+    return outcomes.get((row.study_id, arm_id, row.endpoint, row.timepoint_unit, value, stratum))
+
+
+def _group_spec(outcomes: dict, row, arm_id, sizes: dict):
+    """How a comparison arm enters the candidate search: exact, derived, percent + n range, or None."""
+    o = _outcome_of(outcomes, row, arm_id)
     if o is None:
         return None, "no outcome data"
     if not pd.isna(o.responders) and not pd.isna(o.n):
@@ -582,11 +587,9 @@ def _group_spec(outcomes: dict, row, arm_id, sizes: dict):
 
 def _derived_table(outcomes: dict, row):
     """(x1, n1, x2, n2) when both arms carry counts derived in the evidence folder, else None."""
-    value = None if pd.isna(row.timepoint_value) else float(row.timepoint_value)
-    stratum = None if _missing(row.stratum) else row.stratum
     found = []
     for arm in (row.arm_a, row.arm_b):
-        o = outcomes.get((row.study_id, arm, row.endpoint, row.timepoint_unit, value, stratum))
+        o = _outcome_of(outcomes, row, arm)
         counts = outcome_counts(o) if o is not None else None
         if counts is None:
             return None
@@ -970,9 +973,7 @@ def _write_pvalue_verdict(task, tables, pvals, methods):
         if threshold:
             every = all(ok[i])
             how = "every standard test" if every else f"{len(found)} of {len(methods)} tests"
-            text = (
-                f"{counts}: {how} gives p {_spaced(printed.text)} (e.g. {methods[j]} p = {_fmt(pvals[i, j])})"
-            )
+            text = f"{counts}: {how} gives p {spaced_p(printed.text)} (e.g. {methods[j]} p = {_fmt(pvals[i, j])})"
         else:
             text = f"{counts} by {methods[j]} gives p = {_fmt(pvals[i, j])}"
         if task.assumed:
