@@ -11,6 +11,10 @@ LOCK       := constraints.txt
 # Always the package of THIS tree, even in a copied checkout whose .venv still points at the original.
 export PYTHONPATH := $(CURDIR)/src
 export MPLBACKEND := Agg
+# The tree's own modules are compiled once and the bytecode reused by every later process (a
+# build's workers, the test workers); an environment that forbids writing it makes each process
+# recompile them.
+unexport PYTHONDONTWRITEBYTECODE
 
 SRC        := $(shell find src/reanalysis -name '*.py' -o -name '*.j2' | sort)
 DATA       := $(wildcard data/*.csv)

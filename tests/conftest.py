@@ -1,5 +1,6 @@
 import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -76,11 +77,28 @@ ROOT = DATA.parent
 ANALYSES = [str(ROOT / "analyses" / f"{name}.py") for name in ("saa", "itp", "cit", "audit", "index")]
 
 
+#: The flagship build's arguments exactly as `make reports` gives them (run from the repository
+#: root): the reports print the evidence folder they were given, so only a build given the same
+#: arguments can be compared byte for byte with the committed reports/.
+MAKE_ARGS = ["--data-dir", "data", *(os.path.relpath(a, ROOT) for a in ANALYSES)]
+
+
 def build_all(out: Path, data_dir: Path = DATA, jobs: int = 1) -> Path:
     """Every report and the index into ``out``, as `make reports` builds them (``jobs`` workers)."""
     from reanalysis.report.build import main
 
     assert main(["--out", str(out), "--data-dir", str(data_dir), "--jobs", str(jobs), *ANALYSES]) == 0
+    return out
+
+
+def build_flagship(out: Path) -> Path:
+    """The flagship reports into ``out`` in this process, given what `make reports` gives."""
+    import contextlib
+
+    from reanalysis.report.build import main
+
+    with contextlib.chdir(ROOT):
+        assert main(["--out", str(out), "--jobs", "1", *MAKE_ARGS]) == 0
     return out
 
 
@@ -94,36 +112,111 @@ def build_one(name: str, out: Path, data_dir: Path = DATA) -> str:
 
 
 _PREBUILT = "REANALYSIS_TEST_REPORTS"
+#: Fixed in the background build; the in-process second build of test_reports runs under the
+#: worker's own (random) seed, so an output that depends on string hashing differs between them.
+BACKGROUND_HASH_SEED = "12345"
+
+
+def _background_build(out: Path) -> subprocess.Popen:
+    """Build the flagship reports into ``out`` in a fresh process, without waiting for it.
+
+    Its exit status lands in ``build.status`` and its messages in ``build.log`` beside ``out`` (a
+    thread of this process writes the status if the build dies before it can).
+    """
+    import sys
+    import threading
+
+    status, log = out.parent / "build.status", out.parent / "build.log"
+    code = (
+        "import pathlib, sys\n"
+        "from reanalysis.report.build import main\n"
+        "rc = 1\n"
+        "try:\n"
+        "    rc = main(sys.argv[2:])\n"
+        "finally:\n"
+        "    done = pathlib.Path(sys.argv[1])\n"
+        "    done.with_suffix('.tmp').write_text(str(rc))\n"
+        "    done.with_suffix('.tmp').replace(done)\n"
+    )
+    env = dict(
+        os.environ, MPLBACKEND="Agg", PYTHONHASHSEED=BACKGROUND_HASH_SEED, PYTHONPATH=str(ROOT / "src")
+    )
+    with open(log, "w") as sink:
+        proc = subprocess.Popen(
+            [sys.executable, "-c", code, str(status), "--out", str(out), "--jobs", "1", *MAKE_ARGS],
+            env=env,
+            cwd=ROOT,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+        )
+
+    def reap():
+        rc = proc.wait()
+        if not status.exists():
+            status.with_suffix(".tmp").write_text(str(rc or 1))
+            status.with_suffix(".tmp").replace(status)
+
+    threading.Thread(target=reap, daemon=True).start()
+    return proc
 
 
 def pytest_configure(config):
-    """Under xdist, the controller builds the flagship reports once, on both cores, before the
-    workers start; the workers read them (see ``flagship_reports``)."""
+    """Under xdist, the controller starts the flagship build in a fresh process and goes on: the
+    workers import and run other tests meanwhile, and ``flagship_reports`` waits for it."""
     if hasattr(config, "workerinput") or not config.getoption("numprocesses", default=None):
         return
     import tempfile
 
+    # One BLAS thread per process: the workers already occupy the cores, and OpenBLAS threads
+    # spinning beside them cost CPU time (the workers inherit this environment).
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(var, "1")
     out = Path(tempfile.mkdtemp(prefix="reanalysis-test-reports-"))
-    build_all(out, jobs=2)
-    os.environ[_PREBUILT] = str(out)
+    config._prebuild = _background_build(out / "reports")
+    os.environ[_PREBUILT] = str(out / "reports")
     config._prebuilt_reports = out
 
 
 def pytest_unconfigure(config):
+    proc = getattr(config, "_prebuild", None)
+    if proc is not None and proc.poll() is None:
+        proc.kill()
+        proc.wait()
     out = getattr(config, "_prebuilt_reports", None)
     if out is not None:
         shutil.rmtree(out, ignore_errors=True)
         os.environ.pop(_PREBUILT, None)
 
 
+def _wait_for_background_build(out: Path, timeout: float = 900.0) -> Path:
+    import time
+
+    status = out.parent / "build.status"
+    deadline = time.monotonic() + timeout
+    while not status.exists():
+        if time.monotonic() > deadline:
+            pytest.fail(f"the background report build did not finish in {timeout:.0f} s")
+        time.sleep(0.1)
+    text = status.read_text().strip()
+    if text != "0":
+        log = (out.parent / "build.log").read_text(errors="replace")
+        pytest.fail(f"the background report build failed (status {text}):\n{log[-4000:]}")
+    return out
+
+
+def flagship_built_in_a_fresh_process() -> bool:
+    """Whether ``flagship_reports`` comes from the background build (a fresh process)."""
+    return bool(os.environ.get(_PREBUILT))
+
+
 @pytest.fixture(scope="session")
 def flagship_reports(tmp_path_factory) -> Path:
-    """The flagship reports, built once for the whole test run (by the xdist controller when the
-    tests run in parallel, else here)."""
+    """The flagship reports, built once for the whole test run (in the background, in a fresh
+    process with a fixed hash seed, when the tests run in parallel; else here)."""
     prebuilt = os.environ.get(_PREBUILT)
-    if prebuilt and (Path(prebuilt) / "index.html").exists():
-        return Path(prebuilt)
-    return build_all(tmp_path_factory.mktemp("reports"))
+    if prebuilt:
+        return _wait_for_background_build(Path(prebuilt))
+    return build_flagship(tmp_path_factory.mktemp("reports"))
 
 
 def for_every_row(rows, ids=None):

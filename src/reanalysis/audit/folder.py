@@ -964,8 +964,7 @@ def _write_pvalue_verdict(task, tables, pvals, methods):
     if ok.any():
         # Best hit: largest n1, n2 (the fullest denominators), then the first method.
         order = np.lexsort((tables[:, 2], tables[:, 0], -tables[:, 3], -tables[:, 1]))
-        hit_rows = [i for i in order if ok[i].any()]
-        i = hit_rows[0]
+        i = int(order[ok.any(axis=1)[order]][0])
         j = int(np.flatnonzero(ok[i])[0])
         found = [m for jj, m in enumerate(methods) if ok[:, jj].any()]
         x1, n1, x2, n2 = (int(v) for v in tables[i])
