@@ -102,11 +102,27 @@ def build_flagship(out: Path) -> Path:
     return out
 
 
-def build_one(name: str, out: Path, data_dir: Path = DATA) -> str:
-    """One report into ``out`` (its own folder); returns its report.md."""
+def build_one(name: str, out: Path, data_dir: Path = DATA, *, rasterise: bool = True) -> str:
+    """One report into ``out`` (its own folder); returns its report.md.
+
+    ``rasterise=False`` is for tests of the prose built from changed data: every figure is still
+    built (its data, labels, caption and layout), only the PNG/SVG drawing is replaced by a
+    placeholder file; the figures' pixels are checked on the flagship build (test_reports).
+    """
+    import contextlib
+    from unittest import mock
+
+    from reanalysis.report import writer
     from reanalysis.report.build import _run_script
 
-    error = _run_script(str(ROOT / "analyses" / f"{name}.py"), str(out), str(data_dir))
+    def placeholder(fig, stem: Path) -> bytes:
+        for suffix in (".png", ".svg"):
+            writer.atomic_write(Path(f"{stem}{suffix}"), b"not rasterised in this test")
+        return b"not rasterised in this test"
+
+    patch = contextlib.nullcontext() if rasterise else mock.patch.object(writer, "save_figure", placeholder)
+    with patch:
+        error = _run_script(str(ROOT / "analyses" / f"{name}.py"), str(out), str(data_dir))
     assert error is None, error
     return (out / "report.md").read_text(encoding="utf-8")
 

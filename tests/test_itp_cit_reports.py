@@ -26,8 +26,8 @@ SCIENTIFIC = re.compile(r"\d(?:\.\d+)?[eE][-+]?\d+")
 NAMES = re.compile(r"phase \d|anti-CD20|10\^9/L")
 
 
-def _build(out: Path, name: str, data_dir: Path = ROOT / "data"):
-    return build_one(name, out / name, data_dir)
+def _build(out: Path, name: str, data_dir: Path = ROOT / "data", **kw):
+    return build_one(name, out / name, data_dir, **kw)
 
 
 @pytest.fixture(scope="module")
@@ -176,10 +176,10 @@ def test_changed_data_changes_every_sentence(tmp_path):
     arms = pd.read_csv(copy / "arms.csv", dtype=str, keep_default_na=False)
     arms.loc[(arms.study_id == "cit_nct05864014") & (arms.arm_id == "hpag"), "n_randomised"] = "80"
     arms.to_csv(copy / "arms.csv", index=False)
-    itp = _build(tmp_path, "itp", copy)
+    itp = _build(tmp_path, "itp", copy, rasterise=False)
     first = _findings(itp)[0]
     assert "8/85 (9.4%)" in first and "5/85" not in _prose(itp)
-    cit = _build(tmp_path, "cit", copy)
+    cit = _build(tmp_path, "cit", copy, rasterise=False)
     assert "randomised 223 patients" in cit and "80 and 72 vs 71" in cit and "randomised 213" not in cit
 
 

@@ -168,7 +168,7 @@ def rebuilt(tmp_path_factory):
     }
     protocols = pd.concat([protocols, pd.DataFrame([added])], ignore_index=True)
     protocols.to_csv(folder / "protocols.csv", index=False)
-    text = build_one("saa", tmp / "saa", folder)
+    text = build_one("saa", tmp / "saa", folder, rasterise=False)
     return old, new, text, data.load(folder)
 
 

@@ -4,6 +4,7 @@ import os
 import stat
 
 import pytest
+from conftest import OUTSIDE
 
 from reanalysis import evidence
 from reanalysis.report import build_audit_report
@@ -13,16 +14,40 @@ def _files(root):
     return sorted(p.relative_to(root) for p in root.rglob("*") if p.is_file())
 
 
-def test_report_of_an_outside_folder_is_about_that_folder(tmp_path, outside_folder):
-    ev = evidence.load(outside_folder)
-    out = tmp_path / "out"
-    build_audit_report(ev, out)
+@pytest.fixture(scope="module")
+def rebuilt(tmp_path_factory):
+    """An outside folder's report built (umask 022), then rebuilt into the same folder over a
+    stale file and a staging folder left by a killed build: (folder, parent, out, first build's
+    bytes). The two builds are what the tests below compare and inspect."""
+    root = tmp_path_factory.mktemp("rebuild")
+    folder = root / "trial_x"
+    folder.mkdir()
+    for name, text in OUTSIDE.items():
+        (folder / name).write_text(text)
+    parent = root / "reports"
+    parent.mkdir()
+    out = parent / "out"
+    ev = evidence.load(folder)
+    old = os.umask(0o022)
+    try:
+        build_audit_report(ev, out)
+        first = {f: (out / f).read_bytes() for f in _files(out)}
+        (out / "tables" / "stale.csv").write_text("old")
+        (parent / ".out.staging-dead").mkdir()
+        build_audit_report(ev, out)
+    finally:
+        os.umask(old)
+    return folder, parent, out, first
+
+
+def test_report_of_an_outside_folder_is_about_that_folder(rebuilt):
+    folder, _, out, _ = rebuilt
     md = (out / "report.md").read_text()
     html = (out / "report.html").read_text()
     for text in (md, html):
         low = text.lower()
         assert "hetrombopag" not in low and "seed" not in low and "make reports" not in low
-    assert str(outside_folder) in md  # provenance and captions name the user's folder
+    assert str(folder) in md  # provenance and captions name the user's folder
     assert "Trial X 2020" in md
     assert "## Glossary" in md and "Clopper-Pearson" in md
     assert "https://example.org/trial-x" in html and '<a href="https://example.org/trial-x">' in html
@@ -31,30 +56,17 @@ def test_report_of_an_outside_folder_is_about_that_folder(tmp_path, outside_fold
     assert (out / "figures" / "audit_verdicts.png").exists() and "data:image/png;base64," in html
 
 
-def test_two_builds_are_byte_identical_and_files_have_normal_permissions(tmp_path, outside_folder):
-    ev = evidence.load(outside_folder)
-    a, b = tmp_path / "a", tmp_path / "b"
-    old = os.umask(0o022)
-    try:
-        build_audit_report(ev, a)
-        build_audit_report(ev, b)
-    finally:
-        os.umask(old)
-    assert _files(a) == _files(b)
-    assert [f for f in _files(a) if (a / f).read_bytes() != (b / f).read_bytes()] == []
-    mode = stat.S_IMODE((a / "report.html").stat().st_mode)
+def test_two_builds_are_byte_identical_and_files_have_normal_permissions(rebuilt):
+    _, _, out, first = rebuilt
+    assert {f: (out / f).read_bytes() for f in _files(out)} == first
+    mode = stat.S_IMODE((out / "report.html").stat().st_mode)
     assert mode == 0o644
 
 
-def test_rebuild_replaces_the_folder_whole_and_leaves_no_temporary_files(tmp_path, outside_folder):
-    ev = evidence.load(outside_folder)
-    out = tmp_path / "out"
-    build_audit_report(ev, out)
-    (out / "tables" / "stale.csv").write_text("old")
-    (tmp_path / ".out.staging-dead").mkdir()  # left by a killed build
-    build_audit_report(ev, out)
+def test_rebuild_replaces_the_folder_whole_and_leaves_no_temporary_files(rebuilt):
+    _, parent, out, _ = rebuilt
     assert not (out / "tables" / "stale.csv").exists()
-    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+    assert [p.name for p in parent.iterdir() if p.name.startswith(".")] == []
 
 
 def test_refuses_to_replace_a_folder_it_did_not_write(tmp_path, outside_folder):
@@ -75,10 +87,12 @@ def test_read_only_destination_fails_before_any_work(tmp_path, outside_folder):
         build_audit_report(evidence.load(outside_folder), ro / "out")
 
 
-def test_failed_build_leaves_the_previous_report(tmp_path, outside_folder, monkeypatch):
-    ev = evidence.load(outside_folder)
+def test_failed_build_leaves_the_previous_report(tmp_path, rebuilt, monkeypatch):
+    import shutil
+
+    folder, _, built, _ = rebuilt
     out = tmp_path / "out"
-    build_audit_report(ev, out)
+    shutil.copytree(built, out)  # a report folder this package wrote
     before = {f: (out / f).read_bytes() for f in _files(out)}
     from reanalysis.report import writer
 
@@ -87,7 +101,7 @@ def test_failed_build_leaves_the_previous_report(tmp_path, outside_folder, monke
 
     monkeypatch.setattr(writer, "render_html", boom)
     with pytest.raises(RuntimeError):
-        build_audit_report(ev, out)
+        build_audit_report(evidence.load(folder), out)
     assert {f: (out / f).read_bytes() for f in _files(out)} == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 

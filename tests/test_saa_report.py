@@ -15,7 +15,6 @@ matplotlib.use("Agg")
 
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
-from conftest import build_one  # noqa: E402
 
 from reanalysis import data, plots, proportions  # noqa: E402
 from reanalysis.glossary import GLOSSARY  # noqa: E402
@@ -24,10 +23,6 @@ from reanalysis.report import fmt_interval  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
 STUDY = "saa_hpag_vs_epag"
-
-
-def _build(folder: Path, out: Path) -> str:
-    return build_one("saa", out, folder)
 
 
 @pytest.fixture(scope="module")

@@ -26,7 +26,7 @@ def _theme():
             "svg.hashsalt": "reanalysis",
             "axes.titleweight": "bold",
             "axes.titlesize": 11,
-            "figure.dpi": 100,
+            "figure.dpi": 110,
             "savefig.dpi": 110,
         }
     )
