@@ -83,14 +83,6 @@ ANALYSES = [str(ROOT / "analyses" / f"{name}.py") for name in ("saa", "itp", "ci
 MAKE_ARGS = ["--data-dir", "data", *(os.path.relpath(a, ROOT) for a in ANALYSES)]
 
 
-def build_all(out: Path, data_dir: Path = DATA, jobs: int = 1) -> Path:
-    """Every report and the index into ``out``, as `make reports` builds them (``jobs`` workers)."""
-    from reanalysis.report.build import main
-
-    assert main(["--out", str(out), "--data-dir", str(data_dir), "--jobs", str(jobs), *ANALYSES]) == 0
-    return out
-
-
 def build_flagship(out: Path) -> Path:
     """The flagship reports into ``out`` in this process, given what `make reports` gives."""
     import contextlib
@@ -168,12 +160,30 @@ def _background_build(out: Path) -> subprocess.Popen:
 
     def reap():
         rc = proc.wait()
-        if not status.exists():
-            status.with_suffix(".tmp").write_text(str(rc or 1))
-            status.with_suffix(".tmp").replace(status)
+        try:
+            if not status.exists():
+                status.with_suffix(".tmp").write_text(str(rc or 1))
+                status.with_suffix(".tmp").replace(status)
+        except OSError:  # the run ended first and removed the folder
+            pass
 
     threading.Thread(target=reap, daemon=True).start()
     return proc
+
+
+def _selection_uses_flagship_reports(config) -> bool:
+    """Whether a test file named on the command line (or under testpaths) asks for the reports.
+
+    A cheap look at the files' text, so that `pytest -n 2 tests/test_bayes.py` does not build
+    reports nobody reads; a test that needs them anyway builds them itself (see the fixture).
+    """
+    here = Path(config.invocation_params.dir)
+    for arg in config.args or [str(ROOT / "tests")]:
+        path = here / arg.split("::")[0]
+        files = [path] if path.is_file() else sorted(path.rglob("*.py")) if path.is_dir() else []
+        if any("flagship_reports" in f.read_text(encoding="utf-8", errors="ignore") for f in files):
+            return True
+    return False
 
 
 def pytest_configure(config):
@@ -181,12 +191,14 @@ def pytest_configure(config):
     workers import and run other tests meanwhile, and ``flagship_reports`` waits for it."""
     if hasattr(config, "workerinput") or not config.getoption("numprocesses", default=None):
         return
-    import tempfile
-
     # One BLAS thread per process: the workers already occupy the cores, and OpenBLAS threads
     # spinning beside them cost CPU time (the workers inherit this environment).
     for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(var, "1")
+    if not _selection_uses_flagship_reports(config):
+        return
+    import tempfile
+
     out = Path(tempfile.mkdtemp(prefix="reanalysis-test-reports-"))
     config._prebuild = _background_build(out / "reports")
     os.environ[_PREBUILT] = str(out / "reports")
