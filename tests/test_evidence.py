@@ -155,3 +155,16 @@ def test_flagship_folder_has_every_table_with_full_headers():
     for name in evidence.TABLES:
         header = pd.read_csv(ROOT / "data" / f"{name}.csv", nrows=0).columns.tolist()
         assert header == [c.name for c in evidence.SCHEMAS[name]["columns"]], name
+
+
+def test_a_repeated_load_is_not_changed_by_a_caller_and_sees_every_edit(outside_folder):
+    """Loads of the same bytes reuse the validation; each caller still gets its own tables, and
+    an edited file is validated again (an error in it is reported, not a stale copy returned)."""
+    first = evidence.load(outside_folder)
+    first.outcomes.loc[0, "responders"] = 99
+    again = evidence.load(outside_folder)
+    assert again.outcomes.loc[0, "responders"] == 60 and again.lines == first.lines
+    path = outside_folder / "outcomes.csv"
+    path.write_text(path.read_text().replace(",60,100,60.0,", ",160,100,60.0,"))
+    with pytest.raises(evidence.DataValidationError, match="responders: 160 exceeds n"):
+        evidence.load(outside_folder)

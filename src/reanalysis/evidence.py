@@ -590,22 +590,49 @@ def load(folder: str | Path | None = None) -> Evidence:
         raise DataValidationError(
             [f"{folder}: evidence folder not found (`reanalysis init {folder}` creates one)"]
         )
+    present = {p.name for p in folder.glob("*.csv")}
+    contents = {
+        name: (folder / f"{name}.csv").read_bytes() for name in SCHEMAS if (folder / f"{name}.csv").is_file()
+    }
+    checksums = {f"{name}.csv": hashlib.sha256(raw).hexdigest() for name, raw in contents.items()}
+    key = (tuple(sorted(present)), tuple(sorted(checksums.items())))
+    if key not in _VALIDATED:
+        _VALIDATED[key] = _validate_folder(folder, present, contents)
+        while len(_VALIDATED) > _VALIDATED_MAX:
+            _VALIDATED.pop(next(iter(_VALIDATED)))
+    frames, line_numbers = _VALIDATED[key]
+    return Evidence(
+        # Copies: a caller that changes its tables must not change what the next load returns.
+        **{name: frame.copy() for name, frame in frames.items()},
+        folder=folder.resolve(),
+        label=label,
+        checksums=dict(sorted(checksums.items())),
+        lines={name: list(line_numbers.get(name, [])) for name in TABLES},
+    )
+
+
+#: Validated tables by folder content (the CSV names present and each table's SHA-256): loading
+#: the same bytes again (each report of a build, every CLI verb of a session) skips validation,
+#: which is a pure function of those bytes. Only valid folders are kept; the oldest goes first.
+_VALIDATED: dict = {}
+_VALIDATED_MAX = 16
+
+
+def _validate_folder(folder: Path, present: set[str], contents: dict[str, bytes]):
+    """(frames, line numbers) of a folder's tables, or DataValidationError listing every problem."""
+    label = str(folder)
     problems: list[str] = []
     frames: dict[str, pd.DataFrame] = {}
-    checksums: dict[str, str] = {}
-    present = {p.name for p in folder.glob("*.csv")}
     line_numbers: dict[str, list[int]] = {}  # table -> line of each row in its file
     broken: set[str] = set()  # tables that could not be read: their relations are not checked
     for name, schema in SCHEMAS.items():
         path = folder / f"{name}.csv"
-        if not path.is_file():
+        if name not in contents:
             frames[name] = empty_table(name)
             if name == "arms":
                 broken.add(name)  # no arms table: arm ids cannot be checked against it
             continue
-        raw_bytes = path.read_bytes()
-        checksums[path.name] = hashlib.sha256(raw_bytes).hexdigest()
-        rows, lines = _read_csv(path.name, raw_bytes, problems)
+        rows, lines = _read_csv(path.name, contents[name], problems)
         if rows is None:
             frames[name] = empty_table(name)
             broken.add(name)
@@ -630,13 +657,7 @@ def load(folder: str | Path | None = None) -> Evidence:
     _check_relations(frames, line_numbers, problems, broken)
     if problems:
         raise DataValidationError(problems, label)
-    return Evidence(
-        **frames,
-        folder=folder.resolve(),
-        label=label,
-        checksums=dict(sorted(checksums.items())),
-        lines={name: line_numbers.get(name, []) for name in TABLES},
-    )
+    return frames, line_numbers
 
 
 def _printed_value(text) -> float:
