@@ -215,21 +215,24 @@ def _run_interval(ts, ss, n_start, km_last, cens):
     reconstructed KM at each point).
     """
     k_pts = len(ts)
-    d = np.zeros(k_pts, dtype=int)
-    n_at = np.zeros(k_pts, dtype=int)
-    km_at = np.zeros(k_pts)
+    # Plain Python numbers in the loop (numpy scalars cost more per step than the arithmetic).
+    d = [0] * k_pts
+    n_at = [0] * k_pts
+    km_at = [0.0] * k_pts
+    levels = np.asarray(ss, dtype=float).tolist()
     # censorings falling before each point (strictly earlier), and after the last point
     before = np.searchsorted(cens, ts, side="left") if k_pts else np.zeros(0, dtype=int)
     gaps = np.diff(np.concatenate([[0], before, [len(cens)]])).tolist()
     kept_per_gap = [0] * len(gaps)
-    n = n_start
+    n = int(n_start)
+    km_last = float(km_last)
     for k in range(k_pts):
         c = min(gaps[k], n)
         kept_per_gap[k] = c
         n -= c
         n_at[k] = n
         if n > 0 and km_last > 0:
-            dk = int(np.rint(n * (1 - ss[k] / km_last)))  # half to even, as R's round()
+            dk = round(n * (1 - levels[k] / km_last))  # half to even, as R's round()
             dk = min(max(dk, 0), n)
             if dk:
                 km_last = km_last * (1 - dk / n)
@@ -244,7 +247,7 @@ def _run_interval(ts, ss, n_start, km_last, cens):
     else:  # keep the first ones of each gap
         starts = np.concatenate([[0], np.cumsum(gaps)[:-1]]).astype(int)
         kept = np.concatenate([cens[s : s + m] for s, m in zip(starts, kept_per_gap, strict=True)])
-    return d, n_at, list(kept), n, km_last, km_at
+    return np.array(d, dtype=int), np.array(n_at, dtype=int), list(kept), n, km_last, np.array(km_at)
 
 
 def _spread(a, b, nc):
