@@ -295,6 +295,18 @@ def _binom_pmf(k, n, p):
     return np.where(valid, out, 0.0)
 
 
+def _binom_pmf_all(log_coef, k, n, p):
+    """:func:`_binom_pmf` for k = 0..n (every k valid) given ``log_coef = _log_binom(n, k)``.
+
+    Bit for bit the same values, without recomputing the coefficients at every call (the exact
+    risk-difference search evaluates the same two supports thousands of times).
+    """
+    with np.errstate(divide="ignore", invalid="ignore"):
+        a = np.where(k == 0, 0.0, k * np.log(p))
+        b = np.where(n - k == 0, 0.0, (n - k) * np.log1p(-p))
+        return np.exp(log_coef + a + b)
+
+
 def _solve_monotone(fun, target, lo, hi, increasing: bool, max_iter: int = 200):
     """Root of ``fun(p) = target`` in [lo, hi] for arrays, by safeguarded Newton.
 
@@ -1316,6 +1328,8 @@ class _ExactRDTail:
         self.x1, self.n1, self.x2, self.n2, self.score = x1, n1, x2, n2, score
         self.k1 = np.arange(n1 + 1.0)
         self.k2 = np.arange(n2 + 1.0)
+        self.log_coef1 = _log_binom(float(n1), self.k1[None, :])
+        self.log_coef2 = _log_binom(float(n2), self.k2[None, :])
         self.grid = np.linspace(0.0, 1.0, _exact_rd_grid(n1, n2))
         # cdf of group 2 on the grid, with a leading 0: cdf_t[c + 1, g] = P(X2 <= c | grid[g]), and
         # the pmf of group 1 on the grid, which serves every d on the lattice of the grid's spacing
@@ -1460,7 +1474,8 @@ class _ExactRDTail:
 
     def _cdf_at(self, p2):
         out = np.zeros((p2.size, self.n2 + 2))
-        np.cumsum(_binom_pmf(self.k2[None, :], float(self.n2), p2[:, None]), axis=1, out=out[:, 1:])
+        pmf = _binom_pmf_all(self.log_coef2, self.k2[None, :], float(self.n2), p2[:, None])
+        np.cumsum(pmf, axis=1, out=out[:, 1:])
         return out
 
     def _exact(self, d, c, p2, derivatives=False):
@@ -1472,8 +1487,8 @@ class _ExactRDTail:
         p1 = np.clip(p2 + d, 0.0, 1.0)[:, None]
         p2 = p2[:, None]
         n1, n2, k1, k2 = float(self.n1), float(self.n2), self.k1[None, :], self.k2[None, :]
-        b1 = _binom_pmf(k1, n1, p1)
-        b2 = _binom_pmf(k2, n2, p2)
+        b1 = _binom_pmf_all(self.log_coef1, k1, n1, p1)
+        b2 = _binom_pmf_all(self.log_coef2, k2, n2, p2)
         cols = c + 1
 
         def at_c(terms):  # sum_{x2 <= c[x1]} terms[:, x2], for every x1
