@@ -288,19 +288,12 @@ def _binom_pmf(k, n, p):
     """Bin(k; n, p) element-wise, 0 outside 0 <= k <= n, with 0 * log(0) = 0 at p = 0 or 1."""
     valid = (k >= 0) & (k <= n)
     kk = np.where(valid, k, 0.0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        a = np.where(kk == 0, 0.0, kk * np.log(p))
-        b = np.where(n - kk == 0, 0.0, (n - kk) * np.log1p(-p))
-        out = np.exp(_log_binom(n, kk) + a + b)
-    return np.where(valid, out, 0.0)
+    return np.where(valid, _binom_pmf_given(_log_binom(n, kk), kk, n, p), 0.0)
 
 
-def _binom_pmf_all(log_coef, k, n, p):
-    """:func:`_binom_pmf` for k = 0..n (every k valid) given ``log_coef = _log_binom(n, k)``.
-
-    Bit for bit the same values, without recomputing the coefficients at every call (the exact
-    risk-difference search evaluates the same two supports thousands of times).
-    """
+def _binom_pmf_given(log_coef, k, n, p):
+    """Bin(k; n, p) for 0 <= k <= n given ``log_coef = _log_binom(n, k)``: the exact
+    risk-difference search evaluates the same two supports thousands of times."""
     with np.errstate(divide="ignore", invalid="ignore"):
         a = np.where(k == 0, 0.0, k * np.log(p))
         b = np.where(n - k == 0, 0.0, (n - k) * np.log1p(-p))
@@ -1474,7 +1467,7 @@ class _ExactRDTail:
 
     def _cdf_at(self, p2):
         out = np.zeros((p2.size, self.n2 + 2))
-        pmf = _binom_pmf_all(self.log_coef2, self.k2[None, :], float(self.n2), p2[:, None])
+        pmf = _binom_pmf_given(self.log_coef2, self.k2[None, :], float(self.n2), p2[:, None])
         np.cumsum(pmf, axis=1, out=out[:, 1:])
         return out
 
@@ -1487,8 +1480,8 @@ class _ExactRDTail:
         p1 = np.clip(p2 + d, 0.0, 1.0)[:, None]
         p2 = p2[:, None]
         n1, n2, k1, k2 = float(self.n1), float(self.n2), self.k1[None, :], self.k2[None, :]
-        b1 = _binom_pmf_all(self.log_coef1, k1, n1, p1)
-        b2 = _binom_pmf_all(self.log_coef2, k2, n2, p2)
+        b1 = _binom_pmf_given(self.log_coef1, k1, n1, p1)
+        b2 = _binom_pmf_given(self.log_coef2, k2, n2, p2)
         cols = c + 1
 
         def at_c(terms):  # sum_{x2 <= c[x1]} terms[:, x2], for every x1
