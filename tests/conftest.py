@@ -98,8 +98,9 @@ def build_one(name: str, out: Path, data_dir: Path = DATA, *, rasterise: bool = 
     """One report into ``out`` (its own folder); returns its report.md.
 
     ``rasterise=False`` is for tests of the prose built from changed data: every figure is still
-    built (its data, labels, caption and layout), only the PNG/SVG drawing is replaced by a
-    placeholder file; the figures' pixels are checked on the flagship build (test_reports).
+    built and drawn without a canvas (its data, labels, caption, layout and every artist's draw),
+    only the PNG/SVG encoding is replaced by a placeholder file; the figures' pixels are checked on
+    the flagship build (test_reports).
     """
     import contextlib
     from unittest import mock
@@ -108,6 +109,7 @@ def build_one(name: str, out: Path, data_dir: Path = DATA, *, rasterise: bool = 
     from reanalysis.report.build import _run_script
 
     def placeholder(fig, stem: Path) -> bytes:
+        fig.draw_without_rendering()  # every artist is still drawn (layout, text, paths), on no canvas
         for suffix in (".png", ".svg"):
             writer.atomic_write(Path(f"{stem}{suffix}"), b"not rasterised in this test")
         return b"not rasterised in this test"
@@ -120,13 +122,22 @@ def build_one(name: str, out: Path, data_dir: Path = DATA, *, rasterise: bool = 
 
 
 _PREBUILT = "REANALYSIS_TEST_REPORTS"
-#: Fixed in the background build; the in-process second build of test_reports runs under the
-#: worker's own (random) seed, so an output that depends on string hashing differs between them.
-BACKGROUND_HASH_SEED = "12345"
+#: The hash seed of the background build: drawn afresh for each run (and printed in its log and in
+#: test_reports' messages), so that run after run the determinism check of test_reports compares
+#: builds under new seeds, as the comparison of two builds made in the same run always did.
+_HASH_SEED = "REANALYSIS_TEST_HASHSEED"
 
 
-def _background_build(out: Path) -> subprocess.Popen:
-    """Build the flagship reports into ``out`` in a fresh process, without waiting for it.
+def background_hash_seed() -> str | None:
+    """PYTHONHASHSEED of the background build (None when there is none: the reports are built in
+    this process, under its own seed)."""
+    return os.environ.get(_HASH_SEED) if os.environ.get(_PREBUILT) else None
+
+
+def _background_build(out: Path, seed: str) -> subprocess.Popen:
+    """Build the flagship reports into ``out`` in a fresh process, without waiting for it: as
+    `make reports` builds them (its arguments, two forked workers), so the build path users run is
+    the one tested.
 
     Its exit status lands in ``build.status`` and its messages in ``build.log`` beside ``out`` (a
     thread of this process writes the status if the build dies before it can).
@@ -146,12 +157,12 @@ def _background_build(out: Path) -> subprocess.Popen:
         "    done.with_suffix('.tmp').write_text(str(rc))\n"
         "    done.with_suffix('.tmp').replace(done)\n"
     )
-    env = dict(
-        os.environ, MPLBACKEND="Agg", PYTHONHASHSEED=BACKGROUND_HASH_SEED, PYTHONPATH=str(ROOT / "src")
-    )
+    env = dict(os.environ, MPLBACKEND="Agg", PYTHONHASHSEED=seed, PYTHONPATH=str(ROOT / "src"))
     with open(log, "w") as sink:
+        sink.write(f"PYTHONHASHSEED={seed}\n")
+        sink.flush()
         proc = subprocess.Popen(
-            [sys.executable, "-c", code, str(status), "--out", str(out), "--jobs", "1", *MAKE_ARGS],
+            [sys.executable, "-c", code, str(status), "--out", str(out), "--jobs", "2", *MAKE_ARGS],
             env=env,
             cwd=ROOT,
             stdout=sink,
@@ -180,7 +191,14 @@ def _selection_uses_flagship_reports(config) -> bool:
     here = Path(config.invocation_params.dir)
     for arg in config.args or [str(ROOT / "tests")]:
         path = here / arg.split("::")[0]
-        files = [path] if path.is_file() else sorted(path.rglob("*.py")) if path.is_dir() else []
+        if path.is_file():
+            files = [path]
+        elif path.is_dir():  # not the virtualenv or other hidden folders under the repository root
+            files = [
+                f for f in path.rglob("*.py") if not any(p.startswith(".") for p in f.relative_to(path).parts)
+            ]
+        else:
+            files = []
         if any("flagship_reports" in f.read_text(encoding="utf-8", errors="ignore") for f in files):
             return True
     return False
@@ -197,11 +215,14 @@ def pytest_configure(config):
         os.environ.setdefault(var, "1")
     if not _selection_uses_flagship_reports(config):
         return
+    import random
     import tempfile
 
     out = Path(tempfile.mkdtemp(prefix="reanalysis-test-reports-"))
-    config._prebuild = _background_build(out / "reports")
+    seed = str(random.SystemRandom().randrange(1, 2**32))
+    config._prebuild = _background_build(out / "reports", seed)
     os.environ[_PREBUILT] = str(out / "reports")
+    os.environ[_HASH_SEED] = seed
     config._prebuilt_reports = out
 
 
@@ -214,6 +235,7 @@ def pytest_unconfigure(config):
     if out is not None:
         shutil.rmtree(out, ignore_errors=True)
         os.environ.pop(_PREBUILT, None)
+        os.environ.pop(_HASH_SEED, None)
 
 
 def _wait_for_background_build(out: Path, timeout: float = 900.0) -> Path:
@@ -232,15 +254,10 @@ def _wait_for_background_build(out: Path, timeout: float = 900.0) -> Path:
     return out
 
 
-def flagship_built_in_a_fresh_process() -> bool:
-    """Whether ``flagship_reports`` comes from the background build (a fresh process)."""
-    return bool(os.environ.get(_PREBUILT))
-
-
 @pytest.fixture(scope="session")
 def flagship_reports(tmp_path_factory) -> Path:
     """The flagship reports, built once for the whole test run (in the background, in a fresh
-    process with a fixed hash seed, when the tests run in parallel; else here)."""
+    process with a hash seed drawn for the run, when the tests run in parallel; else here)."""
     prebuilt = os.environ.get(_PREBUILT)
     if prebuilt:
         return _wait_for_background_build(Path(prebuilt))

@@ -164,6 +164,11 @@ def test_a_repeated_load_is_not_changed_by_a_caller_and_sees_every_edit(outside_
     first.outcomes.loc[0, "responders"] = 99
     again = evidence.load(outside_folder)
     assert again.outcomes.loc[0, "responders"] == 60 and again.lines == first.lines
+    stray = outside_folder / "outcome.csv"  # a look-alike file beside unchanged tables
+    stray.write_text("study_id\n")
+    with pytest.raises(evidence.DataValidationError, match="did you mean outcomes.csv"):
+        evidence.load(outside_folder)
+    stray.unlink()
     path = outside_folder / "outcomes.csv"
     path.write_text(path.read_text().replace(",60,100,60.0,", ",160,100,60.0,"))
     with pytest.raises(evidence.DataValidationError, match="responders: 160 exceeds n"):

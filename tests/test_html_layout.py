@@ -144,9 +144,11 @@ window.addEventListener('load', () => {
 </script>
 """
 
-# One browser for every page: each report in its own frame, WIDTH px wide and far taller than the
-# page (so its viewport is WIDTH px, as in a WIDTH px window, and never gets a scroll bar); each
-# frame reports its measurements to this page, which writes them all into its title.
+# One browser for every page: each report in its own frame of the size of the window the pages were
+# once measured in one by one (WIDTH x 2000 px). A frame scrolls like that window, so the page keeps
+# its vertical scroll bar and is laid out in WIDTH px minus the bar, as in a real WIDTH px window (a
+# frame taller than the page would lay it out in the full WIDTH, a looser check). Each frame reports
+# its measurements to this page, which writes them all into its title.
 DRIVER = """<!doctype html><html><head><title>waiting</title></head>
 <body style="margin:0">
 <script>
@@ -159,7 +161,7 @@ const FRAMES = SOURCES;
 FRAMES.forEach(src => {
   const f = document.createElement('iframe');
   f.src = src;
-  f.style.cssText = 'display:block;border:0;width:WIDTHpx;height:60000px';
+  f.style.cssText = 'display:block;border:0;width:WIDTHpx;height:2000px';
   document.body.appendChild(f);
 });
 </script></body></html>

@@ -1,6 +1,7 @@
 """Reports: each builds into a temporary folder, deterministically, with every reference resolved."""
 
 import os
+import random
 import re
 import subprocess
 import sys
@@ -8,13 +9,16 @@ import warnings
 from pathlib import Path
 
 import pytest
-from conftest import MAKE_ARGS, build_flagship, flagship_built_in_a_fresh_process
+from conftest import MAKE_ARGS, background_hash_seed
 
 ROOT = Path(__file__).resolve().parents[1]
 REPORTS = ["saa", "itp", "cit", "audit"]
 
 
 COMMITTED = ROOT / "reports"
+#: The hash seeds of the two builds compared (for the failure message: a difference is reproduced
+#: by building under them).
+SEEDS: dict[str, str] = {}
 
 
 def _files(root: Path):
@@ -35,25 +39,28 @@ def builds(flagship_reports, tmp_path_factory):
     The second is the repository's own reports/ when it is byte-identical to the session's build:
     `make reports` wrote it in other processes, under other hash seeds, at another time, so two
     builds agreeing is shown without building again. Otherwise (reports/ stale, cleaned, or built
-    on a machine that renders differently: a warning says which files differ) a second build runs,
-    one of the two in fresh processes as `make reports` does and the other under another hash
-    seed, so an output that depends on set or dict ordering of strings shows up as a difference.
-    Under xdist the session's build is the fresh-process one (conftest's background build, fixed
-    seed) and the second runs in this worker (its own random seed); run serially, the reverse.
+    on a machine that renders differently: a warning says which files differ) a second build runs
+    as `make reports` does (fresh processes, forked workers) under a hash seed other than the
+    first build's, so an output that depends on set or dict ordering of strings, or on the build
+    running in forked workers or in one process, shows up as a difference.
     """
     if COMMITTED.is_dir():
         stale = _differences(flagship_reports, COMMITTED)
         if not stale:
+            SEEDS.update(first=background_hash_seed() or "this process's", second="make reports'")
             return flagship_reports, COMMITTED
         warnings.warn(
             f"reports/ is not what data/ builds now ({len(stale)} files differ, e.g. {stale[:3]}): "
             "`make reports` rebuilds it; building a second time to check determinism",
             stacklevel=1,
         )
+    first = background_hash_seed() or os.environ.get("PYTHONHASHSEED") or "random (this process)"
+    seed = first
+    while seed == first:
+        seed = str(random.SystemRandom().randrange(1, 2**32))
+    SEEDS.update(first=first, second=seed)
     second = tmp_path_factory.mktemp("build2")
-    if flagship_built_in_a_fresh_process():
-        return flagship_reports, build_flagship(second)
-    env = dict(os.environ, MPLBACKEND="Agg", PYTHONHASHSEED="12345", PYTHONPATH=str(ROOT / "src"))
+    env = dict(os.environ, MPLBACKEND="Agg", PYTHONHASHSEED=seed, PYTHONPATH=str(ROOT / "src"))
     command = [
         sys.executable,
         "-m",
@@ -78,7 +85,7 @@ def test_every_report_and_the_index_are_built(builds):
 
 def test_two_builds_are_byte_identical(builds):
     a, b = builds
-    assert _differences(a, b) == []
+    assert _differences(a, b) == [], f"hash seeds of the two builds: {SEEDS}"
 
 
 @pytest.mark.parametrize("name", REPORTS)

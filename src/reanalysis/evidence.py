@@ -577,6 +577,14 @@ def load(folder: str | Path | None = None) -> Evidence:
     folder : str or Path, optional
         The evidence folder. Default: :func:`default_folder` (``$REANALYSIS_DATA`` or ``./data``).
 
+    Returns
+    -------
+    Evidence
+        The tables, ``folder``, ``label``, the SHA-256 of each file read and each row's file line.
+        The files are read and hashed at every call; their validation is reused when the same bytes
+        were loaded before in this process (the tables returned are copies, so changing them never
+        changes a later load).
+
     Raises
     ------
     DataValidationError
