@@ -10,7 +10,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import brentq
 
 from reanalysis import data, plots, power, proportions
 from reanalysis.glossary import item_label, method_name
@@ -436,20 +435,8 @@ def sizing(rep, d, text, ref):
         ),
     )
     body_mdd = a_body[a_body["placebo rate"] == CURVE_PLACEBO_RATE].iloc[0]
-    any_crossing = brentq(
-        lambda diff: (
-            power.power_multi_arm(
-                CURVE_PLACEBO_RATE,
-                [CURVE_PLACEBO_RATE + diff] * len(nt),
-                n0,
-                nt,
-                alpha=ALPHA,
-                method=MULTIPLICITY,
-            ).power_any
-            - TARGET_POWER
-        ),
-        0.0,
-        CURVE_MAX,
+    any_crossing = power.minimal_detectable_difference_multi_arm(
+        CURVE_PLACEBO_RATE, n0, nt, power=TARGET_POWER, alpha=ALPHA, method=MULTIPLICITY, target="any"
     )
     rep.text(
         s,

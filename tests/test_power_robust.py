@@ -345,3 +345,22 @@ def test_multi_arm_sample_size_when_one_patient_suffices():
     # Power 0.0575 at one patient per arm (normal approximation): a target of 0.055 needs no search.
     res = power.sample_size_multi_arm(0.05, [0.95], power=0.055)
     assert res.n_treatment == 1 and res.power >= 0.055
+
+
+@pytest.mark.parametrize(
+    "target, attr", [("each", "power_each_min"), ("any", "power_any"), ("all", "power_all")]
+)
+def test_multi_arm_detectable_difference_inverts_the_power(target, attr):
+    d = power.minimal_detectable_difference_multi_arm(0.2, 70, [72, 71], power=0.8, target=target)
+    res = power.power_multi_arm(0.2, [0.2 + d] * 2, 70, [72, 71])
+    assert getattr(res, attr) == pytest.approx(0.8, abs=1e-9)
+    # one size for all arms, with their number
+    assert power.minimal_detectable_difference_multi_arm(0.2, 70, 71, k=2, target=target) > 0
+
+
+def test_multi_arm_detectable_difference_says_when_it_cannot_be_found():
+    assert math.isnan(power.minimal_detectable_difference_multi_arm(0.5, 3, 3, k=2, power=0.99))
+    with pytest.raises(ValueError, match="k .the number of treatment arms"):
+        power.minimal_detectable_difference_multi_arm(0.2, 70, 71)
+    with pytest.raises(ValueError, match="must exceed the 'any' power at no difference"):
+        power.minimal_detectable_difference_multi_arm(0.2, 70, 71, k=3, power=0.01, target="any")

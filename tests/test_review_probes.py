@@ -114,11 +114,8 @@ def test_a_ci_and_p_far_apart_point_to_the_ci_level_not_to_another_test():
 
 
 def test_a_ci_with_only_its_denominator_is_checked_against_every_count_that_fits(tmp_path):
-    folder = tmp_path / "v"
-    shutil.copytree(Path(__file__).resolve().parents[1] / "examples" / "viale_a", folder)
-    path = folder / "outcomes.csv"
     # 36.7% of 286 is 105/286; its Clopper-Pearson 95% CI prints as 31.1-42.6
-    path.write_text(path.read_text().replace(",,,286,36.7,,,", ",,,286,36.7,31.1,42.6,", 1))
+    folder = _viale_copy(tmp_path, ",,,286,36.7,,,", ",,,286,36.7,31.1,42.6,")
     table = audit.audit(evidence.load(folder))
     row = table[table.kind == "ci"].iloc[0]
     assert row.verdict == "reproduced-with-assumptions"
@@ -136,10 +133,7 @@ def test_printed_p_with_its_p_is_echoed_once(capsys):
 
 
 def test_the_arm_size_is_offered_when_a_percentage_has_no_denominator(tmp_path):
-    folder = tmp_path / "v"
-    shutil.copytree(Path(__file__).resolve().parents[1] / "examples" / "viale_a", folder)
-    path = folder / "outcomes.csv"
-    path.write_text(path.read_text().replace(",,,286,36.7,", ",,,,36.7,", 1))
+    folder = _viale_copy(tmp_path, ",,,286,36.7,", ",,,,36.7,")
     table = audit.audit(evidence.load(folder))
     row = table[(table.kind == "percent") & (table.arm == "ven_aza")].iloc[0]
     assert row.verdict == "not-checkable" and "the arm has 286 patients in arms.csv" in row.explanation

@@ -749,6 +749,47 @@ def power_multi_arm(
     )
 
 
+def minimal_detectable_difference_multi_arm(
+    p_control,
+    n_control,
+    n_treatments,
+    k: int | None = None,
+    power: float = 0.8,
+    alpha: float = 0.05,
+    method: str = "dunnett",
+    target: str = "each",
+) -> float:
+    """Smallest common improvement over ``p_control`` at which a multi-arm trial has ``power``.
+
+    Every treatment arm is given the rate ``p_control + d``; the root in ``d`` of the ``target``
+    power of :func:`power_multi_arm` minus ``power`` is returned (a proportion; NaN when even
+    a rate just below 1 falls short). ``target`` is as in :func:`sample_size_multi_arm`:
+    ``"each"`` (per comparison), ``"any"`` (at least one comparison rejects) or ``"all"``.
+    ``k`` is the number of treatment arms when ``n_treatments`` is one size for all.
+    """
+    p0 = _checks.unit_interval(p_control, "p_control")
+    power = _checks.unit_interval(power, "power")
+    target = _checks.choice(target, "target", MULTI_ARM_TARGETS)
+    if isinstance(n_treatments, (str, bytes)) or not hasattr(n_treatments, "__len__"):
+        if k is None:
+            raise ValueError("k (the number of treatment arms) is needed with one n_treatments for all")
+        k = _checks.whole(k, "k", minimum=1)
+    else:
+        k = len(n_treatments)
+    attr = {"each": "power_each_min", "any": "power_any", "all": "power_all"}[target]
+
+    def excess(d):
+        res = power_multi_arm(p0, [p0 + d] * k, n_control, n_treatments, alpha=alpha, method=method)
+        return getattr(res, attr) - power
+
+    if excess(0.0) >= 0:
+        raise ValueError(f"power ({power}) must exceed the {target!r} power at no difference")
+    top = 1.0 - p0 - 1e-9  # the treatment rate stays below 1
+    if excess(top) < 0:
+        return math.nan
+    return float(optimize.brentq(excess, 0.0, top))
+
+
 @dataclasses.dataclass(frozen=True)
 class MultiArmSampleSize(Result):
     p_control: float
