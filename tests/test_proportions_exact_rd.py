@@ -231,13 +231,30 @@ def test_fm_statistic_matches_the_scalar_miettinen_nurminen_statistic():
 
 
 def test_staircase_by_bisection_equals_the_full_matrix():
-    # Tables above 20,000 entries find the staircase row by row by bisection.
+    # Tables above 20,000 entries find the first staircase row by row by bisection, the next ones
+    # from the staircase at the nearest d already seen.
     tail = P._ExactRDTail(70, 150, 81, 140, score=True)
     for d in (-0.4, -0.137, 0.02, 0.3):
         stat = P._fm_statistic_matrix(150, 140, d)
         t0 = stat[70, 81]
         expected = (stat >= t0 - 1e-9 * max(1.0, abs(t0))).sum(axis=1) - 1
         assert np.array_equal(tail.staircase(d), expected)
+
+
+@pytest.mark.parametrize("x1, n1, x2, n2", [(3, 90, 9, 85), (60, 75, 41, 80), (0, 120, 2, 110)])
+def test_every_region_of_a_search_equals_the_full_matrix(x1, n1, x2, n2):
+    # Above _STAIR_MATRIX_CELLS a region is found row by row from the region at the nearest d
+    # (two cells per row when it holds, doubling steps and bisection where it moved): every
+    # region the interval's search visits must be the one the whole statistic matrix gives.
+    assert (n1 + 1) * (n2 + 1) > P._STAIR_MATRIX_CELLS
+    tail = P._ExactRDTail(x1, n1, x2, n2, score=True)
+    tail.lower(0.025)
+    assert len(tail._stairs) > 20
+    for d, region in tail._stairs.items():
+        stat = P._fm_statistic_matrix(n1, n2, d)
+        t0 = stat[x1, x2]
+        tie = t0 - 1e-9 * max(1.0, abs(t0)) if math.isfinite(t0) else t0
+        assert np.array_equal(region, (stat >= tie).sum(axis=1) - 1), d
 
 
 def test_binom_rows_match_the_pmf():

@@ -51,6 +51,7 @@ infinite, and the result then carries a ``note`` saying so instead of a silent `
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import functools
 import math
@@ -1208,6 +1209,11 @@ _SCORE_TIE = 1e-9
 # Chan-Zhang's search: intervals of d wider than this are bounded with the union of the regions at
 # 6 points (ends and 4 inside); narrower ones with the regions at their two ends.
 _EXACT_RD_WIDE = 1 / 64
+# Chan-Zhang: off-lattice values of d whose pmf of group 1 on the grid is kept (each <= 500,000
+# floats), and the size of table up to which a region is found from the statistic of every table
+# (above it, row by row from the region at the nearest d already seen).
+_SHIFTED_KEPT = 4
+_STAIR_MATRIX_CELLS = 5000
 
 
 def _exact_rd_grid(n1: int, n2: int) -> int:
@@ -1336,8 +1342,10 @@ class _ExactRDTail:
             top = np.arange(n1 + 1, dtype=np.int64) * n2 - (x1 * n2 - x2 * n1)
             self._fixed = np.clip(top // n1, -1, n2)
         self._stairs: dict = {}
+        self._stair_keys: list = []  # the keys of _stairs, sorted
         self._tails: dict = {}
         self._last_grid: tuple = (None, None)
+        self._shifted: dict = {}
 
     # ---- regions ----
     def staircase(self, d: float) -> np.ndarray:
@@ -1352,23 +1360,75 @@ class _ExactRDTail:
         def tie(t0):
             return t0 - (_SCORE_TIE * max(1.0, abs(t0)) if math.isfinite(t0) else 0.0)
 
-        if (n1 + 1) * (n2 + 1) <= 20_000:
+        cells = (n1 + 1) * (n2 + 1)
+        if cells <= _STAIR_MATRIX_CELLS or (not self._stairs and cells <= 20_000):
             stat = _fm_statistic_matrix(n1, n2, d)
             c = (stat >= tie(float(stat[self.x1, self.x2]))).sum(axis=1) - 1
-        else:  # bisection along each row (the statistic decreases in x2): O(n1 log n2)
-            threshold = tie(float(_fm_statistic(self.x1 / n1, self.x2 / n2, n1, n2, d)))
-            p1 = np.arange(n1 + 1) / n1
-            lo = np.full(n1 + 1, -1)
-            hi = np.full(n1 + 1, n2 + 1)
-            while (hi - lo > 1).any():
-                mid = (lo + hi) // 2
-                inside = _fm_statistic(p1, np.clip(mid, 0, n2) / n2, n1, n2, d) >= threshold
-                open_ = hi - lo > 1
-                lo = np.where(open_ & inside, mid, lo)
-                hi = np.where(open_ & ~inside, mid, hi)
-            c = lo
+        else:
+            c = self._row_boundaries(d, tie, self._nearest_staircase(d))
         self._stairs[d] = c
+        bisect.insort(self._stair_keys, d)
         return c
+
+    def _nearest_staircase(self, d: float) -> np.ndarray | None:
+        """The staircase already found at the d closest to ``d`` (None before the first)."""
+        keys = self._stair_keys
+        i = bisect.bisect_left(keys, d)
+        near = [keys[j] for j in (i - 1, i) if 0 <= j < len(keys)]
+        return self._stairs[min(near, key=lambda k: abs(k - d))] if near else None
+
+    def _row_boundaries(self, d: float, tie, guess: np.ndarray | None) -> np.ndarray:
+        """Per row x1, the last x2 whose statistic is at least ``tie(observed statistic)``.
+
+        The statistic decreases along each row, so the boundary is found by a search per row:
+        from ``guess`` (the staircase at a nearby d, where most rows have the same boundary, so
+        two cells per row decide) by steps that double away from it, then by bisection;
+        without a guess by bisection over the whole row. O(n1) cells when the guess holds,
+        O(n1 log n2) at worst, instead of the (n1 + 1)(n2 + 1) cells of the whole table.
+        """
+        n1, n2 = self.n1, self.n2
+        p1 = np.arange(n1 + 1) / n1
+        rows = np.arange(n1 + 1)
+        # Bracket per row: cell lo is inside (or lo = -1), cell hi is outside (or hi = n2 + 1).
+        lo = np.full(n1 + 1, -1)
+        hi = np.full(n1 + 1, n2 + 1)
+        # The observed table's statistic, with (given a guess) the cells at and after the guess in
+        # the same evaluation: where the first is inside and the second outside, the row is settled.
+        probes = [] if guess is None else [np.clip(guess, 0, n2), np.clip(guess + 1, 0, n2)]
+        cols = np.concatenate([[self.x2], *probes])
+        first = _fm_statistic(p1[np.concatenate([[self.x1], *([rows] * len(probes))])], cols / n2, n1, n2, d)
+        threshold = tie(float(first[0]))
+
+        def inside(rows, cols):  # statistic of cells (rows, cols), 0 <= cols <= n2, >= threshold
+            return _fm_statistic(p1[rows], cols / n2, n1, n2, d) >= threshold
+
+        if guess is not None:
+            ok = first[1:] >= threshold
+            for probe, ok_ in ((probes[0], ok[: n1 + 1]), (probes[1], ok[n1 + 1 :])):
+                lo = np.where(ok_, np.maximum(lo, probe), lo)
+                hi = np.where(ok_, hi, np.minimum(hi, probe))
+            # Rows whose boundary moved: steps that double, outwards from the side it moved to,
+            # until the boundary is bracketed.
+            step = 1
+            while True:
+                up = (hi == n2 + 1) & (lo < n2) & (lo >= 0)
+                down = (lo == -1) & (hi > 0) & (hi <= n2)
+                rows = np.flatnonzero(up | down)
+                if not rows.size:
+                    break
+                probe = np.clip(np.where(up[rows], lo[rows] + step, hi[rows] - step), 0, n2)
+                ok = inside(rows, probe)
+                lo[rows] = np.where(ok, probe, lo[rows])
+                hi[rows] = np.where(ok, hi[rows], probe)
+                step *= 2
+        open_ = np.flatnonzero(hi - lo > 1)
+        while open_.size:
+            mid = (lo[open_] + hi[open_]) // 2
+            ok = inside(open_, mid)
+            lo[open_] = np.where(ok, mid, lo[open_])
+            hi[open_] = np.where(ok, hi[open_], mid)
+            open_ = open_[hi[open_] - lo[open_] > 1]
+        return lo
 
     # ---- tails ----
     def upper(self, d: float, c: np.ndarray) -> float:
@@ -1422,16 +1482,37 @@ class _ExactRDTail:
             k0, k1 = max(0, -j), min(steps, steps - j) + 1
             w = self.cdf_t[cols, k0:k1]
             return self.grid[k0:k1], np.einsum("ig,ig->g", self.pmf1_t[:, k0 + j : k1 + j], w)
+        points, pmf1, cdf, span = self._off_lattice(d, lo, hi)
+        if span is None:
+            w = cdf[:, cols].T
+        else:  # the grid's own cdf inside the range, with the two ends
+            w = np.concatenate(
+                [cdf[:1, cols].T, self.cdf_t[cols, span[0] : span[1]], cdf[1:, cols].T], axis=1
+            )
+        return points, np.einsum("gi,ig->g", pmf1, w)
+
+    def _off_lattice(self, d, lo, hi):
+        """For a ``d`` off the grid's lattice: the points of the admissible range, the pmf of group
+        1 at the points + d, and the cdf of group 2 at the two ends of the range (``span``: the
+        grid points inside it) or, for a narrow range, at all its points (``span`` None).
+        Memoised for Chan-Zhang, whose search asks for several regions at one d."""
+        if d in self._shifted:
+            return self._shifted[d]
         inside = np.flatnonzero((self.grid > lo) & (self.grid < hi))
         if inside.size >= 64:
-            k0, k1 = inside[0], inside[-1] + 1
-            points = np.concatenate([[lo], self.grid[k0:k1], [hi]])
-            ends = self._cdf_at(np.array([lo, hi]))[:, cols]
-            w = np.concatenate([ends[:1].T, self.cdf_t[cols, k0:k1], ends[1:].T], axis=1)
+            span = (inside[0], inside[-1] + 1)
+            points = np.concatenate([[lo], self.grid[span[0] : span[1]], [hi]])
+            cdf = self._cdf_at(np.array([lo, hi]))
         else:  # d near -1 or 1: a narrow range gets its own 65 points
+            span = None
             points = np.linspace(lo, hi, 65)
-            w = self._cdf_at(points)[:, cols].T
-        return points, np.einsum("gi,ig->g", _binom_rows(self.n1, np.clip(points + d, 0.0, 1.0)), w)
+            cdf = self._cdf_at(points)
+        entry = (points, _binom_rows(self.n1, np.clip(points + d, 0.0, 1.0)), cdf, span)
+        if self.score:  # a fixed region (Santner-Snell) visits each d once
+            if len(self._shifted) >= _SHIFTED_KEPT:
+                del self._shifted[next(iter(self._shifted))]
+            self._shifted[d] = entry
+        return entry
 
     def _sup(self, d, c):
         lo, hi = max(0.0, -d), min(1.0, 1.0 - d)
