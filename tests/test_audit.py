@@ -225,3 +225,32 @@ def test_unclipped_and_misprinted_intervals_show_the_method_that_explains_them()
     assert nih.loc["84-103", "computed"] == "84.39-102.71"
     assert nih.loc["15-31", "computed"] == "wald-t: 15.43-51.24"
     assert "misprint of 51" in nih.loc["15-31", "explanation"]
+
+
+def test_a_repeated_audit_is_reused_only_for_identical_tables():
+    # audit() keeps its result by the content of the tables: a report build audits one folder in
+    # several reports. Any change to a table in memory (a count, a missing value where there was
+    # an empty text, a column's type) must give a fresh audit, and a caller that edits the
+    # returned frame must not change the next one.
+    from reanalysis.audit import folder
+
+    first = audit.audit(evidence.load("data"))
+    first.loc[:, "verdict"] = "edited"
+    again = audit.audit(evidence.load("data"))
+    assert (again.verdict != "edited").all()
+    base = folder._content_key(evidence.load("data"))
+    changed = []
+    ev = evidence.load("data")
+    row = ev.arms.index[ev.arms["n_randomised"].notna().to_numpy()][0]
+    ev.arms.loc[row, "n_randomised"] += 1
+    changed.append(ev)
+    ev = evidence.load("data")
+    row = ev.studies.index[ev.studies["pmid"].isna().to_numpy()][0]
+    ev.studies.loc[row, "pmid"] = ""  # an empty text where the table had a missing value
+    changed.append(ev)
+    ev = evidence.load("data")
+    ev.outcomes["responders"] = ev.outcomes["responders"].astype("float64")
+    changed.append(ev)
+    keys = [folder._content_key(e) for e in changed]
+    assert base not in keys and len(set(keys)) == len(keys)
+    assert len(audit.audit(changed[0])) == len(again)  # audited afresh, not taken from the cache
