@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import functools
 import sys
 from pathlib import Path
 
@@ -88,6 +89,12 @@ def narrative(template: str):
     Report prose lives in these templates so that a statistician can edit the wording as text;
     every number in it comes from the macro's arguments.
     """
+    return _prose_environment().get_template(f"{template}.md.j2").module
+
+
+@functools.cache
+def _prose_environment():
+    # One environment per process: it keeps the compiled templates (recompiled if a file changes).
     import jinja2
 
     env = jinja2.Environment(
@@ -101,7 +108,7 @@ def narrative(template: str):
     env.filters["pct"] = pct
     env.filters["fmt"] = fmt
     env.filters["fmt_p"] = fmt_p
-    return env.get_template(f"{template}.md.j2").module
+    return env
 
 
 def parse_args(description: str):

@@ -38,6 +38,33 @@ def _run_script(script: str, out: str, data_dir: str | None) -> str | None:
     return None
 
 
+def _warm() -> None:
+    """Import what the report scripts use and compile the report templates, once, in the parent.
+
+    A forked worker inherits all of it; otherwise each worker would import seaborn, markdown,
+    jinja2 and the plotting backends and compile the templates itself.
+    """
+    import markdown
+    import markdown.extensions.tables  # noqa: F401
+    import matplotlib.backends.backend_agg  # noqa: F401
+    import matplotlib.backends.backend_svg  # noqa: F401
+    import matplotlib.pyplot  # noqa: F401
+    import pandas  # noqa: F401
+    import scipy.stats  # noqa: F401
+    import seaborn  # noqa: F401
+    from PIL import PngImagePlugin  # noqa: F401
+
+    from .. import bayes, fragility, glossary, meta, power, survival  # noqa: F401
+    from . import _prose_environment, evidence_summary  # noqa: F401
+    from .writer import _html_environment
+
+    markdown.markdown("| a |\n|---|\n| 1 |", extensions=["tables"])
+    prose = _prose_environment()
+    for name in prose.list_templates(filter_func=lambda n: n.endswith(".md.j2")):
+        prose.get_template(name).module  # noqa: B018 - compiles and runs the template's top level
+    _html_environment().get_template("report.html.j2")
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", required=True, help="folder holding one folder per report")
@@ -55,9 +82,7 @@ def main(argv=None) -> int:
     except ValueError as err:
         print(f"build: error: {err}", file=sys.stderr)
         return 1
-    import matplotlib.pyplot  # noqa: F401
-    import pandas  # noqa: F401
-    import scipy.stats  # noqa: F401
+    _warm()
 
     jobs = [(s, str(Path(args.out) / Path(s).stem), args.data_dir) for s in reports]
     if args.jobs > 1 and len(jobs) > 1 and "fork" in multiprocessing.get_all_start_methods():

@@ -11,6 +11,7 @@ file.
 from __future__ import annotations
 
 import base64
+import functools
 import html
 import math
 import os
@@ -317,12 +318,17 @@ def _swap(staging: Path, out_dir: Path) -> None:
 
 
 def render_html(title: str, body: str) -> str:
+    return _html_environment().get_template("report.html.j2").render(title=html.escape(title), body=body)
+
+
+@functools.cache
+def _html_environment():
+    # One environment per process: it keeps the compiled page template.
     import jinja2
 
-    env = jinja2.Environment(
+    return jinja2.Environment(
         loader=jinja2.PackageLoader("reanalysis", "templates"), autoescape=False, keep_trailing_newline=True
     )
-    return env.get_template("report.html.j2").render(title=html.escape(title), body=body)
 
 
 def _inline(text: str) -> str:
