@@ -24,6 +24,7 @@ data (one line on stderr, never a traceback).
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import re
 import sys
@@ -275,8 +276,14 @@ def _extra_verbs():
     return mods
 
 
+@functools.cache
+def _parser() -> _Parser:
+    # Built once per process (about 8 ms): argparse parsers are not changed by parsing.
+    return build_parser()
+
+
 def main(argv=None) -> int:
-    parser = build_parser()
+    parser = _parser()
     try:
         args = parser.parse_args(_split_bounds(list(sys.argv[1:] if argv is None else argv)))
     except SystemExit as stop:  # argparse: --help/--version (0) or a bad argument (2, one line printed)
