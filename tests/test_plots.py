@@ -76,3 +76,32 @@ def test_other_plots(kind):
         "power": lambda: plots.power_curve(frame, title="T", caption="Source: s"),
     }[kind]()
     _check(fig, "T")
+
+
+CAPTIONS = [
+    "Source: Anti-CD20 + HPAG case series (seed document only), doi:10.1186/s13045-021-01047-9, Table 2 "
+    "[data/outcomes.csv]. Exact (Clopper-Pearson) 95% CIs; the case series has no comparator, so its "
+    "rates are not compared with the trial's.",
+    "Two paragraphs: the first is short.\nThe second is long enough to be wrapped over more than one line "
+    "of the figure, with https://example.org/a-long-address-that-is-one-word-of-text in it.",
+    "A_single_word_wider_than_the_figure_" * 6,
+    "  Double  spaces  and  a  trailing  space  " * 4,
+    "Ends with an empty paragraph\n",
+]
+
+
+@pytest.mark.parametrize("width", [4.0, 7.5, 11.0])
+@pytest.mark.parametrize("caption", CAPTIONS, ids=range(len(CAPTIONS)))
+def test_caption_lines_are_the_ones_matplotlib_would_wrap(caption, width):
+    # Captions are broken into lines once, by bisection over word prefixes, instead of by
+    # matplotlib's wrap=True at every draw: the lines must be the ones wrap=True draws.
+    import matplotlib.pyplot as plt
+
+    fig = plt.figure(figsize=(width, 3), dpi=110)
+    reference = fig.text(0.01, 0.005, caption, ha="left", va="bottom", fontsize=7, wrap=True)
+    fig.draw_without_rendering()
+    expected = reference._get_wrapped_text()  # what wrap=True drew
+    reference.remove()
+    plots._caption(fig, caption)
+    assert fig.texts[-1].get_text() == expected
+    plt.close(fig)

@@ -7,6 +7,7 @@ with a title, axis labels with units and a source caption, and never writes file
 
 from __future__ import annotations
 
+import math
 import textwrap
 
 import numpy as np
@@ -41,7 +42,46 @@ def _figure(width=7.5, height=4.5, **kw):
 
 def _caption(fig, caption):
     if caption:
-        fig.text(0.01, 0.005, caption, ha="left", va="bottom", fontsize=7, color="#444444", wrap=True)
+        text = fig.text(0.01, 0.005, caption, ha="left", va="bottom", fontsize=7, color="#444444")
+        text.set_text(_wrapped_to_figure(text))
+
+
+def _wrapped_to_figure(text) -> str:
+    """``text``'s string broken into lines that end before the figure's right edge.
+
+    The lines matplotlib's ``wrap=True`` draws (greedy: as many words as fit, at least one; the
+    width of a line in whole pixels), found once when the caption is placed instead of at every
+    draw: wrap=True measures every word-prefix of the caption again for each draw (the layout,
+    the PNG, the SVG), the largest single cost of a figure. Prefixes are searched by bisection
+    (a longer prefix is never narrower), so a line costs a few measurements.
+    """
+    import matplotlib.cbook as cbook
+
+    fig = text.get_figure(root=True)
+    renderer = fig.canvas.get_renderer()
+    x0 = text.get_transform().transform(text.get_position())[0]
+    room = fig.bbox.x1 - x0
+    prop = text.get_fontproperties()
+
+    def fits(words) -> bool:
+        line = " ".join(words)
+        width, _, _ = renderer.get_text_width_height_descent(line, prop, ismath=cbook.is_math_text(line))
+        return math.ceil(width) <= room
+
+    lines = []
+    for paragraph in text.get_text().split("\n"):
+        words = paragraph.split(" ")
+        while words:
+            lo, hi = 1, len(words)  # words[:lo] is a line (at least one word); find the longest
+            while lo < hi:
+                mid = (lo + hi + 1) // 2
+                if fits(words[:mid]):
+                    lo = mid
+                else:
+                    hi = mid - 1
+            lines.append(" ".join(words[:lo]))
+            words = words[lo:]
+    return "\n".join(lines)
 
 
 def _finish(fig, ax, title, xlabel, caption):
