@@ -1327,6 +1327,8 @@ class _ExactRDTail:
         self.x1, self.n1, self.x2, self.n2, self.score = x1, n1, x2, n2, score
         self.k1 = np.arange(n1 + 1.0)
         self.k2 = np.arange(n2 + 1.0)
+        self.rest1 = float(n1) - self.k1  # n - k, the failures of each column
+        self.rest2 = float(n2) - self.k2
         self.log_coef1 = _log_binom(float(n1), self.k1[None, :])
         self.log_coef2 = _log_binom(float(n2), self.k2[None, :])
         self.grid = np.linspace(0.0, 1.0, _exact_rd_grid(n1, n2))
@@ -1441,20 +1443,25 @@ class _ExactRDTail:
         p = np.array([at])
         if not (0.0 < at < 1.0 and 0.0 < at + d < 1.0):
             return math.nan
-        return float(self._exact(d, c, p, derivatives=True)[4][0])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return float(self._exact(d, c, p, derivatives=True)[4][0])
 
     def _tail(self, d: float, c: np.ndarray):
         """(sup, maximising p2), memoised."""
         key = (float(d), c.tobytes())
         if key not in self._tails:
-            self._tails[key] = self._sup(float(d), c)
+            # log(0) and 0 * log(0) at the ends of the range are handled where they arise; one
+            # errstate here instead of one per evaluation (each costs several microseconds).
+            with np.errstate(divide="ignore", invalid="ignore"):
+                self._tails[key] = self._sup(float(d), c)
         return self._tails[key]
 
     def exceeds(self, d: float, c: np.ndarray, level: float) -> bool:
         """Whether :meth:`upper` > level; the grid alone decides when its best value is above."""
         key = (float(d), c.tobytes())
         if key not in self._tails:
-            grid = self._on_grid(float(d), c)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                grid = self._on_grid(float(d), c)
             if grid is not None and grid[1].max() > level:
                 return True
         return self.upper(d, c) > level
@@ -1548,9 +1555,20 @@ class _ExactRDTail:
 
     def _cdf_at(self, p2):
         out = np.zeros((p2.size, self.n2 + 2))
-        pmf = _binom_pmf_given(self.log_coef2, self.k2[None, :], float(self.n2), p2[:, None])
-        np.cumsum(pmf, axis=1, out=out[:, 1:])
+        np.cumsum(self._pmf(self.log_coef2, self.k2, self.rest2, p2[:, None]), axis=1, out=out[:, 1:])
         return out
+
+    @staticmethod
+    def _pmf(log_coef, k, rest, p):
+        """Bin(k; n, p) for the columns k = 0..n and the rows of ``p`` (a column): as
+        :func:`_binom_pmf_given`, whose k * log(p) at k = 0 and (n - k) * log(1 - p) at k = n are
+        zero, set here by column (this is the innermost loop of the search). The caller silences
+        log(0) at p = 0 or 1."""
+        a = k * np.log(p)
+        a[:, 0] = 0.0
+        b = rest * np.log1p(-p)
+        b[:, -1] = 0.0
+        return np.exp(log_coef + a + b)
 
     def _exact(self, d, c, p2, derivatives=False):
         """P(x2 <= c[x1] | p2 + d, p2) at the points ``p2``.
@@ -1561,35 +1579,32 @@ class _ExactRDTail:
         p1 = np.clip(p2 + d, 0.0, 1.0)[:, None]
         p2 = p2[:, None]
         n1, n2, k1, k2 = float(self.n1), float(self.n2), self.k1[None, :], self.k2[None, :]
-        b1 = _binom_pmf_given(self.log_coef1, k1, n1, p1)
-        b2 = _binom_pmf_given(self.log_coef2, k2, n2, p2)
+        b1 = self._pmf(self.log_coef1, self.k1, self.rest1, p1)
+        b2 = self._pmf(self.log_coef2, self.k2, self.rest2, p2)
         cols = c + 1
 
-        def at_c(terms):  # sum_{x2 <= c[x1]} terms[:, x2], for every x1
+        def at_c(terms):  # sum_{x2 <= c[x1]} terms[:, x2], for every x1 (and every stacked block)
             out = np.zeros((terms.shape[0], self.n2 + 2))
             np.cumsum(terms, axis=1, out=out[:, 1:])
             return out[:, cols]
 
-        f0 = at_c(b2)
-        value = np.einsum("ci,ci->c", b1, f0)
         if not derivatives:
-            return value
-        with np.errstate(divide="ignore", invalid="ignore"):
-            u1 = (k1 - n1 * p1) / (p1 * (1 - p1))
-            u2 = (k2 - n2 * p2) / (p2 * (1 - p2))
-            du1 = -k1 / p1**2 - (n1 - k1) / (1 - p1) ** 2
-            du2 = -k2 / p2**2 - (n2 - k2) / (1 - p2) ** 2
-            f1 = at_c(b2 * u2)
-            f2 = at_c(b2 * (u2 * u2 + du2))
-            b1u = b1 * u1
-            along_d = np.einsum("ci,ci->c", b1u, f0)
-            first = along_d + np.einsum("ci,ci->c", b1, f1)
-            second = (
-                np.einsum("ci,ci->c", b1 * (u1 * u1 + du1), f0)
-                + 2 * np.einsum("ci,ci->c", b1u, f1)
-                + np.einsum("ci,ci->c", b1, f2)
-            )
-            noise = 1e-13 * (np.einsum("ci,ci->c", np.abs(b1u), f0) + np.einsum("ci,ci->c", b1, np.abs(f1)))
+            return np.einsum("ci,ci->c", b1, at_c(b2))
+        u1 = (k1 - n1 * p1) / (p1 * (1 - p1))
+        u2 = (k2 - n2 * p2) / (p2 * (1 - p2))
+        du1 = -k1 / p1**2 - self.rest1 / (1 - p1) ** 2
+        du2 = -k2 / p2**2 - self.rest2 / (1 - p2) ** 2
+        f0, f1, f2 = at_c(b2), at_c(b2 * u2), at_c(b2 * (u2 * u2 + du2))
+        value = np.einsum("ci,ci->c", b1, f0)
+        b1u = b1 * u1
+        along_d = np.einsum("ci,ci->c", b1u, f0)
+        first = along_d + np.einsum("ci,ci->c", b1, f1)
+        second = (
+            np.einsum("ci,ci->c", b1 * (u1 * u1 + du1), f0)
+            + 2 * np.einsum("ci,ci->c", b1u, f1)
+            + np.einsum("ci,ci->c", b1, f2)
+        )
+        noise = 1e-13 * (np.einsum("ci,ci->c", np.abs(b1u), f0) + np.einsum("ci,ci->c", b1, np.abs(f1)))
         return value, first, second, noise, along_d
 
     def _refine(self, d, c, points, values, peaks):
@@ -1604,9 +1619,8 @@ class _ExactRDTail:
         x = points[peaks].copy()
         f0, f1, f2 = values[below], values[peaks], values[above]
         h0, h1 = x - lo, hi - x
-        with np.errstate(divide="ignore", invalid="ignore"):
-            den = h1 * (f1 - f0) + h0 * (f1 - f2)
-            vertex = x + 0.5 * (h1 * h1 * (f1 - f0) - h0 * h0 * (f1 - f2)) / den
+        den = h1 * (f1 - f0) + h0 * (f1 - f2)  # (called under _tail's errstate: den may be 0)
+        vertex = x + 0.5 * (h1 * h1 * (f1 - f0) - h0 * h0 * (f1 - f2)) / den
         interior = (below < peaks) & (peaks < above)
         x = np.where(interior & np.isfinite(vertex) & (vertex > lo) & (vertex < hi), vertex, x)
         x = np.where((x <= lo) | (x >= hi), 0.5 * (lo + hi), x)
@@ -1620,8 +1634,7 @@ class _ExactRDTail:
             lo_a = np.where(up, xa, lo[active])
             hi_a = np.where(up, hi[active], xa)
             lo[active], hi[active] = lo_a, hi_a
-            with np.errstate(divide="ignore", invalid="ignore"):
-                step = -first / second
+            step = -first / second
             new = xa + step
             newton = np.isfinite(step) & (second < 0)
             converged = (newton & (np.abs(step) <= 1e-12)) | (np.abs(first) <= noise)
