@@ -105,3 +105,14 @@ def test_caption_lines_are_the_ones_matplotlib_would_wrap(caption, width):
     plots._caption(fig, caption)
     assert fig.texts[-1].get_text() == expected
     plt.close(fig)
+
+
+def test_a_caption_on_a_canvas_without_a_renderer_is_wrapped_by_matplotlib():
+    # A user may draw on a PDF or SVG canvas (no Agg renderer to measure with in advance): the
+    # caption is then left to matplotlib's wrap=True.
+    from matplotlib.backends.backend_svg import FigureCanvasSVG
+
+    fig = Figure(figsize=(4, 3))
+    FigureCanvasSVG(fig)
+    plots._caption(fig, CAPTIONS[0])
+    assert fig.texts[-1].get_wrap() and fig.texts[-1].get_text() == CAPTIONS[0]

@@ -43,7 +43,10 @@ def _figure(width=7.5, height=4.5, **kw):
 def _caption(fig, caption):
     if caption:
         text = fig.text(0.01, 0.005, caption, ha="left", va="bottom", fontsize=7, color="#444444")
-        text.set_text(_wrapped_to_figure(text))
+        if hasattr(fig.canvas, "get_renderer"):  # Agg-based canvases, the default everywhere
+            text.set_text(_wrapped_to_figure(text))
+        else:  # e.g. a PDF or SVG canvas: matplotlib wraps it when drawing
+            text.set_wrap(True)
 
 
 def _wrapped_to_figure(text) -> str:
