@@ -1583,7 +1583,7 @@ class _ExactRDTail:
         b2 = self._pmf(self.log_coef2, self.k2, self.rest2, p2)
         cols = c + 1
 
-        def at_c(terms):  # sum_{x2 <= c[x1]} terms[:, x2], for every x1 (and every stacked block)
+        def at_c(terms):  # sum_{x2 <= c[x1]} terms[:, x2], for every x1
             out = np.zeros((terms.shape[0], self.n2 + 2))
             np.cumsum(terms, axis=1, out=out[:, 1:])
             return out[:, cols]
