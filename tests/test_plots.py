@@ -87,6 +87,9 @@ CAPTIONS = [
     "A_single_word_wider_than_the_figure_" * 6,
     "  Double  spaces  and  a  trailing  space  " * 4,
     "Ends with an empty paragraph\n",
+    # math text spanning words: a prefix that ends inside it is measured as literal text, wider
+    # than the longer prefix that closes it (bisection alone would put it on the line before)
+    "w " * 56 + r"$\hat{p}_1 - \hat{p}_2 = \mathrm{difference}$" + " of the two groups" * 3,
 ]
 
 

@@ -56,7 +56,8 @@ def _wrapped_to_figure(text) -> str:
     width of a line in whole pixels), found once when the caption is placed instead of at every
     draw: wrap=True measures every word-prefix of the caption again for each draw (the layout,
     the PNG, the SVG), the largest single cost of a figure. Prefixes are searched by bisection
-    (a longer prefix is never narrower), so a line costs a few measurements.
+    (a longer prefix is never narrower), so a line costs a few measurements. The lines are fixed
+    for the figure's size when the caption is placed (resize first, then caption).
     """
     import matplotlib.cbook as cbook
 
@@ -74,8 +75,16 @@ def _wrapped_to_figure(text) -> str:
     lines = []
     for paragraph in text.get_text().split("\n"):
         words = paragraph.split(" ")
+        # Bisection needs a longer prefix never to be narrower, which fails across math text:
+        # "x $\alpha" is measured as literal text, wider than "x $\alpha + \beta$". There,
+        # wrap=True's own scan (stop at the first prefix that does not fit) gives its lines.
+        linear = "$" in paragraph
         while words:
             lo, hi = 1, len(words)  # words[:lo] is a line (at least one word); find the longest
+            if linear:
+                while lo < hi and fits(words[: lo + 1]):
+                    lo += 1
+                hi = lo
             while lo < hi:
                 mid = (lo + hi + 1) // 2
                 if fits(words[:mid]):
