@@ -133,3 +133,24 @@ def test_report_says_which_result_tables_it_read(tmp_path, outside_folder):
     md = (res.out_dir / "report.md").read_text(encoding="utf-8")
     assert "Results read: `outcomes.csv` (" in md
     assert "not in the folder, so nothing of that kind was checked: time_to_event.csv" in md
+
+
+def test_a_broken_template_no_report_uses_does_not_stop_the_build(monkeypatch):
+    # The build compiles every prose template before forking its workers; a draft template that
+    # fails to render must not stop a build none of whose reports uses it.
+    import jinja2
+
+    from reanalysis import report
+    from reanalysis.report import build
+
+    env = jinja2.Environment(
+        loader=jinja2.DictLoader(
+            {"draft.md.j2": "{{ draft_only }}", "fine.md.j2": "{% macro m() %}x{% endmacro %}"}
+        ),
+        undefined=jinja2.StrictUndefined,
+    )
+    monkeypatch.setattr(report, "_prose_environment", lambda: env)
+    build._warm()
+    with pytest.raises(jinja2.UndefinedError):  # a report that does use it still fails, loudly
+        env.get_template("draft.md.j2").module  # noqa: B018
+    assert env.get_template("fine.md.j2").module.m() == "x"

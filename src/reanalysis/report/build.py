@@ -44,6 +44,7 @@ def _warm() -> None:
     A forked worker inherits all of it; otherwise each worker would import seaborn, markdown,
     jinja2 and the plotting backends and compile the templates itself.
     """
+    import jinja2
     import markdown
     import markdown.extensions.tables  # noqa: F401
     import matplotlib.backends.backend_agg  # noqa: F401
@@ -61,7 +62,10 @@ def _warm() -> None:
     markdown.markdown("| a |\n|---|\n| 1 |", extensions=["tables"])
     prose = _prose_environment()
     for name in prose.list_templates(filter_func=lambda n: n.endswith(".md.j2")):
-        prose.get_template(name).module  # noqa: B018 - compiles and runs the template's top level
+        try:
+            prose.get_template(name).module  # noqa: B018 - compiles and runs the template's top level
+        except jinja2.TemplateError:  # a template no report of this build uses must not stop it;
+            pass  # one that a report uses fails in that report, with its traceback
     _html_environment().get_template("report.html.j2")
 
 
