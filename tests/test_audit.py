@@ -251,6 +251,9 @@ def test_a_repeated_audit_is_reused_only_for_identical_tables():
     ev = evidence.load("data")
     ev.outcomes["responders"] = ev.outcomes["responders"].astype("float64")
     changed.append(ev)
+    ev = evidence.load("data")
+    ev.studies.loc[row, "pmid"] = "\x00NA\x00"  # a text that reads like the CSV's missing marker
+    changed.append(ev)
     keys = [folder._content_key(e) for e in changed]
     assert base not in keys and len(set(keys)) == len(keys)
     assert len(audit.audit(changed[0])) == len(again)  # audited afresh, not taken from the cache

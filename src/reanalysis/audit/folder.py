@@ -139,7 +139,10 @@ def _content_key(evidence) -> tuple:
         # the column types: six times cheaper than hashing the cells as strings.
         text = frame.to_csv(index=False, na_rep="\x00NA\x00", lineterminator="\n")
         dtypes = tuple(str(t) for t in frame.dtypes)
-        parts.append((name, tuple(frame.columns), dtypes, hashlib.sha256(text.encode()).hexdigest()))
+        digest = hashlib.sha256(text.encode())
+        # which cells are missing, so that a text equal to the marker is not taken for one
+        digest.update(np.packbits(frame.isna().to_numpy()).tobytes())
+        parts.append((name, tuple(frame.columns), dtypes, digest.hexdigest()))
     return (str(evidence.folder), tuple(parts))
 
 
