@@ -3,6 +3,7 @@
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from reanalysis import audit, cli, evidence
@@ -257,3 +258,23 @@ def test_a_repeated_audit_is_reused_only_for_identical_tables():
     keys = [folder._content_key(e) for e in changed]
     assert base not in keys and len(set(keys)) == len(keys)
     assert len(audit.audit(changed[0])) == len(again)  # audited afresh, not taken from the cache
+
+
+def test_a_number_where_the_print_belongs_is_refused_with_where_it_is():
+    # A table edited in memory may hold 65.6 where the paper's print "65.6" belongs: the audit
+    # would read it as a count (a wrong path, then a failure deep inside); it names the cell
+    # instead, before the cache could return the audit of the text version.
+    ev = evidence.load("data")
+    audit.audit(ev)  # the text version, now in the cache
+    row = int(np.flatnonzero(ev.outcomes["reported_percent"].notna().to_numpy())[0])
+    ev.outcomes["reported_percent"] = ev.outcomes["reported_percent"].astype(object)
+    ev.outcomes.iloc[row, ev.outcomes.columns.get_loc("reported_percent")] = 65.6
+    with pytest.raises(
+        ValueError, match=r"outcomes\.csv, line \d+, column reported_percent: 65\.6 is a float"
+    ):
+        audit.audit(ev)
+    ev = evidence.load("data")
+    doubled = ev.time_to_event.iloc[[0, 0]]
+    object.__setattr__(ev, "time_to_event", doubled)
+    with pytest.raises(ValueError, match="time_to_event.csv .*row index has duplicates"):
+        audit.audit(ev)

@@ -116,6 +116,7 @@ def audit(evidence=None, *, n_jobs: int = 1) -> pd.DataFrame:
         from .. import evidence as evidence_module
 
         evidence = evidence_module.load()
+    _check_printed_text(evidence)
     key = _content_key(evidence)
     if key in _CACHE:
         return _CACHE[key].copy()
@@ -124,6 +125,36 @@ def audit(evidence=None, *, n_jobs: int = 1) -> pd.DataFrame:
     while len(_CACHE) > 8:
         _CACHE.pop(next(iter(_CACHE)))
     return frame.copy()
+
+
+def _check_printed_text(evidence) -> None:
+    """Printed numbers must be text, as :func:`reanalysis.evidence.load` gives them.
+
+    A table edited in memory may hold a float where the paper's print belongs (65.6 for "65.6"):
+    the audit reads a number there as a count, so it is refused here, with where it is, instead
+    of giving a wrong verdict or failing deep inside. Row indexes must be unique for the same
+    reason (rows are matched by index).
+    """
+    from ..evidence import _PRINTED_KINDS, SCHEMAS
+
+    for name in ("studies", "arms", "outcomes", "comparisons", "time_to_event"):
+        frame = getattr(evidence, name)
+        if not frame.index.is_unique:
+            raise ValueError(
+                f"{name}.csv (in memory): the row index has duplicates; use reset_index(drop=True)"
+            )
+        lines = evidence.lines.get(name) if isinstance(evidence.lines, dict) else None
+        for col in SCHEMAS[name]["columns"]:
+            if col.kind not in _PRINTED_KINDS or col.name not in frame.columns:
+                continue
+            for i, value in enumerate(frame[col.name].to_numpy(dtype=object)):
+                if isinstance(value, str) or _missing(value):
+                    continue
+                where = f"line {lines[i]}" if lines is not None and i < len(lines) else f"row {i}"
+                raise ValueError(
+                    f"{name}.csv, {where}, column {col.name}: {value!r} is a {type(value).__name__}; "
+                    f"printed values are kept as the paper prints them, as text (e.g. {str(value)!r})"
+                )
 
 
 # Audits by the content of the tables audited: a report build that audits the same folder in several
