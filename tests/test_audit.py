@@ -257,7 +257,15 @@ def test_a_repeated_audit_is_reused_only_for_identical_tables():
     changed.append(ev)
     keys = [folder._content_key(e) for e in changed]
     assert base not in keys and len(set(keys)) == len(keys)
-    assert len(audit.audit(changed[0])) == len(again)  # audited afresh, not taken from the cache
+    # The cache answers for the unchanged tables and only for them: a marked result planted under
+    # their key comes back for a fresh load of the same folder, never for a changed one.
+    planted = again.assign(verdict="planted")
+    folder._CACHE[base] = planted
+    try:
+        assert (audit.audit(evidence.load("data")).verdict == "planted").all()
+        assert (audit.audit(changed[0]).verdict != "planted").all()
+    finally:
+        folder._CACHE.pop(base, None)
 
 
 def test_a_number_where_the_print_belongs_is_refused_with_where_it_is():

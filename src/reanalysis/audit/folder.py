@@ -143,7 +143,7 @@ def _check_printed_text(evidence) -> None:
             raise ValueError(
                 f"{name}.csv (in memory): the row index has duplicates; use reset_index(drop=True)"
             )
-        lines = evidence.lines.get(name) if isinstance(evidence.lines, dict) else None
+        lines = evidence.lines.get(name)
         for col in SCHEMAS[name]["columns"]:
             if col.kind not in _PRINTED_KINDS or col.name not in frame.columns:
                 continue
