@@ -119,3 +119,36 @@ def test_a_caption_on_a_canvas_without_a_renderer_is_wrapped_by_matplotlib():
     FigureCanvasSVG(fig)
     plots._caption(fig, CAPTIONS[0])
     assert fig.texts[-1].get_wrap() and fig.texts[-1].get_text() == CAPTIONS[0]
+
+
+def test_a_saved_figure_is_drawn_once_per_format_and_saved_as_before(tmp_path, monkeypatch):
+    # fig.tight_layout() leaves a placeholder layout engine, for which savefig would draw the
+    # figure once more before the draw it saves: save_figure drops it. The saved bytes must not
+    # change (the flagship reports are compared byte for byte with the committed ones).
+    import io
+
+    from reanalysis.report import writer
+
+    def figure():
+        fig, ax = plots._figure(width=5, height=3)
+        ax.plot([0, 10, 20], [5, 40, 80], marker="o", label="design")
+        ax.legend(loc="best")
+        plots._finish_captioned(
+            fig, ax, "Power", "Difference (points)", "Source: a caption that is long enough to wrap."
+        )
+        return fig
+
+    reference = figure()
+    assert reference.get_layout_engine() is not None
+    png = io.BytesIO()
+    reference.savefig(png, format="png", metadata={"Software": None})
+    plots.close(reference)
+
+    draws = []
+    original = Figure.draw
+    monkeypatch.setattr(Figure, "draw", lambda self, renderer: draws.append(1) or original(self, renderer))
+    fig = figure()
+    saved = writer.save_figure(fig, tmp_path / "fig")
+    plots.close(fig)
+    assert len(draws) == 2  # one PNG, one SVG
+    assert saved == png.getvalue() == (tmp_path / "fig.png").read_bytes()
