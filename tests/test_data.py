@@ -185,3 +185,14 @@ def test_unparseable_csv_is_named(data_copy, content):
     ) as err:
         data.load(data_copy)
     assert len(err.value.problems) <= 3
+
+
+def test_an_empty_arm_id_is_reported_not_a_type_error(data_copy):
+    # Found by a mutation run: the list of a study's known arms was sorted with the empty arm_id
+    # (None) among the names, which raised a TypeError instead of reporting the problems.
+    _edit(data_copy / "arms.csv", 2, "arm_id", "")
+    with pytest.raises(data.DataValidationError) as err:
+        data.load(data_copy)
+    text = str(err.value)
+    assert "arms.csv, line 2, column arm_id: value required" in text
+    assert "arm 'hpag_ist' is not an arm of study 'saa_hpag_vs_epag' in arms.csv (its arms: epag_ist)" in text

@@ -1013,7 +1013,8 @@ def _check_relations(
             for i, (sid, value) in enumerate(zip(frame["study_id"], frame[col], strict=True)):
                 for aid in _split(value):
                     if sid in studies and (sid, aid) not in arms:
-                        known = sorted(a for s_, a in arms if s_ == sid)
+                        # (an empty arm_id, already reported, is not an arm to list)
+                        known = sorted(a for s_, a in arms if s_ == sid and isinstance(a, str))
                         problems.append(
                             f"{name}.csv, line {lines[i]}, column {col}: arm {aid!r} is not an arm of "
                             f"study {sid!r} in arms.csv"
