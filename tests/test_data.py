@@ -196,3 +196,21 @@ def test_an_empty_arm_id_is_reported_not_a_type_error(data_copy):
     text = str(err.value)
     assert "arms.csv, line 2, column arm_id: value required" in text
     assert "arm 'hpag_ist' is not an arm of study 'saa_hpag_vs_epag' in arms.csv (its arms: epag_ist)" in text
+
+
+def test_a_whole_number_too_large_to_hold_exactly_is_reported(data_copy):
+    # Found by the mutation prober: 10^22 in a count column stopped load() with an OverflowError
+    # (int64), and 2^53 + 1 was read as 2^53.
+    _edit(data_copy / "designs.csv", 8, "n_arms", "10000000000000000000000")
+    _edit(data_copy / "arms.csv", 2, "n_enrolled", "9007199254740993")
+    with pytest.raises(data.DataValidationError) as err:
+        data.load(data_copy)
+    text = str(err.value)
+    assert "designs.csv, line 8, column n_arms: '10000000000000000000000' is too large" in text
+    assert (
+        "arms.csv, line 2, column n_enrolled: '9007199254740993' is too large (at most 9,007,199,254,740,991)"
+        in text
+    )
+    _edit(data_copy / "designs.csv", 8, "n_arms", "3")
+    _edit(data_copy / "arms.csv", 2, "n_enrolled", "9007199254740991")
+    assert data.load(data_copy).arms.n_enrolled.iloc[0] == 2**53 - 1

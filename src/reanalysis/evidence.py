@@ -818,8 +818,16 @@ def _parse(text, kind, where, problems):
         if value < 0:
             problems.append(f"{where}: {text!r} must not be negative")
             return None
+        if value > _LARGEST_WHOLE:  # read through a float: from 2^53 on digits are lost, then int64 overflows
+            problems.append(f"{where}: {text!r} is too large (at most {_LARGEST_WHOLE:,})")
+            return None
         return int(value)
     return value
+
+
+#: The largest whole number a table may hold: whole numbers are read through a float, exact below 2^53
+#: (a text at 2^53 or above may stand for a neighbouring number, e.g. 2^53 + 1 reads as 2^53).
+_LARGEST_WHOLE = 2**53 - 1
 
 
 def _check_rows(fname: str, frame: pd.DataFrame, lines: list[int], problems: list[str]) -> None:
