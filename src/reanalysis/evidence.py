@@ -914,6 +914,7 @@ def _check_rows(fname: str, frame: pd.DataFrame, lines: list[int], problems: lis
             frame["ci_low"].isna() != frame["ci_high"].isna(),
             lambda row: "columns ci_low/ci_high: give both bounds or neither",
         )
+        _check_time_to_event_units(frame, each)
     if fname == "patients.csv":
         _check_patients(frame, each)
 
@@ -933,6 +934,21 @@ def _check_comparisons(frame, each):
     each(
         frame["effect_ci_low"].isna() != frame["effect_ci_high"].isna(),
         lambda row: "columns effect_ci_low/effect_ci_high: give both bounds or neither",
+    )
+
+    def repeated(arm_a, arm_b, other_arms) -> str:
+        arms = [a for a in (arm_a, arm_b) if isinstance(a, str)] + _split(other_arms)
+        return next((a for a in arms if arms.count(a) > 1), "")
+
+    again = [
+        repeated(*r) for r in zip(*(frame[c].tolist() for c in ("arm_a", "arm_b", "other_arms")), strict=True)
+    ]
+    each(
+        [bool(a) for a in again],
+        lambda row: (
+            f"columns arm_a/arm_b/other_arms: arm {again[row.name]!r} is named twice; a comparison is "
+            "between different arms"
+        ),
     )
     unit = frame["effect_unit"]
     ratio = measure.isin(["or", "rr", "hr"])
@@ -974,6 +990,36 @@ def _check_comparisons(frame, each):
         frame["reported_p"].isna() & measure.isna() & frame["claim"].isna(),
         lambda row: "column reported_p: a comparison needs a p-value, an effect or a claim",
     )
+
+
+def _check_time_to_event_units(frame, each):
+    """A rate_at is a percentage (unit percent, values 0-100); every other statistic is a time."""
+    stat, unit = frame["statistic"], frame["unit"]
+    rate, percent = (stat == "rate_at").to_numpy(dtype=bool), (unit == "percent").to_numpy(dtype=bool)
+    each(
+        rate & unit.notna().to_numpy(dtype=bool) & ~percent,
+        lambda row: f"column unit: a rate_at statistic is a percentage (unit percent), not {row.unit!r}",
+    )
+    each(
+        ~rate & stat.notna().to_numpy(dtype=bool) & percent,
+        lambda row: f"column unit: a {row.statistic} is a time (day / week / month / year), not a percentage",
+    )
+
+    def not_percent(text) -> str:
+        if text is None or (isinstance(text, float) and math.isnan(text)):
+            return ""
+        try:
+            parse_printed(text, kind="percent", allow_nr=True)
+        except ValueError as err:
+            return str(err)
+        return ""
+
+    for col in ("value", "ci_low", "ci_high"):
+        why = [not_percent(v) if p else "" for v, p in zip(frame[col].tolist(), percent, strict=True)]
+        each(
+            [bool(w) for w in why],
+            lambda row, c=col, w=why: f"column {c}: {w[row.name]}",  # (row.name: its position)
+        )
 
 
 def _days(value, unit):

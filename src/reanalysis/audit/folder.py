@@ -251,7 +251,11 @@ def _audit_percent(out, base, row, counts, derived, arm_size=None):
             base,
             verdict="not-checkable",
             check="unchecked",
-            explanation="Neither the count nor the denominator is published"
+            explanation=(
+                f"The count ({int(row.responders)}) is published but not its denominator"
+                if not pd.isna(row.responders)
+                else "Neither the count nor the denominator is published"
+            )
             + (
                 f"; the arm has {arm_size} patients in arms.csv: if the percentage is of the whole arm, put "
                 f"{arm_size} in this row's n (outcomes.csv) and the audit checks which counts print as it."

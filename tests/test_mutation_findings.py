@@ -1,0 +1,66 @@
+"""Findings of a seeded cell-mutation run over data/ and examples/ (probe/mutate.py): each bad
+edit gives a DataValidationError or a per-row verdict, never another exception type or a hang."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+from test_data import _edit  # the same one-cell edit
+
+from reanalysis import audit, data
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+@pytest.fixture
+def example_copy(tmp_path):
+    def copy(name):
+        dest = tmp_path / name
+        shutil.copytree(EXAMPLES / name, dest)
+        return dest
+
+    return copy
+
+
+@pytest.mark.parametrize(
+    "column, value, message",
+    [
+        ("value", "150", "column value: printed percentage '150' is outside 0-100"),
+        ("ci_high", ">100", "column ci_high: printed percentage '>100' is impossible"),
+        ("unit", "month", "column unit: a rate_at statistic is a percentage (unit percent), not 'month'"),
+    ],
+)
+def test_a_rate_is_a_percentage_checked_at_load(example_copy, column, value, message):
+    # audit() raised a bare ValueError ("printed percentage '150' is outside 0-100": no file, line
+    # or column) from the interval check of a rate_at row in percent.
+    folder = example_copy("cll14")
+    _edit(folder / "time_to_event.csv", 2, column, value)
+    with pytest.raises(data.DataValidationError) as err:
+        data.load(folder)
+    assert f"time_to_event.csv, line 2, {message}" in str(err.value)
+
+
+def test_a_median_in_percent_is_refused(example_copy):
+    folder = example_copy("viale_a")
+    _edit(folder / "time_to_event.csv", 2, "unit", "percent")
+    with pytest.raises(data.DataValidationError, match="column unit: a median is a time"):
+        data.load(folder)
+
+
+@pytest.mark.parametrize("column, value", [("arm_b", "ven_aza"), ("other_arms", "pbo_aza")])
+def test_a_comparison_naming_an_arm_twice_is_refused(example_copy, column, value):
+    # An arm compared with itself loaded, and a printed "NS" was then "reproduced" (every test p = 1).
+    folder = example_copy("viale_a")
+    _edit(folder / "comparisons.csv", 2, column, value)
+    with pytest.raises(
+        data.DataValidationError, match="comparisons.csv, line 2, columns arm_a/arm_b/other_arms"
+    ):
+        data.load(folder)
+
+
+def test_a_published_count_without_its_denominator_is_said_so(example_copy):
+    folder = example_copy("ascembl")
+    _edit(folder / "outcomes.csv", 10, "n", "")
+    frame = audit.audit(data.load(folder))
+    row = frame[(frame.endpoint == "on_treatment_at_cutoff") & (frame.arm == "asc")].iloc[0]
+    assert row.explanation.startswith("The count (97) is published but not its denominator")
