@@ -902,10 +902,19 @@ def _candidates(group):
 
 
 def _pvalue_chunk(tables: np.ndarray, method: str) -> np.ndarray:
-    return np.asarray(
-        proportions.compare_many(tables[:, 0], tables[:, 1], tables[:, 2], tables[:, 3], method=method),
-        dtype=float,
-    )
+    try:
+        return np.asarray(
+            proportions.compare_many(tables[:, 0], tables[:, 1], tables[:, 2], tables[:, 3], method=method),
+            dtype=float,
+        )
+    except ValueError:  # a test refused some table as too large: NaN there (not run), the others count
+        out = np.full(len(tables), np.nan)
+        for i, t in enumerate(tables):
+            try:
+                out[i] = proportions.compare_many(t[:1], t[1:2], t[2:3], t[3:], method=method)[0]
+            except ValueError:
+                pass
+        return out
 
 
 #: The unconditional exact tests cost far more per table than the others (each pair of group sizes
@@ -926,9 +935,13 @@ def _evaluate(tables: np.ndarray, methods: list[str], n_jobs: int) -> np.ndarray
         done = set()
         if "fisher" in methods and "fisher-midp" in methods and len(tables) > 200:
             # Both Fisher variants in one pass over padded supports (corpus-scale candidate sets).
-            p, pmid = proportions.fisher_many(tables[:, 0], tables[:, 1], tables[:, 2], tables[:, 3])
-            out[:, methods.index("fisher")], out[:, methods.index("fisher-midp")] = p, pmid
-            done = {"fisher", "fisher-midp"}
+            try:
+                p, pmid = proportions.fisher_many(tables[:, 0], tables[:, 1], tables[:, 2], tables[:, 3])
+            except ValueError:  # some table too large for it: each variant table by table below
+                pass
+            else:
+                out[:, methods.index("fisher")], out[:, methods.index("fisher-midp")] = p, pmid
+                done = {"fisher", "fisher-midp"}
         for j, m in enumerate(methods):
             if m not in done:
                 out[:, j] = _pvalue_chunk(tables, m)
@@ -981,6 +994,13 @@ def _resolve_pvalues(tasks: list[_PvalueTask], n_jobs: int = 1) -> None:
         nearest = np.argsort(d.min(axis=1), kind="stable")[:UNCONDITIONAL_NEAREST]
         wanted[idx[nearest]] = True
         task.unconditional_subset = (UNCONDITIONAL_NEAREST, len(idx))
+    # Barnard and Boschloo refuse a table past MAX_UNCONDITIONAL_SIZE (hours, GiB): skip those tables
+    # (the asymptotic tests are accurate at that size) rather than fail the whole audit.
+    n1, n2 = unique[:, 1].astype(float), unique[:, 3].astype(float)
+    too_large = (n1 + 1) * (n1 + n2 + 1) > proportions.MAX_UNCONDITIONAL_SIZE
+    for task, a, b in zip(tasks, starts[:-1], starts[1:], strict=True):
+        task.unconditional_too_large = bool((wanted & too_large)[inverse[a:b]].any())
+    wanted &= ~too_large
     rows = np.flatnonzero(wanted)
     exp_cols = [methods.index(m) for m in _EXPENSIVE]
     evaluated = _evaluate(unique[rows], list(_EXPENSIVE), n_jobs)
@@ -1077,6 +1097,11 @@ def _folder_note(row) -> str:
 
 
 def _subset_note(task) -> str:
+    if getattr(task, "unconditional_too_large", False):
+        return (
+            " (Barnard and Boschloo not run on the candidate tables too large for them: "
+            f"(n1 + 1)(n1 + n2 + 1) > {proportions.MAX_UNCONDITIONAL_SIZE:,}; the asymptotic tests are accurate there)"
+        )
     subset = getattr(task, "unconditional_subset", None)
     if not subset:
         return ""
