@@ -964,7 +964,9 @@ def _resolve_pvalues(tasks: list[_PvalueTask], n_jobs: int = 1) -> None:
     every table; Barnard and Boschloo on every table of a task with at most
     :data:`UNCONDITIONAL_ALL_TABLES` candidates; on a larger task, not at all when the cheap tests
     already reproduce the printed value, else on its :data:`UNCONDITIONAL_NEAREST` candidates nearest
-    the printed p-value under the cheap tests (the explanation says so).
+    the printed p-value under the cheap tests (the explanation says so). Tables past
+    :data:`proportions.MAX_UNCONDITIONAL_SIZE`, which Barnard and Boschloo refuse, are left to the
+    other tests (the explanation says so too).
     """
     if not tasks:
         return
