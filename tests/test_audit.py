@@ -2,6 +2,7 @@
 
 import shutil
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -286,3 +287,51 @@ def test_a_number_where_the_print_belongs_is_refused_with_where_it_is():
     object.__setattr__(ev, "time_to_event", doubled)
     with pytest.raises(ValueError, match="time_to_event.csv .*row index has duplicates"):
         audit.audit(ev)
+
+
+def test_an_effect_only_an_exact_interval_reproduces_is_found_among_many_candidate_tables():
+    # Chan-Zhang on 4/8 vs 3/12 prints 0.25 (-0.20 to 0.65), which no asymptotic method gives on any
+    # of the 15 tables the percentages 50 and 25 fit (n <= 11 and n <= 15); the exact intervals run
+    # on the tables whose difference prints as 0.25.
+    from reanalysis.audit import folder
+    from reanalysis.audit.effects import closest_effect
+
+    printed = SimpleNamespace(reported_effect="0.25", effect_ci_low="-0.20", effect_ci_high="0.65")
+    best, note, complete = folder._effect_search(
+        ("50", (1, 11)), ("25", (1, 15)), "rd", printed, "proportion", 0.95
+    )
+    match, table1, table2 = best
+    assert (match.distance, match.method, table1, table2) == (0.0, "chan-zhang", (4, 8), (3, 12))
+    asymptotic = ("newcombe", "wald", "agresti-caffo", "miettinen-nurminen")
+    other = closest_effect(4, 8, 3, 12, "rd", "0.25", "-0.20", "0.65", methods=asymptotic)
+    assert other.distance > 0
+    with pytest.raises(ValueError, match="methods"):
+        closest_effect(4, 8, 3, 12, "rd", "0.25", methods=("fisher",))
+    assert note == "" and complete  # every table whose difference prints as 0.25 was tried
+
+
+def test_an_effect_search_stops_at_a_cheap_match_and_refuses_too_many_tables():
+    from reanalysis.audit import folder
+
+    printed = SimpleNamespace(reported_effect="0.20", effect_ci_low="-0.01", effect_ci_high="0.41")
+    (match, *_), note, _ = folder._effect_search(
+        ("50", (1, 40)), ("30", (1, 40)), "rd", printed, "proportion", 0.95
+    )
+    assert match.distance == 0 and match.method not in ("santner-snell", "chan-zhang") and note == ""
+    with pytest.raises(ValueError, match=r"the effect's [\d,]+ x [\d,]+ candidate tables is too large"):
+        folder._effect_search(("50", (1, 400)), ("30", (1, 400)), "rd", printed, "proportion", 0.95)
+
+
+def test_an_effect_search_says_when_the_exact_intervals_ran_on_some_tables_only(monkeypatch):
+    from reanalysis.audit import folder
+
+    monkeypatch.setattr(folder, "EXACT_EFFECT_SECONDS", 0.0)  # the nearest table only
+    printed = SimpleNamespace(reported_effect="0.25", effect_ci_low="-0.20", effect_ci_high="0.65")
+    _, note, complete = folder._effect_search(
+        ("50", (1, 11)), ("25", (1, 15)), "rd", printed, "proportion", 0.95
+    )
+    assert not complete  # so a mismatch is not-checkable, never not-reproducible
+    assert note.startswith(
+        " (the exact santner-snell and chan-zhang intervals were run on the 1 of the 15 candidate tables "
+        "whose difference prints as the printed one, nearest first under the other methods)"
+    )

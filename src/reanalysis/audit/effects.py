@@ -63,13 +63,23 @@ def closest_effect(
     reported_high=None,
     scale: str | None = None,
     level: float = 0.95,
-) -> EffectMatch:
+    methods=None,
+) -> EffectMatch | None:
     """The crude :func:`~reanalysis.proportions.effect_size` method closest to a printed effect.
 
     ``scale`` is the printed scale of a risk difference ("proportion" or "percentage-points");
     computed differences are multiplied by 100 before comparing with percentage points.
+    ``methods`` restricts the search to some of ``proportions.EFFECT_METHODS[measure]`` (default:
+    all; the SAS pairing of an odds ratio comes with "conditional"). None when no method gives an
+    interval for these counts.
     """
     measure = _checks.choice(measure, "measure", tuple(proportions.EFFECT_METHODS))
+    if methods is None:
+        methods = proportions.EFFECT_METHODS[measure]
+    else:
+        methods = tuple(methods)
+        for m in methods:
+            _checks.choice(m, "methods", proportions.EFFECT_METHODS[measure])
     pe = parse_printed(reported)
     pl = parse_printed(reported_low) if reported_low is not None else None
     ph = parse_printed(reported_high) if reported_high is not None else None
@@ -80,18 +90,22 @@ def closest_effect(
     else:
         scale = "ratio"
     candidates = []
-    for method in proportions.EFFECT_METHODS[measure]:
+    for method in methods:
         try:
             res = proportions.effect_size(x1, n1, x2, n2, measure=measure, method=method, level=level)
         except ValueError:  # a method refused as too costly for these counts: the others still count
             continue
         candidates.append((method, res.estimate, res.low, res.high))
-    if measure == "or" and 0 not in (x1, n1 - x1, x2, n2 - x2):
+    if measure == "or" and "conditional" in methods and 0 not in (x1, n1 - x1, x2, n2 - x2):
         # SAS PROC FREQ (and papers computed with it) print the sample odds ratio ad/bc with the exact
         # conditional interval: a pairing of two methods that the audit must recognise.
         sample = proportions.effect_size(x1, n1, x2, n2, measure="or", method="wald", level=level)
-        exact = proportions.effect_size(x1, n1, x2, n2, measure="or", method="conditional", level=level)
-        candidates.append(("sample OR with exact conditional CI", sample.estimate, exact.low, exact.high))
+        try:
+            exact = proportions.effect_size(x1, n1, x2, n2, measure="or", method="conditional", level=level)
+        except ValueError:  # refused as too costly (tens of millions of patients), as in the loop above
+            exact = None
+        if exact is not None:
+            candidates.append(("sample OR with exact conditional CI", sample.estimate, exact.low, exact.high))
     best = None
     for method, est, low, high in candidates:
         d = pe.distance(factor * est)
