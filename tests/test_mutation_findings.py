@@ -103,3 +103,20 @@ def test_an_effect_over_too_many_candidate_tables_is_left_unchecked_with_the_rea
     assert effect.verdict == "not-checkable"
     assert "Not checked: the effect's" in effect.explanation
     assert "candidate tables is too large to compute here" in effect.explanation
+
+
+def test_a_ratio_ci_too_narrow_for_double_precision_is_not_checkable_in_its_printed_terms(example_copy):
+    # 1e300 to 1.000000000000001e300 are different numbers with the same logarithm: the row was
+    # 'inconsistent' with "low < high, got 690.7755278982137-690.7755278982137".
+    with pytest.raises(
+        ValueError, match=r"the CI 1e300-1.000000000000001e300 is too narrow to imply a p-value"
+    ):
+        audit.ratio_consistency("1e300", "1e300", "1.000000000000001e300", "0.5")
+    folder = example_copy("cll14")
+    for column, value in (("reported_effect", "1e300"), ("effect_ci_low", "1e300")):
+        _edit(folder / "comparisons.csv", 2, column, value)
+    _edit(folder / "comparisons.csv", 2, "effect_ci_high", "1.000000000000001e300")
+    frame = audit.audit(data.load(folder))
+    row = frame[(frame.study_id == "cll14_nejm2019") & (frame.kind == "pvalue")].iloc[0]
+    assert row.verdict == "not-checkable"
+    assert row.explanation.startswith("Not checked: the CI 1e300-1.000000000000001e300 is too narrow")

@@ -141,6 +141,10 @@ class RatioConsistency(Result):
     explanation: str
 
 
+class NarrowIntervalError(ValueError):
+    """A ratio CI whose bounds are equal on the log scale in double precision: it implies no p-value."""
+
+
 def ratio_pvalue_from_ci(estimate: float, low: float, high: float, level: float = 0.95) -> float:
     """Two-sided p of a ratio from its CI: SE = (ln high - ln low) / (2 z), z = ln(est) / SE."""
     for name, v in (("estimate", estimate), ("low", low), ("high", high)):
@@ -148,7 +152,13 @@ def ratio_pvalue_from_ci(estimate: float, low: float, high: float, level: float 
             raise ValueError(f"{name} must be a positive finite ratio, got {v!r}")
     if not low < high:  # checked here so the message shows the ratios, not their logarithms
         raise ValueError(f"the CI must have low < high, got {low!r}-{high!r}")
-    return _pvalue_from_ci(math.log(estimate), math.log(low), math.log(high), level)
+    log_low, log_high = math.log(low), math.log(high)
+    if not log_low < log_high:  # e.g. 1e300 to 1.000000000000001e300
+        raise NarrowIntervalError(
+            f"the CI {low!r}-{high!r} is too narrow to imply a p-value: its bounds are equal on the log "
+            "scale in double precision"
+        )
+    return _pvalue_from_ci(math.log(estimate), log_low, log_high, level)
 
 
 def difference_pvalue_from_ci(estimate: float, low: float, high: float, level: float = 0.95) -> float:
@@ -203,11 +213,20 @@ def ratio_consistency(estimate, ci_low, ci_high, reported_p, level: float = 0.95
                 raise ValueError(f"a ratio and its CI must be positive, got {p.text!r}")
     if not pl.value < ph.value:
         raise ValueError(f"the CI must have low < high, got {pl.text}-{ph.text}")
+    if ratio and not math.log(pl.value) < math.log(ph.value):
+        raise NarrowIntervalError(
+            f"the CI {pl.text}-{ph.text} is too narrow to imply a p-value: its bounds are equal on the log "
+            "scale in double precision"
+        )
 
     def corners(p):
         return (max(p.low, 1e-300), p.value, p.high) if ratio else (p.low, p.value, p.high)
 
-    box = [(e, lo, hi) for e, lo, hi in itertools.product(corners(pe), corners(pl), corners(ph)) if lo < hi]
+    box = [
+        (e, lo, hi)
+        for e, lo, hi in itertools.product(corners(pe), corners(pl), corners(ph))
+        if (math.log(lo) < math.log(hi) if ratio else lo < hi)
+    ]
     implied = ratio_pvalue_from_ci if ratio else difference_pvalue_from_ci
     ps = [implied(e, lo, hi, level) for e, lo, hi in box]
     p_central = implied(pe.value, pl.value, ph.value, level)

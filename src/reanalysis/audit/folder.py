@@ -20,7 +20,15 @@ from ..evidence import outcome_counts
 from ..printed import format_value, parse_printed
 from . import tables
 from .counts import contains, count_candidates, distance, percent_decimals
-from .effects import ci_centred, closest_effect, interval_order, ratio_consistency, rd_scale, spaced_p
+from .effects import (
+    NarrowIntervalError,
+    ci_centred,
+    closest_effect,
+    interval_order,
+    ratio_consistency,
+    rd_scale,
+    spaced_p,
+)
 from .intervals import closest_ci_method, identify_ci_method, unrounded_levels
 from .verdicts import VERDICTS, is_model_based
 
@@ -1357,6 +1365,9 @@ def _audit_effect_p(out, base, row, reported: str | None = None):
         res = ratio_consistency(
             row.reported_effect, row.effect_ci_low, row.effect_ci_high, row.reported_p, level, scale=scale
         )
+    except NarrowIntervalError as err:  # not contradictory, only beyond double precision
+        out.add(base, verdict="not-checkable", check="unchecked", explanation=f"Not checked: {err}.")
+        return
     except ValueError as err:
         out.add(base, verdict="inconsistent", check="consistency", explanation=f"{err}.")
         return
