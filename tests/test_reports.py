@@ -121,3 +121,14 @@ def test_failed_build_leaves_no_partial_report(tmp_path, data_copy, capsys):
     error = _run_script(str(ROOT / "analyses" / "saa.py"), str(tmp_path / "saa"), str(data_copy))
     assert error is not None and "outcomes.csv: missing required column(s)" in capsys.readouterr().err
     assert not (tmp_path / "saa" / "report.html").exists()
+
+
+def test_the_index_script_runs_last_whatever_its_place_on_the_command_line():
+    # `python -m reanalysis.report.build --out reports analyses/*.py` (a shell glob) put index.py
+    # third and treated saa.py as the index: the build failed.
+    from reanalysis.report.build import split_index
+
+    globbed = [f"analyses/{name}.py" for name in ("audit", "cit", "index", "itp", "saa")]
+    reports, index = split_index(globbed)
+    assert index == "analyses/index.py" and reports == [s for s in globbed if s != index]
+    assert split_index(["a.py", "b.py"]) == (["a.py"], "b.py")

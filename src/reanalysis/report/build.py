@@ -2,7 +2,8 @@
 
 ``python -m reanalysis.report.build --out reports --data-dir data analyses/saa.py ... analyses/index.py``
 runs each analysis script as if from the command line (``--out OUT/<name> --data-dir DIR``; the
-last script, the index, gets ``--out OUT``). The parent process imports the heavy libraries, loads
+index, a script named ``index.py`` or else the last one, runs after the others with ``--out OUT``,
+so ``analyses/*.py`` in any order works). The parent process imports the heavy libraries, loads
 the evidence folder and audits it; the scripts then run in ``--jobs`` forked workers that inherit
 all of it, so a cold build pays for the imports and the audit once. Output is the same, byte for
 byte, as running the scripts one by one.
@@ -69,14 +70,27 @@ def _warm() -> None:
     _html_environment().get_template("report.html.j2")
 
 
+def split_index(scripts: list[str]) -> tuple[list[str], str]:
+    """(report scripts, index script): the script named index.py wherever it is, else the last one.
+
+    A shell glob (``analyses/*.py``) puts index.py before itp.py and saa.py; run first, the index
+    would find no reports to list.
+    """
+    named = [s for s in scripts if Path(s).name == "index.py"]
+    index = named[-1] if named else scripts[-1]
+    return [s for s in scripts if s != index], index
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", required=True, help="folder holding one folder per report")
     parser.add_argument("--data-dir", default=None, help="evidence folder")
     parser.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1), help="worker processes")
-    parser.add_argument("scripts", nargs="+", help="analysis scripts; the last one builds the index")
+    parser.add_argument(
+        "scripts", nargs="+", help="analysis scripts; index.py (or else the last one) builds the index"
+    )
     args = parser.parse_args(argv)
-    *reports, index = args.scripts
+    reports, index = split_index(args.scripts)
     # Warm the parent: everything a worker needs is inherited through fork.
     from .. import audit, evidence, plots  # noqa: F401
 
