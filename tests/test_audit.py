@@ -335,3 +335,32 @@ def test_an_effect_search_says_when_the_exact_intervals_ran_on_some_tables_only(
         " (the exact santner-snell and chan-zhang intervals were run on the 1 of the 15 candidate tables "
         "whose difference prints as the printed one, nearest first under the other methods)"
     )
+
+
+def test_an_effect_no_computed_method_gives_is_not_called_irreproducible_when_a_method_was_refused(tmp_path):
+    # Chan-Zhang on 150/400 vs 20/100 is 17.5 (5.6-26.1) points (R exact2x2, or this package with its
+    # size limit raised); here it is refused as too large, so the other methods' mismatch proves nothing.
+    folder = _viale_like(
+        tmp_path,
+        arms=[(",286,,,", ",400,,,"), (",145,,,", ",100,,,")],
+        outcomes=[(",,,286,36.7,", ",,150,400,37.5,"), (",,,145,17.9,", ",,20,100,20.0,")],
+        comparisons=[
+            (
+                "viale_a,complete_remission,,best,ven_aza,pbo_aza,,,,,<0.001,not stated,,,,,,,,,",
+                "viale_a,complete_remission,,best,ven_aza,pbo_aza,,,,,<0.001,not stated,"
+                "rd,17.5,5.6,26.1,95,percentage-points,,,",
+            )
+        ],
+    )
+    table = audit.audit(evidence.load(folder))
+    row = table[(table.kind == "effect") & (table.endpoint == "complete_remission")].iloc[0]
+    assert row.verdict == "not-checkable"
+    assert "the chan-zhang interval was not computed on 150/400 vs 20/100" in row.explanation
+    # a Santner-Snell print on the same table is still reproduced (it is within its limit)
+    folder2 = tmp_path / "ss"
+    shutil.copytree(folder, folder2)
+    path = folder2 / "comparisons.csv"
+    path.write_text(path.read_text().replace("rd,17.5,5.6,26.1", "rd,17.5,6.4,28.3"))
+    table = audit.audit(evidence.load(folder2))
+    row = table[(table.kind == "effect") & (table.endpoint == "complete_remission")].iloc[0]
+    assert row.verdict == "reproduced" and row.method == "santner-snell"

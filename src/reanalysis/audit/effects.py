@@ -50,6 +50,8 @@ class EffectMatch(Result):
     high: float
     distance: float
     scale: str
+    #: Methods that refused these counts as too costly (not run, so they could not be compared).
+    refused: tuple[str, ...] = ()
 
 
 def closest_effect(
@@ -71,7 +73,8 @@ def closest_effect(
     computed differences are multiplied by 100 before comparing with percentage points.
     ``methods`` restricts the search to some of ``proportions.EFFECT_METHODS[measure]`` (default:
     all; the SAS pairing of an odds ratio comes with "conditional"). None when no method gives an
-    interval for these counts.
+    interval for these counts. ``refused`` of the result names the methods that refused these counts
+    as too costly: a mismatch then does not show that no method gives the printed numbers.
     """
     measure = _checks.choice(measure, "measure", tuple(proportions.EFFECT_METHODS))
     if methods is None:
@@ -90,10 +93,12 @@ def closest_effect(
     else:
         scale = "ratio"
     candidates = []
+    refused = []
     for method in methods:
         try:
             res = proportions.effect_size(x1, n1, x2, n2, measure=measure, method=method, level=level)
         except ValueError:  # a method refused as too costly for these counts: the others still count
+            refused.append(method)
             continue
         candidates.append((method, res.estimate, res.low, res.high))
     if measure == "or" and "conditional" in methods and 0 not in (x1, n1 - x1, x2, n2 - x2):
@@ -112,7 +117,7 @@ def closest_effect(
         if pl is not None:
             d = max(d, pl.distance(factor * low), ph.distance(factor * high))
         if best is None or d < best.distance:
-            best = EffectMatch(measure, method, est, low, high, float(d), scale)
+            best = EffectMatch(measure, method, est, low, high, float(d), scale, tuple(refused))
     return best
 
 

@@ -1225,9 +1225,15 @@ def _audit_effect(out, base, row, g1, g2, assumed, model):
             verdict="not-checkable",
             check="unchecked",
             computed=f"{match.method}: {summary}",
-            explanation=f"Not reproduced on the candidate tables tried: the closest is {match.method} on "
-            f"{counts}, {summary}{scale_note}; give the denominators the percentages are of (outcomes.csv n) "
-            "for a complete check.",
+            explanation=(
+                f"Not reproduced on the candidate tables tried: the closest is {match.method} on {counts}, "
+                f"{summary}{scale_note}; give the denominators the percentages are of (outcomes.csv n) for a "
+                "complete check."
+                if any(isinstance(g[1], tuple) for g in (g1, g2))
+                else f"Not reproduced by the methods that could be computed: the closest is {match.method} on "
+                f"{counts}, {summary}{scale_note}; not every method could be compared, so this is not shown "
+                "to be an error."
+            ),
         )
     else:
         out.add(
@@ -1296,26 +1302,36 @@ def _effect_search(g1, g2, measure, row, scale, level) -> tuple[tuple | None, st
     ]
     printed = (measure, row.reported_effect, row.effect_ci_low, row.effect_ci_high)
     note, complete = "", True
+    refused = [set() for _ in pairs]  # methods that refused a table as too costly (never compared)
+
+    def closest(i, methods):
+        m = closest_effect(*pairs[i][0], *pairs[i][1], *printed, scale=scale, level=level, methods=methods)
+        refused[i].update(methods if m is None else m.refused)
+        return m
+
+    all_methods = proportions.EFFECT_METHODS[measure]
+    factor = 100.0 if scale == "percentage-points" else 1.0
+    x1, m1, x2, m2 = (np.array([p[i][j] for p in pairs], dtype=float) for i in (0, 1) for j in (0, 1))
+    # Tables on which some method could reproduce the printed numbers: for a difference, those whose
+    # p1 - p2 prints as the printed one (every risk-difference method has that point estimate).
+    fits = (
+        distance(parse_printed(row.reported_effect), factor * (x1 / m1 - x2 / m2)) == 0
+        if measure == "rd"
+        else np.ones(size, dtype=bool)
+    )
     if not exact or size <= EXACT_EFFECT_NEAREST:
-        matches = [closest_effect(*c1, *c2, *printed, scale=scale, level=level) for c1, c2 in pairs]
+        matches = [closest(i, all_methods) for i in range(size)]
     else:
-        others = tuple(m for m in proportions.EFFECT_METHODS[measure] if m not in exact)
-        matches = [
-            closest_effect(*c1, *c2, *printed, scale=scale, level=level, methods=others) for c1, c2 in pairs
-        ]
+        others = tuple(m for m in all_methods if m not in exact)
+        matches = [closest(i, others) for i in range(size)]
         d = np.array([np.inf if m is None else m.distance for m in matches])
         if not (d == 0).any():
-            factor = 100.0 if scale == "percentage-points" else 1.0
-            x1, m1, x2, m2 = (np.array([p[i][j] for p in pairs], dtype=float) for i in (0, 1) for j in (0, 1))
-            fits = distance(parse_printed(row.reported_effect), factor * (x1 / m1 - x2 / m2)) == 0
             order = np.argsort(d, kind="stable")
             chosen = order[fits[order]] if fits.any() else order[:EXACT_EFFECT_NEAREST]
             cost = np.cumsum([_exact_rd_seconds(pairs[i][0][1], pairs[i][1][1], exact) for i in chosen])
             chosen = chosen[: max(1, int(np.searchsorted(cost, EXACT_EFFECT_SECONDS, side="right")))]
             for i in chosen:
-                m = closest_effect(
-                    *pairs[i][0], *pairs[i][1], *printed, scale=scale, level=level, methods=exact
-                )
+                m = closest(i, exact)
                 if m is not None and (matches[i] is None or m.distance < matches[i].distance):
                     matches[i] = m
             complete = len(chosen) == int(fits.sum()) or not fits.any()
@@ -1334,13 +1350,33 @@ def _effect_search(g1, g2, measure, row, scale, level) -> tuple[tuple | None, st
     for match, (c1, c2) in zip(matches, pairs, strict=True):
         if match is not None and (best is None or match.distance < best[0].distance):
             best = (match, c1, c2)
+    blocked = [i for i in np.flatnonzero(fits) if refused[i]]
+    if blocked and (best is None or best[0].distance > 0):
+        # A method refused a table that could reproduce the printed numbers: not compared, so no claim.
+        complete = False
+        (a, b), (c, e) = pairs[blocked[0]]
+        names = " and ".join(sorted(set().union(*(refused[i] for i in blocked))))
+        where = (
+            f"{a}/{b} vs {c}/{e}"
+            if size == 1
+            else f"{len(blocked):,} candidate tables, e.g. {a}/{b} vs {c}/{e}"
+        )
+        if size > 1 and len(blocked) == 1:
+            where = f"the candidate table {a}/{b} vs {c}/{e}"
+        plural = "intervals were" if " and " in names else "interval was"
+        note += f" (the {names} {plural} not computed on {where}: too large to compute here)"
     return best, note, complete
 
 
 def _exact_rd_seconds(n1: int, n2: int, methods) -> float:
-    """Estimated seconds of the exact intervals ``methods`` on one table (0.05 s of set-up, measured)."""
+    """Estimated seconds of the exact intervals ``methods`` on one table (0.05 s of set-up, measured);
+    a method that refuses the table as too large costs nothing."""
     cells = proportions._exact_rd_grid(n1, n2) * (n1 + n2 + 2)
-    return 0.05 + sum(proportions._SECONDS_PER_EXACT_RD_CELL[m] * cells for m in methods)
+    return 0.05 + sum(
+        proportions._SECONDS_PER_EXACT_RD_CELL[m] * cells
+        for m in methods
+        if cells <= proportions.MAX_EXACT_RD_SIZE[m]
+    )
 
 
 def _audit_effect_p(out, base, row, reported: str | None = None):
