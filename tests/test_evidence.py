@@ -132,10 +132,12 @@ def test_rd_in_percentage_points_is_read_on_its_printed_scale(outside_folder):
     path.write_text(path.read_text().replace(",rd,20,6.4,33.6,,", ",rd,20,6.4,33.6,percentage-points,"))
     rd = audit.audit(evidence.load(outside_folder)).query("kind == 'effect'").iloc[0]
     assert rd.verdict == "reproduced" and "inferred" not in rd.explanation
-    # Declared as a proportion, 20 is not 0.20: never silently rescaled.
+    # Declared as a proportion, 20 is not 0.20: never silently rescaled, refused at load.
     path.write_text(path.read_text().replace("percentage-points", "proportion"))
-    rd = audit.audit(evidence.load(outside_folder)).query("kind == 'effect'").iloc[0]
-    assert rd.verdict == "not-reproducible"
+    with pytest.raises(
+        evidence.DataValidationError, match="a risk difference in proportions lies within -1 to 1"
+    ):
+        evidence.load(outside_folder)
 
 
 def test_an_empty_audit_keeps_its_columns(tmp_path):

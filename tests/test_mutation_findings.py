@@ -120,3 +120,32 @@ def test_a_ratio_ci_too_narrow_for_double_precision_is_not_checkable_in_its_prin
     row = frame[(frame.study_id == "cll14_nejm2019") & (frame.kind == "pvalue")].iloc[0]
     assert row.verdict == "not-checkable"
     assert row.explanation.startswith("Not checked: the CI 1e300-1.000000000000001e300 is too narrow")
+
+
+def test_an_effect_outside_its_own_interval_is_inconsistent_without_a_search(example_copy):
+    # RD 0.25 (0.30-0.60) with percentages only: 2.6 s of exact intervals, then "not-checkable ...
+    # give the denominators", which cannot help; no row said the estimate is outside its CI.
+    folder = example_copy("ascembl")
+    for column, value in (
+        ("reported_effect", "25.0"),
+        ("effect_ci_low", "30.0"),
+        ("effect_ci_high", "60.0"),
+        ("adjustment", "none"),
+        ("reported_p", ""),
+    ):
+        _edit(folder / "comparisons.csv", 2, column, value)
+    row = audit.audit(data.load(folder)).query("kind == 'effect'").iloc[0]
+    assert row.verdict == "inconsistent"
+    assert row.explanation.startswith("The estimate 25.0 lies outside its CI 30.0-60.0")
+
+
+def test_a_risk_difference_beyond_its_declared_scale_is_refused_at_load(example_copy):
+    # RD 25 (30-60) declared a proportion loaded, and the audit then called it not reproducible.
+    folder = example_copy("ascembl")
+    _edit(folder / "comparisons.csv", 2, "effect_unit", "proportion")
+    with pytest.raises(
+        data.DataValidationError,
+        match=r"comparisons.csv, line 2, columns reported_effect/effect_ci_low/effect_ci_high: a risk "
+        r"difference in proportions lies within -1 to 1",
+    ):
+        data.load(folder)

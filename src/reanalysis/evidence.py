@@ -984,7 +984,48 @@ def _check_comparisons(frame, each):
                 strict=True,
             )
         ],
-        lambda row: f"column reported_effect: a {row.effect_measure.upper()} and its CI must be positive",
+        lambda row: f"column reported_effect: an {row.effect_measure.upper()} and its CI must be positive",
+    )
+
+    def off_scale(effect_measure, effect_unit, *printed):
+        """A risk difference beyond its declared scale (a proportion within -1 to 1, points within -100 to 100)."""
+        if effect_measure != "rd" or effect_unit not in ("proportion", "percentage-points"):
+            return False
+        bound = 1.0 if effect_unit == "proportion" else 100.0
+        for v in printed:
+            if v is not None and not pd.isna(v):
+                try:
+                    if abs(parse_printed(v).value) > bound:
+                        return True
+                except ValueError:
+                    pass  # already reported
+        return False
+
+    each(
+        [
+            off_scale(*row)
+            for row in zip(
+                *(
+                    frame[c].tolist()
+                    for c in (
+                        "effect_measure",
+                        "effect_unit",
+                        "reported_effect",
+                        "effect_ci_low",
+                        "effect_ci_high",
+                    )
+                ),
+                strict=True,
+            )
+        ],
+        lambda row: (
+            "columns reported_effect/effect_ci_low/effect_ci_high: a risk difference in "
+            + (
+                "proportions lies within -1 to 1 (printed in percentage points? effect_unit = percentage-points)"
+                if row.effect_unit == "proportion"
+                else "percentage points lies within -100 to 100"
+            )
+        ),
     )
     each(
         frame["reported_p"].isna() & measure.isna() & frame["claim"].isna(),

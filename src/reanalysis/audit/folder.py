@@ -721,7 +721,7 @@ def _audit_hazard_ratio(out, base, row):
     )
     if row.reported_effect is not None:
         reported = f"HR {row.reported_effect}" + (
-            f" ({row.effect_ci_low}-{row.effect_ci_high})" if has_ci else ""
+            f" ({_span(row.effect_ci_low, row.effect_ci_high)})" if has_ci else ""
         )
         if has_ci:
             inside, centred = ci_centred(row.reported_effect, row.effect_ci_low, row.effect_ci_high)
@@ -839,7 +839,7 @@ def _audit_table_pvalue(rec, row, outcomes, model):
 
 def _audit_mh_odds_ratio(out, base, row, outcomes, model):
     """A stratified odds ratio against the Mantel-Haenszel estimate with its Robins-Breslow-Greenland CI."""
-    ci = f" ({row.effect_ci_low}-{row.effect_ci_high})" if row.effect_ci_low is not None else ""
+    ci = f" ({_span(row.effect_ci_low, row.effect_ci_high)})" if row.effect_ci_low is not None else ""
     base = dict(base, reported=f"OR {row.reported_effect}{ci}")
     task = tables.build(row, outcomes, _lookup(outcomes))
     if isinstance(task, str):
@@ -885,9 +885,10 @@ def _audit_mh_odds_ratio(out, base, row, outcomes, model):
         )
 
 
-#: Most patients summed over the candidate tables of one two-group p-value (about 5 s of tests on
-#: 2 cores); the shipped folders need at most 2.4e7 (examples/cll14).
-MAX_PVALUE_WORK = 50_000_000
+#: Most patients summed over the candidate tables of one two-group p-value: about 5e-8 s each on this
+#: project's 2-core machine (arms of 300 with whole-number percentages: 8e7, 3.4 s of the whole
+#: audit; 400: 3.4e8, 23 s), so up to about 8 s; the shipped folders need at most 1.6e7 (examples/cll14).
+MAX_PVALUE_WORK = 150_000_000
 
 
 class _PvalueTask:
@@ -907,7 +908,7 @@ class _PvalueTask:
             int(work) if len(k1) * len(k2) > 1 else 0,  # one table: each test refuses it if too large
             MAX_PVALUE_WORK,
             nbytes=32.0 * len(k1) * len(k2),
-            seconds=work * 1.5e-7,
+            seconds=work * 5e-8,
             instead="give the denominators the percentages are of (outcomes.csv n)",
         )
         i1, i2 = np.meshgrid(np.arange(len(k1)), np.arange(len(k2)), indexing="ij")
@@ -1058,8 +1059,8 @@ def _write_pvalue_verdict(task, tables, pvals, methods):
         counts = f"{x1}/{n1} vs {x2}/{n2}"
         if threshold:
             every = all(ok[i])
-            how = "every standard test" if every else f"{len(found)} of {len(methods)} tests"
-            text = f"{counts}: {how} gives p {spaced_p(printed.text)} (e.g. {methods[j]} p = {_fmt(pvals[i, j])})"
+            how = "every standard test gives" if every else f"{len(found)} of {len(methods)} tests give"
+            text = f"{counts}: {how} p {spaced_p(printed.text)} (e.g. {methods[j]} p = {_fmt(pvals[i, j])})"
         else:
             text = f"{counts} by {methods[j]} gives p = {_fmt(pvals[i, j])}"
         if task.assumed:
@@ -1098,7 +1099,7 @@ def _write_pvalue_verdict(task, tables, pvals, methods):
             dcounts = "{}/{} vs {}/{}".format(*derived)
             closest = (
                 f"on the counts derived in the evidence folder ({dcounts}) the closest is {methods[jj]} "
-                f"(p = {_fmt(pvals[k, jj])}); over all {len(tables)} candidate tables the nearest is "
+                f"(p = {_fmt(pvals[k, jj])}); over all {len(tables):,} candidate tables the nearest is "
                 f"{methods[j]} on {counts} (p = {_fmt(pvals[i, j])})"
             )
             computed = f"{methods[jj]} {dcounts}: {_fmt(pvals[k, jj])}"
@@ -1132,11 +1133,17 @@ def _subset_note(task) -> str:
     if not subset:
         return ""
     if subset[0] == 0:
-        return f" (Barnard and Boschloo not run on the {subset[1]} candidate tables: the other tests already reproduce it)"
+        return f" (Barnard and Boschloo not run on the {subset[1]:,} candidate tables: the other tests already reproduce it)"
     return (
-        f" (Barnard and Boschloo were run on the {subset[0]} of {subset[1]} candidate tables nearest the printed "
+        f" (Barnard and Boschloo were run on the {subset[0]:,} of {subset[1]:,} candidate tables nearest the printed "
         "p-value under the other tests)"
     )
+
+
+def _span(low, high) -> str:
+    """A printed interval: "0.23-0.53", or "-32.18 to -5.45" when a bound is negative ("--" misreads)."""
+    low, high = str(low), str(high)
+    return f"{low} to {high}" if low.startswith("-") or high.startswith("-") else f"{low}-{high}"
 
 
 def _model_text(row) -> str:
@@ -1147,7 +1154,7 @@ def _model_text(row) -> str:
 
 def _audit_effect(out, base, row, g1, g2, assumed, model):
     measure = row.effect_measure
-    ci = f" ({row.effect_ci_low}-{row.effect_ci_high})" if row.effect_ci_low is not None else ""
+    ci = f" ({_span(row.effect_ci_low, row.effect_ci_high)})" if row.effect_ci_low is not None else ""
     base = dict(base, reported=f"{measure.upper()} {row.reported_effect}{ci}")
     level = (row.effect_ci_level if not pd.isna(row.effect_ci_level) else 95.0) / 100
     scale_note = ""
@@ -1172,6 +1179,17 @@ def _audit_effect(out, base, row, g1, g2, assumed, model):
             explanation="A hazard ratio cannot be recomputed from summary counts; see its CI/p consistency check.",
         )
         return
+    if row.effect_ci_low is not None and row.effect_ci_high is not None:
+        order = interval_order(row.reported_effect, row.effect_ci_low, row.effect_ci_high)
+        if not order.consistent:  # no method, on any counts, gives an estimate outside its own interval
+            out.add(
+                base,
+                verdict="inconsistent",
+                check="consistency",
+                method="ordering",
+                explanation=f"{order.explanation[:-1]}: no method gives an estimate outside its own interval.",
+            )
+            return
     if g1 is None or g2 is None:
         out.add(base, verdict="not-checkable", check="unchecked", explanation="No counts to recompute from.")
         return
@@ -1191,7 +1209,9 @@ def _audit_effect(out, base, row, g1, g2, assumed, model):
         )
         return
     match, (x1, n1), (x2, n2) = best
-    summary = f"{factor * match.estimate:.2f} ({factor * match.low:.2f}-{factor * match.high:.2f})"
+    summary = (
+        f"{factor * match.estimate:.2f} ({_span(f'{factor * match.low:.2f}', f'{factor * match.high:.2f}')})"
+    )
     counts = f"{x1}/{n1} vs {x2}/{n2}"
     if match.distance == 0:
         paired = match.method not in proportions.EFFECT_METHODS[measure]
@@ -1395,7 +1415,7 @@ def _audit_effect_p(out, base, row, reported: str | None = None):
     base = dict(
         base,
         reported=reported
-        or f"{measure.upper()} {row.reported_effect}{points} ({row.effect_ci_low}-{row.effect_ci_high}), p {row.reported_p}",
+        or f"{measure.upper()} {row.reported_effect}{points} ({_span(row.effect_ci_low, row.effect_ci_high)}), p {row.reported_p}",
     )
     try:
         res = ratio_consistency(
