@@ -53,3 +53,16 @@ def test_every_expectation_gives_its_reason(audited):
 def test_every_row_names_its_source(audited):
     folder, table, _ = audited
     assert (table.source.str.len() > 3).all(), folder.name
+
+
+def test_counts_inferred_from_percentages_say_how_many_tables_give_the_printed_p():
+    # It named one table ("58/124 vs 174/570 ... (counts inferred from the percentages)") as if it
+    # were the data; the denominators are unknown and other tables may give the printed p too.
+    table = audit.audit(evidence.load(EXAMPLES / "haem_rct_landscape"))
+    rows = table[table.explanation.str.contains("counts inferred from the percentages: ")]
+    assert (
+        len(rows)
+        and rows.explanation.str.contains(
+            r"\d+ of the \d+ candidate tables give it; shown, the one with the largest denominators"
+        ).all()
+    )

@@ -1064,7 +1064,13 @@ def _write_pvalue_verdict(task, tables, pvals, methods):
         else:
             text = f"{counts} by {methods[j]} gives p = {_fmt(pvals[i, j])}"
         if task.assumed:
-            text += " (counts inferred from the percentages)"
+            hits = int(ok.any(axis=1).sum())
+            text += (
+                f" (counts inferred from the percentages: {hits:,} of the {len(tables):,} candidate tables "
+                "give it; shown, the one with the largest denominators)"
+                if len(tables) > 1
+                else " (counts inferred from the percentages)"
+            )
         text += _subset_note(task)
         rec.update(
             verdict="reproduced-with-assumptions" if task.assumed else "reproduced",
