@@ -961,63 +961,47 @@ def _check_comparisons(frame, each):
         lambda row: "column effect_unit: a risk difference is a proportion or percentage-points, not a ratio",
     )
 
-    def nonpositive(effect_measure, *printed):
-        if effect_measure not in ("or", "rr", "hr"):
-            return False
+    def printed_values(printed):
+        """The numbers of the printed cells that parse (a cell that does not is reported elsewhere)."""
         for v in printed:
             if v is not None and not pd.isna(v):
                 try:
-                    if parse_printed(v).value <= 0:
-                        return True
+                    yield parse_printed(v).value
                 except ValueError:
-                    pass  # already reported
-        return False
+                    pass
 
-    each(
-        [
-            nonpositive(*row)  # the columns' values, not itertuples' namedtuples (5x faster)
-            for row in zip(
-                *(
-                    frame[c].tolist()
-                    for c in ("effect_measure", "reported_effect", "effect_ci_low", "effect_ci_high")
-                ),
-                strict=True,
-            )
-        ],
-        lambda row: f"column reported_effect: an {row.effect_measure.upper()} and its CI must be positive",
-    )
+    def nonpositive(effect_measure, effect_unit, *printed):
+        return effect_measure in ("or", "rr", "hr") and any(v <= 0 for v in printed_values(printed))
 
     def off_scale(effect_measure, effect_unit, *printed):
         """A risk difference beyond its declared scale (a proportion within -1 to 1, points within -100 to 100)."""
         if effect_measure != "rd" or effect_unit not in ("proportion", "percentage-points"):
             return False
         bound = 1.0 if effect_unit == "proportion" else 100.0
-        for v in printed:
-            if v is not None and not pd.isna(v):
-                try:
-                    if abs(parse_printed(v).value) > bound:
-                        return True
-                except ValueError:
-                    pass  # already reported
-        return False
+        return any(abs(v) > bound for v in printed_values(printed))
 
+    # the columns' values, not itertuples' namedtuples (5x faster)
+    effects = list(
+        zip(
+            *(
+                frame[c].tolist()
+                for c in (
+                    "effect_measure",
+                    "effect_unit",
+                    "reported_effect",
+                    "effect_ci_low",
+                    "effect_ci_high",
+                )
+            ),
+            strict=True,
+        )
+    )
     each(
-        [
-            off_scale(*row)
-            for row in zip(
-                *(
-                    frame[c].tolist()
-                    for c in (
-                        "effect_measure",
-                        "effect_unit",
-                        "reported_effect",
-                        "effect_ci_low",
-                        "effect_ci_high",
-                    )
-                ),
-                strict=True,
-            )
-        ],
+        [nonpositive(*row) for row in effects],
+        lambda row: f"column reported_effect: an {row.effect_measure.upper()} and its CI must be positive",
+    )
+    each(
+        [off_scale(*row) for row in effects],
         lambda row: (
             "columns reported_effect/effect_ci_low/effect_ci_high: a risk difference in "
             + (
