@@ -338,8 +338,8 @@ def test_an_effect_search_says_when_the_exact_intervals_ran_on_some_tables_only(
 
 
 def test_an_effect_no_computed_method_gives_is_not_called_irreproducible_when_a_method_was_refused(tmp_path):
-    # Chan-Zhang on 150/400 vs 20/100 is 17.5 (5.6-26.1) points (R exact2x2, or this package with its
-    # size limit raised); here it is refused as too large, so the other methods' mismatch proves nothing.
+    # Chan-Zhang on 150/400 vs 20/100 is 17.5 (5.6-26.1) points (this package with its size limit
+    # raised); here it is refused as too large, so the other methods' mismatch proves nothing.
     folder = _viale_like(
         tmp_path,
         arms=[(",286,,,", ",400,,,"), (",145,,,", ",100,,,")],

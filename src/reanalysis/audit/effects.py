@@ -149,6 +149,12 @@ class RatioConsistency(Result):
 class NarrowIntervalError(ValueError):
     """A ratio CI whose bounds are equal on the log scale in double precision: it implies no p-value."""
 
+    def __init__(self, low: str, high: str):
+        super().__init__(
+            f"the CI {low}-{high} is too narrow to imply a p-value: its bounds are equal on the log scale in "
+            "double precision"
+        )
+
 
 def ratio_pvalue_from_ci(estimate: float, low: float, high: float, level: float = 0.95) -> float:
     """Two-sided p of a ratio from its CI: SE = (ln high - ln low) / (2 z), z = ln(est) / SE."""
@@ -159,10 +165,7 @@ def ratio_pvalue_from_ci(estimate: float, low: float, high: float, level: float 
         raise ValueError(f"the CI must have low < high, got {low!r}-{high!r}")
     log_low, log_high = math.log(low), math.log(high)
     if not log_low < log_high:  # e.g. 1e300 to 1.000000000000001e300
-        raise NarrowIntervalError(
-            f"the CI {low!r}-{high!r} is too narrow to imply a p-value: its bounds are equal on the log "
-            "scale in double precision"
-        )
+        raise NarrowIntervalError(repr(low), repr(high))
     return _pvalue_from_ci(math.log(estimate), log_low, log_high, level)
 
 
@@ -219,10 +222,7 @@ def ratio_consistency(estimate, ci_low, ci_high, reported_p, level: float = 0.95
     if not pl.value < ph.value:
         raise ValueError(f"the CI must have low < high, got {pl.text}-{ph.text}")
     if ratio and not math.log(pl.value) < math.log(ph.value):
-        raise NarrowIntervalError(
-            f"the CI {pl.text}-{ph.text} is too narrow to imply a p-value: its bounds are equal on the log "
-            "scale in double precision"
-        )
+        raise NarrowIntervalError(pl.text, ph.text)  # the printed bounds, not their floats
 
     def corners(p):
         return (max(p.low, 1e-300), p.value, p.high) if ratio else (p.low, p.value, p.high)

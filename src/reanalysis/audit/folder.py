@@ -1382,13 +1382,12 @@ def _effect_search(g1, g2, measure, row, scale, level) -> tuple[tuple | None, st
         complete = False
         (a, b), (c, e) = pairs[blocked[0]]
         names = " and ".join(sorted(set().union(*(refused[i] for i in blocked))))
-        where = (
-            f"{a}/{b} vs {c}/{e}"
-            if size == 1
-            else f"{len(blocked):,} candidate tables, e.g. {a}/{b} vs {c}/{e}"
-        )
-        if size > 1 and len(blocked) == 1:
+        if size == 1:
+            where = f"{a}/{b} vs {c}/{e}"
+        elif len(blocked) == 1:
             where = f"the candidate table {a}/{b} vs {c}/{e}"
+        else:
+            where = f"{len(blocked):,} candidate tables, e.g. {a}/{b} vs {c}/{e}"
         plural = "intervals were" if " and " in names else "interval was"
         note += f" (the {names} {plural} not computed on {where}: too large to compute here)"
     return best, note, complete
