@@ -89,7 +89,7 @@ def test_effect_rows_are_checked(outside_folder):
     with pytest.raises(evidence.DataValidationError, match="column effect_unit: hr is a ratio"):
         evidence.load(outside_folder)
     path.write_text(text.replace(",hr,0.72,0.55,0.94,percentage-points,", ",hr,-0.72,0.55,0.94,ratio,"))
-    with pytest.raises(evidence.DataValidationError, match="must be positive"):
+    with pytest.raises(evidence.DataValidationError, match="an HR and its CI cannot be negative"):
         evidence.load(outside_folder)
 
 

@@ -85,7 +85,7 @@ class Column:
 
     name: str
     # "str" (free text), "int", "float", "bool", or a printed number kept as printed:
-    # "percent" (0-100), "pvalue" (0-1, NS), "printed" (any number), "printed_nr" (any number or NR)
+    # "percent" (0-100), "pvalue" (0-1, NS), "printed" (any number), "printed_nr" (any number, or NR / NE / Inf)
     kind: str = "str"
     required: bool = False
     allowed: tuple[str, ...] | None = None
@@ -259,9 +259,19 @@ SCHEMAS: dict[str, dict] = {
                 example="not stated",
             ),
             _c("effect_measure", allowed=EFFECT_MEASURES, doc="or / rr / rd / hr", example="or"),
-            _c("reported_effect", "printed", doc="published effect as printed", example="1.8"),
-            _c("effect_ci_low", "printed", doc="published CI, lower", example="1.1"),
-            _c("effect_ci_high", "printed", doc="published CI, upper", example="2.9"),
+            _c(
+                "reported_effect",
+                "printed_nr",
+                doc="published effect as printed (a ratio may be 0, or NE / Inf where a group has no events)",
+                example="1.8",
+            ),
+            _c("effect_ci_low", "printed_nr", doc="published CI, lower", example="1.1"),
+            _c(
+                "effect_ci_high",
+                "printed_nr",
+                doc="published CI, upper (NE / Inf allowed for a ratio)",
+                example="2.9",
+            ),
             _c("effect_ci_level", "float", doc="confidence level of the effect CI in percent (default 95)"),
             _c(
                 "effect_unit",
@@ -966,19 +976,27 @@ def _check_comparisons(frame, each):
         for v in printed:
             if v is not None and not pd.isna(v):
                 try:
-                    yield parse_printed(v).value
+                    yield parse_printed(v, allow_nr=True).value
                 except ValueError:
                     pass
 
-    def nonpositive(effect_measure, effect_unit, *printed):
-        return effect_measure in ("or", "rr", "hr") and any(v <= 0 for v in printed_values(printed))
+    # A ratio of 0 or an infinite one (NE, Inf) is what a group with no events gives (the conditional
+    # MLE of the odds ratio, the crude ratio); a negative one is no ratio at all.
+    def negative(effect_measure, effect_unit, *printed):
+        return effect_measure in ("or", "rr", "hr") and any(v < 0 for v in printed_values(printed))
+
+    def infinite_low(effect_measure, effect_unit, estimate, low, high):
+        return any(math.isinf(v) for v in printed_values([low]))
+
+    def infinite_difference(effect_measure, effect_unit, *printed):
+        return effect_measure == "rd" and any(math.isinf(v) for v in printed_values(printed))
 
     def off_scale(effect_measure, effect_unit, *printed):
         """A risk difference beyond its declared scale (a proportion within -1 to 1, points within -100 to 100)."""
         if effect_measure != "rd" or effect_unit not in ("proportion", "percentage-points"):
             return False
         bound = 1.0 if effect_unit == "proportion" else 100.0
-        return any(abs(v) > bound for v in printed_values(printed))
+        return any(bound < abs(v) < math.inf for v in printed_values(printed))  # NE: said below
 
     # the columns' values, not itertuples' namedtuples (5x faster)
     effects = list(
@@ -997,8 +1015,23 @@ def _check_comparisons(frame, each):
         )
     )
     each(
-        [nonpositive(*row) for row in effects],
-        lambda row: f"column reported_effect: an {row.effect_measure.upper()} and its CI must be positive",
+        [negative(*row) for row in effects],
+        lambda row: (
+            f"columns reported_effect/effect_ci_low/effect_ci_high: an {row.effect_measure.upper()} and its CI "
+            "cannot be negative (0, and NE or Inf for the estimate and upper bound, are allowed where a group "
+            "has no events)"
+        ),
+    )
+    each(
+        [infinite_low(*row) for row in effects],
+        lambda row: f"column effect_ci_low: a lower bound cannot be infinite, got {row.effect_ci_low!r}",
+    )
+    each(
+        [infinite_difference(*row) for row in effects],
+        lambda row: (
+            "columns reported_effect/effect_ci_low/effect_ci_high: a risk difference is always estimable and "
+            "finite (NE / Inf / NR are for ratios)"
+        ),
     )
     each(
         [off_scale(*row) for row in effects],
@@ -1220,7 +1253,7 @@ def schema_markdown() -> str:
             "percent": "printed %",
             "pvalue": "printed p",
             "printed": "printed number",
-            "printed_nr": "printed number or NR",
+            "printed_nr": "printed number, or NR / NE / Inf",
         }
         for c in schema["columns"]:
             kind = kinds[c.kind] if c.allowed is None else " / ".join(c.allowed)

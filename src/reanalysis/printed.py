@@ -11,8 +11,8 @@ allowed, so an impossible value is an error instead of a silent wrong verdict:
 - ``"pvalue"``: a probability in [0, 1]; "NS"/"n.s." reads as "> 0.05"; a "%" sign is refused;
 - ``"proportion"``: a probability in [0, 1] (no "NS").
 
-``allow_nr=True`` also accepts "NR" / "not reached" / "NE" (a median or CI bound not reached,
-read as +infinity with ``not_reached=True``).
+``allow_nr=True`` also accepts "NR" / "not reached" / "NE" / "Inf" / "∞" (a median or CI bound
+not reached, an effect not estimable or infinite; read as +infinity with ``not_reached=True``).
 
 This module has no dependencies beyond the standard library: the evidence loader and the audit
 both use it.
@@ -33,7 +33,20 @@ _NUMBER = re.compile(
     re.IGNORECASE,
 )
 _NOT_SIGNIFICANT = {"ns", "notsignificant", "nonsignificant"}
-_NOT_REACHED = {"nr", "notreached", "ne", "notestimable", "notestimated"}
+# Read as +infinity: a median not reached, an effect not estimable, an odds ratio printed as infinite
+# (R prints "Inf" for the conditional odds ratio of a table with an empty cell).
+_NOT_REACHED = {
+    "nr",
+    "notreached",
+    "ne",
+    "notestimable",
+    "notestimated",
+    "inf",
+    "+inf",
+    "infinity",
+    "∞",
+    "+∞",
+}
 # Characters that look like a minus sign; read as one so that "−0.3" is refused as negative
 # instead of failing to parse (or, worse, parsing without its sign).
 _MINUS = str.maketrans({"−": "-", "–": "-", "‒": "-", "—": "-", "﹣": "-", "－": "-"})
@@ -146,7 +159,7 @@ def parse_printed(
     kind : {"number", "percent", "pvalue", "proportion"}
         What the number is; values outside the kind's range raise ValueError.
     allow_nr : bool
-        Accept "NR" (not reached) / "NE" (not estimable), read as +infinity.
+        Accept "NR" (not reached) / "NE" (not estimable) / "Inf" / "∞", read as +infinity.
 
     Raises
     ------
@@ -175,9 +188,12 @@ def parse_printed(
         if kind != "pvalue":
             raise ValueError(f"{raw!r} (not significant) is not a {what}")
         return Printed(raw, 0.05, 0.05, 1.0, ">", kind)
-    if compact in _NOT_REACHED:
+    # "-Inf" is not "Inf": the compact form drops hyphens (for "not-reached"), so a sign is looked for first.
+    if compact in _NOT_REACHED and not raw.translate(_MINUS).startswith("-"):
         if not allow_nr:
-            raise ValueError(f"{raw!r} (not reached) is not allowed here: a {what} is expected")
+            raise ValueError(
+                f"{raw!r} (not reached / not estimable / infinite) is not allowed here: a {what} is expected"
+            )
         return Printed(raw, math.inf, math.inf, math.inf, "=", kind, not_reached=True)
     m = _NUMBER.match(raw.translate(_MINUS))
     if not m:

@@ -83,9 +83,10 @@ def closest_effect(
         methods = tuple(methods)
         for m in methods:
             _checks.choice(m, "methods", proportions.EFFECT_METHODS[measure])
-    pe = parse_printed(reported)
-    pl = parse_printed(reported_low) if reported_low is not None else None
-    ph = parse_printed(reported_high) if reported_high is not None else None
+    ratio = measure != "rd"  # a ratio may print as NE / Inf (a group with no events); a difference cannot
+    pe = parse_printed(reported, allow_nr=ratio)
+    pl = parse_printed(reported_low, allow_nr=ratio) if reported_low is not None else None
+    ph = parse_printed(reported_high, allow_nr=ratio) if reported_high is not None else None
     factor = 1.0
     if measure == "rd":
         scale = scale or "proportion"
@@ -146,7 +147,27 @@ class RatioConsistency(Result):
     explanation: str
 
 
-class NarrowIntervalError(ValueError):
+class NoImpliedPError(ValueError):
+    """A CI that implies no p-value, though nothing in it is contradictory: the check cannot be made."""
+
+
+class UnboundedRatioError(NoImpliedPError):
+    """A ratio or CI bound printed as 0 or infinite (a group with no events): no logarithm, no p-value."""
+
+    def __init__(self, text: str, infinite: bool):
+        what = "is infinite or not estimable" if infinite else "may stand for 0"
+        super().__init__(
+            f"the ratio {text!r} {what}, as a ratio is when a group has no events: its logarithm is unbounded, "
+            "so the CI implies no p-value"
+        )
+
+
+def _unbounded_ratio(p) -> bool:
+    """Whether a printed ratio may be 0 ("0.00" rounds from anything below 0.005) or is infinite."""
+    return p.not_reached or p.low <= 0
+
+
+class NarrowIntervalError(NoImpliedPError):
     """A ratio CI whose bounds are equal on the log scale in double precision: it implies no p-value."""
 
     def __init__(self, low: str, high: str):
@@ -209,16 +230,29 @@ def ratio_consistency(estimate, ci_low, ci_high, reported_p, level: float = 0.95
     Wald-type interval (Cox, logistic and Mantel-Haenszel intervals are); a profile-likelihood,
     score or exact interval, or a p-value from another test (log-rank, Fisher), can differ a
     little, so only a p-value outside the whole range is called inconsistent.
+
+    Raises
+    ------
+    UnboundedRatioError
+        A ratio printed as 0 ("0.00" may stand for 0) or as infinite ("NE", "Inf"), as a table with
+        an empty cell gives: it has no logarithm, so its CI implies no p-value (a :class:`NoImpliedPError`).
+    NarrowIntervalError
+        Bounds equal on the log scale in double precision (also a :class:`NoImpliedPError`).
+    ValueError
+        A negative ratio, or a CI with its bounds out of order.
     """
     scale = _checks.choice(scale, "scale", ("ratio", "difference"))
     level = _checks.level(level)
-    pe, pl, ph = (parse_printed(v) for v in (estimate, ci_low, ci_high))
-    pp = parse_printed(reported_p, kind="pvalue")
     ratio = scale == "ratio"
+    pe, pl, ph = (parse_printed(v, allow_nr=ratio) for v in (estimate, ci_low, ci_high))
+    pp = parse_printed(reported_p, kind="pvalue")
     if ratio:
         for p in (pe, pl, ph):
-            if p.value <= 0:
-                raise ValueError(f"a ratio and its CI must be positive, got {p.text!r}")
+            if p.value < 0:
+                raise ValueError(f"a ratio and its CI cannot be negative, got {p.text!r}")
+        for p in (pe, pl, ph):
+            if _unbounded_ratio(p):
+                raise UnboundedRatioError(p.text, p.not_reached)
     if not pl.value < ph.value:
         raise ValueError(f"the CI must have low < high, got {pl.text}-{ph.text}")
     if ratio and not math.log(pl.value) < math.log(ph.value):
@@ -392,19 +426,22 @@ def interval_order(estimate, ci_low, ci_high, *, kind: str = "number") -> Interv
     )
 
 
-def ci_centred(estimate, ci_low, ci_high, *, scale: str = "ratio") -> tuple[bool, bool]:
+def ci_centred(estimate, ci_low, ci_high, *, scale: str = "ratio") -> tuple[bool, bool | None]:
     """(estimate inside its CI, estimate at the CI's centre within rounding) for a printed effect.
 
     The centre is geometric for a ratio, arithmetic for a difference (as a Wald interval has it);
     an off-centre interval is not an error (profile-likelihood and exact intervals are not centred)
-    but says the interval is not of the Wald type.
+    but says the interval is not of the Wald type. The centre is None (not judged) for a ratio with
+    a value printed as 0 or infinite (NE, Inf: a group with no events), which has no logarithm.
     """
     scale = _checks.choice(scale, "scale", ("ratio", "difference"))
-    pe, pl, ph = (parse_printed(v) for v in (estimate, ci_low, ci_high))
     ratio = scale == "ratio"
-    if ratio and min(pe.value, pl.value, ph.value) <= 0:
-        raise ValueError("a ratio and its CI must be positive")
+    pe, pl, ph = (parse_printed(v, allow_nr=ratio) for v in (estimate, ci_low, ci_high))
+    if ratio and min(pe.value, pl.value, ph.value) < 0:
+        raise ValueError("a ratio and its CI cannot be negative")
     inside = pl.low <= pe.high and pe.low <= ph.high
+    if ratio and any(_unbounded_ratio(p) for p in (pe, pl, ph)):
+        return bool(inside), None
 
     def corners(p):
         return (max(p.low, 1e-300), p.value, p.high) if ratio else (p.low, p.value, p.high)

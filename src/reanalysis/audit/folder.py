@@ -21,7 +21,7 @@ from ..printed import format_value, parse_printed
 from . import tables
 from .counts import contains, count_candidates, distance, percent_decimals
 from .effects import (
-    NarrowIntervalError,
+    NoImpliedPError,
     ci_centred,
     closest_effect,
     interval_order,
@@ -79,6 +79,11 @@ def _timepoint(row) -> str:
 
 def _fmt(x: float) -> str:
     return format_value(x)
+
+
+def _two_decimals(x: float) -> str:
+    """A computed effect to two decimals; an infinite ratio (a group with no events) as R prints it."""
+    return "Inf" if x == math.inf else f"{x:.2f}"
 
 
 def _missing(v) -> bool:
@@ -732,7 +737,11 @@ def _audit_hazard_ratio(out, base, row):
                 + (
                     ", at its geometric centre (as a Cox model's Wald interval has it)"
                     if centred
-                    else ", off its geometric centre (not a Wald-type interval: profile likelihood or another method)"
+                    else (
+                        "; its centre is not judged: a value printed as 0 or infinite has no logarithm"
+                        if centred is None
+                        else ", off its geometric centre (not a Wald-type interval: profile likelihood or another method)"
+                    )
                 )
             )
             out.add(
@@ -781,7 +790,7 @@ def _audit_claim(out, base, row):
     evidence = None
     if says is not None and row.effect_ci_low is not None and row.effect_measure:
         null = 1.0 if row.effect_measure in ("or", "rr", "hr") else 0.0
-        lo, hi = parse_printed(row.effect_ci_low), parse_printed(row.effect_ci_high)
+        lo, hi = (parse_printed(v, allow_nr=True) for v in (row.effect_ci_low, row.effect_ci_high))
         evidence = not (lo.value <= null <= hi.value)
         basis = (
             f"the CI {row.effect_ci_low}-{row.effect_ci_high} "
@@ -852,14 +861,14 @@ def _audit_mh_odds_ratio(out, base, row, outcomes, model):
         return
     level = (row.effect_ci_level if not pd.isna(row.effect_ci_level) else 95.0) / 100
     est, low, high = tables.mh_odds_ratio(task, level)
-    pe = parse_printed(row.reported_effect)
+    pe = parse_printed(row.reported_effect, allow_nr=True)
     d = distance(pe, est)
     if row.effect_ci_low is not None:
         d = np.maximum(
             d,
             np.maximum(
-                distance(parse_printed(row.effect_ci_low), low),
-                distance(parse_printed(row.effect_ci_high), high),
+                distance(parse_printed(row.effect_ci_low, allow_nr=True), low),
+                distance(parse_printed(row.effect_ci_high, allow_nr=True), high),
             ),
         )
     i = int(np.argmin(d))
@@ -1215,9 +1224,8 @@ def _audit_effect(out, base, row, g1, g2, assumed, model):
         )
         return
     match, (x1, n1), (x2, n2) = best
-    summary = (
-        f"{factor * match.estimate:.2f} ({_span(f'{factor * match.low:.2f}', f'{factor * match.high:.2f}')})"
-    )
+    est, low, high = (_two_decimals(factor * v) for v in (match.estimate, match.low, match.high))
+    summary = f"{est} ({_span(low, high)})"
     counts = f"{x1}/{n1} vs {x2}/{n2}"
     if match.distance == 0:
         paired = match.method not in proportions.EFFECT_METHODS[measure]
@@ -1241,7 +1249,7 @@ def _audit_effect(out, base, row, g1, g2, assumed, model):
             check="unchecked",
             computed=f"{match.method}: {summary}",
             explanation=f"An adjusted or model-based estimate ({_model_text(row)}); the crude "
-            f"{measure.upper()} on {counts} is {factor * match.estimate:.2f}, and crude counts are not "
+            f"{measure.upper()} on {counts} is {est}, and crude counts are not "
             f"expected to reproduce an adjusted one{scale_note}.",
         )
     elif not complete:
@@ -1426,7 +1434,7 @@ def _audit_effect_p(out, base, row, reported: str | None = None):
         res = ratio_consistency(
             row.reported_effect, row.effect_ci_low, row.effect_ci_high, row.reported_p, level, scale=scale
         )
-    except NarrowIntervalError as err:  # not contradictory, only beyond double precision
+    except NoImpliedPError as err:  # not contradictory: a zero or infinite ratio, or beyond double precision
         out.add(base, verdict="not-checkable", check="unchecked", explanation=f"Not checked: {err}.")
         return
     except ValueError as err:
