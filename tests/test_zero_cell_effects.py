@@ -66,21 +66,104 @@ def test_zero_and_infinite_ratios_are_reproduced_and_their_p_is_not_checkable(ze
         "RR 0 (0-0.89)",
         "HR NE (1.4-NE)",
     ]
-    assert list(effect.verdict) == ["reproduced", "reproduced", "reproduced", "consistent"]
+    assert list(effect.verdict) == ["reproduced", "reproduced", "reproduced", "not-checkable"]
     assert list(effect.method[:3]) == ["conditional", "conditional", "miettinen-nurminen"]
     assert effect.computed[1] == "Inf (0.71-Inf)"
     assert (
-        "its centre is not judged: a value printed as 0 or infinite has no logarithm" in effect.explanation[3]
+        effect.explanation[3]
+        == "A hazard ratio printed as NE (not estimable) has no number to check against its CI."
     )
     # The p-value a CI implies needs the logarithms of its numbers: not a contradiction, no check.
     implied = table[(table.kind == "effect-p") | ((table.kind == "pvalue") & (table.reported == "0.02"))]
     assert list(implied.verdict) == ["not-checkable"] * 3
     assert "the ratio '0.00' may stand for 0" in implied.explanation.iloc[0]
-    assert "the ratio 'Inf' is infinite or not estimable" in implied.explanation.iloc[1]
+    assert "the ratio 'Inf' is infinite" in implied.explanation.iloc[1]
+    assert "the ratio 'NE' is not estimable" in implied.explanation.iloc[2]
     # The counts still check the p-values, and a CI reaching infinity still decides a claim.
     assert list(_rows(table, "pvalue").verdict[:2]) == ["reproduced", "reproduced"]
     claim = _rows(table, "claim")
     assert claim.verdict[0] == "inconsistent" and "the CI 1.4-NE excludes 1" in claim.explanation[0]
+
+
+def _one_row(folder, row, outcomes="", level=None):
+    """The zero-cell folder with one comparisons row (and extra outcomes rows)."""
+    (folder / "outcomes.csv").write_text(FOLDER["outcomes.csv"] + outcomes)
+    head = HEAD if level is None else HEAD.rstrip("\n") + ",effect_ci_level\n"
+    (folder / "comparisons.csv").write_text(head + row + ("" if level is None else f",{level}") + "\n")
+    return audit.audit(evidence.load(folder))
+
+
+def _verdicts(table, kind):
+    return list(table[table.kind == kind].verdict)
+
+
+def test_sas_bounds_of_a_model_that_did_not_converge_imply_no_p(zero_cell_folder):
+    # From outside probe 21: SAS PROC LOGISTIC prints an odds ratio under (quasi-)complete separation
+    # as <0.001 (<0.001->999.999) with the Wald p (R glm on 0/20 vs 4/20: 4.7e-9, CI 0-Inf, p 0.996).
+    # Read as 0.001 and 999.999 exactly, the bounds implied p = 0.05: "a gross inconsistency".
+    row = "t,bleeding,6,month,a,b,0.996,logistic regression,or,<0.001,<0.001,>999.999,,,confirmed,Table 2"
+    table = _one_row(zero_cell_folder, row)
+    (why,) = table[table.kind == "effect-p"].explanation
+    assert _verdicts(table, "effect-p") == ["not-checkable"]
+    assert "the ratio '<0.001' may stand for anything down to 0" in why
+
+
+def test_r_fisher_test_of_a_table_without_events_is_reproduced(zero_cell_folder):
+    # R: fisher.test(matrix(c(0, 20, 0, 20), 2)) gives 0 (0-Inf) and p = 1, where no odds ratio is
+    # estimable (the package's own estimate is NaN, "NE" below).
+    extra = "t,a,death,6,month,0,20,0.0,confirmed,Table 2\nt,b,death,6,month,0,20,0.0,confirmed,Table 2\n"
+    for printed in ("0,0,Inf", "NE,0,Inf", "NE,NE,NE"):
+        row = f"t,death,6,month,a,b,1,Fisher,or,{printed},,,confirmed,Table 2"
+        assert _verdicts(_one_row(zero_cell_folder, row, extra), "effect") == ["reproduced"], printed
+
+
+@pytest.mark.parametrize("printed", ["NE,0.00,1.42", "NE,,"])
+def test_not_estimable_is_no_number_not_plus_infinity(zero_cell_folder, printed):
+    # 0/20 vs 4/20: the conditional odds ratio is 0, which papers print as NE as often as 0.00.
+    # "NE" read as +infinity gave "NE lies outside its CI 0.00-1.42" and "not reproducible".
+    row = f"t,bleeding,6,month,a,b,0.106,Fisher,or,{printed},,,confirmed,Table 2"
+    assert _verdicts(_one_row(zero_cell_folder, row), "effect") == ["reproduced"]
+
+
+def test_a_hazard_ratio_not_estimable_with_its_bounds_loads_and_is_not_checked(zero_cell_folder):
+    # "HR NE (NE-NE)": a subgroup without events; it was refused at load, blocking the folder.
+    row = "t,response,6,month,a,b,,log-rank,hr,NE,NE,NE,,,confirmed,Figure 2"
+    assert _verdicts(_one_row(zero_cell_folder, row), "effect") == ["not-checkable"]
+    row = "t,response,6,month,a,b,,log-rank,hr,0.30,0.10,NE,,,confirmed,Figure 2"
+    assert _verdicts(_one_row(zero_cell_folder, row), "effect") == ["consistent"]
+
+
+def test_not_estimable_bounds_do_not_decide_a_claim_in_memory_either(zero_cell_folder):
+    ev = evidence.load(zero_cell_folder)
+    ev.comparisons.loc[3, ["effect_ci_low", "effect_ci_high"]] = ["NE", "NE"]
+    (why,) = audit.audit(ev).query("kind == 'claim'").explanation
+    assert why.endswith("p 0.02, which contradicts it.")  # the p-value decides, not "NE-NE excludes 1"
+
+
+@pytest.mark.parametrize(
+    "level, p, verdict",
+    [
+        (90, "0.08", "consistent"),
+        (90, "", "not-checkable"),
+        (99, "", "inconsistent"),
+        (95, "", "inconsistent"),
+    ],
+)
+def test_only_a_ci_at_95_percent_or_above_says_significant_at_5_percent(zero_cell_folder, level, p, verdict):
+    # A 90% CI excluding 1 says p < 0.10, not p < 0.05 (outside probe 21).
+    row = f"t,response,6,month,a,b,{p},log-rank,hr,2.1,1.1,4.0,,no significant difference,confirmed,Figure 2"
+    assert _verdicts(_one_row(zero_cell_folder, row, level=level), "claim") == [verdict]
+
+
+def test_inf_is_not_a_printed_time(zero_cell_folder):
+    (zero_cell_folder / "time_to_event.csv").write_text(
+        "study_id,arm_id,quantity,statistic,value,unit,ci_low,ci_high,source_status,source_location\n"
+        "t,a,overall_survival,median,Inf,month,20.1,NR,confirmed,Figure 2\n"
+    )
+    with pytest.raises(
+        evidence.DataValidationError, match="line 2, column value: 'Inf' is not a printed time"
+    ):
+        evidence.load(zero_cell_folder)
 
 
 @pytest.mark.parametrize(

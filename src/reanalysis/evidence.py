@@ -678,6 +678,20 @@ def _validate_folder(folder: Path, present: set[str], contents: dict[str, bytes]
     return frames, line_numbers
 
 
+def _printed_is_infinite(text) -> bool:
+    try:
+        return isinstance(text, str) and parse_printed(text, allow_nr=True).infinite
+    except ValueError:
+        return False
+
+
+def _printed_is_not_estimable(text) -> bool:
+    try:
+        return parse_printed(text, allow_nr=True).not_estimable
+    except (ValueError, TypeError):
+        return False
+
+
 def _printed_value(text) -> float:
     """The value of a printed bound for ordering checks (NaN when empty or unreadable: other
     checks report those; NR counts as +infinity)."""
@@ -925,6 +939,14 @@ def _check_rows(fname: str, frame: pd.DataFrame, lines: list[int], problems: lis
             lambda row: "columns ci_low/ci_high: give both bounds or neither",
         )
         _check_time_to_event_units(frame, each)
+        for col in ("value", "ci_low", "ci_high"):  # "Inf" is read as infinity only for an effect's ratio
+            infinite = [_printed_is_infinite(v) for v in frame[col].tolist()]
+            each(
+                infinite,
+                lambda row, c=col: (
+                    f"column {c}: {row[c]!r} is not a printed time or rate; write NR for one not reached"
+                ),
+            )
     if fname == "patients.csv":
         _check_patients(frame, each)
 
@@ -985,8 +1007,8 @@ def _check_comparisons(frame, each):
     def negative(effect_measure, effect_unit, *printed):
         return effect_measure in ("or", "rr", "hr") and any(v < 0 for v in printed_values(printed))
 
-    def infinite_low(effect_measure, effect_unit, estimate, low, high):
-        return any(math.isinf(v) for v in printed_values([low]))
+    def infinite_low(effect_measure, effect_unit, estimate, low, high):  # "NE" is no number, not infinity
+        return any(math.isinf(v) for v in printed_values([low])) and not _printed_is_not_estimable(low)
 
     def infinite_difference(effect_measure, effect_unit, *printed):
         return effect_measure == "rd" and any(math.isinf(v) for v in printed_values(printed))

@@ -33,6 +33,8 @@ _NUMBER = re.compile(
     re.IGNORECASE,
 )
 _NOT_SIGNIFICANT = {"ns", "notsignificant", "nonsignificant"}
+_NOT_ESTIMABLE = {"ne", "notestimable", "notestimated"}
+_INFINITE = {"inf", "infinity", "∞"}
 # Read as +infinity: a median not reached, an effect not estimable, an odds ratio printed as infinite
 # (R prints "Inf" for the conditional odds ratio of a table with an empty cell).
 _NOT_REACHED = {
@@ -77,6 +79,17 @@ class Printed:
         if not math.isfinite(self.step) or self.step <= 0:
             return 0
         return max(0, -int(math.floor(math.log10(self.step) + 1e-9)))
+
+    @property
+    def not_estimable(self) -> bool:
+        """Printed as "NE" / "not estimable": read as +infinity (a median not reached), but for an effect
+        it says only that no number was estimated (a ratio of 0, of infinity or undefined)."""
+        return self.not_reached and re.sub(r"[\s.\-]", "", self.text.lower()) in _NOT_ESTIMABLE
+
+    @property
+    def infinite(self) -> bool:
+        """Printed as "Inf" / "∞" (not "NR" or "NE")."""
+        return self.not_reached and re.sub(r"[\s.\-+]", "", self.text.lower()) in _INFINITE
 
     @property
     def exact(self) -> bool:

@@ -102,6 +102,10 @@ def closest_effect(
             refused.append(method)
             continue
         candidates.append((method, res.estimate, res.low, res.high))
+    if measure == "or" and "conditional" in methods and x1 + x2 in (0, n1 + n2):
+        # No events (or no non-events) in either group: no odds ratio is estimable (NaN here), but R's
+        # fisher.test returns 0 with the CI 0 to Inf, and papers computed with it print that.
+        candidates.append(("conditional", 0.0, 0.0, math.inf))
     if measure == "or" and "conditional" in methods and 0 not in (x1, n1 - x1, x2, n2 - x2):
         # SAS PROC FREQ (and papers computed with it) print the sample odds ratio ad/bc with the exact
         # conditional interval: a pairing of two methods that the audit must recognise.
@@ -113,10 +117,11 @@ def closest_effect(
         if exact is not None:
             candidates.append(("sample OR with exact conditional CI", sample.estimate, exact.low, exact.high))
     best = None
+    dist = _ratio_distance if ratio else (lambda p, x: p.distance(x))
     for method, est, low, high in candidates:
-        d = pe.distance(factor * est)
+        d = dist(pe, factor * est)
         if pl is not None:
-            d = max(d, pl.distance(factor * low), ph.distance(factor * high))
+            d = max(d, dist(pl, factor * low), dist(ph, factor * high))
         if best is None or d < best.distance:
             best = EffectMatch(measure, method, est, low, high, float(d), scale, tuple(refused))
     return best
@@ -152,19 +157,39 @@ class NoImpliedPError(ValueError):
 
 
 class UnboundedRatioError(NoImpliedPError):
-    """A ratio or CI bound printed as 0 or infinite (a group with no events): no logarithm, no p-value."""
+    """A ratio or CI bound printed as 0, infinite, not estimable or as a bound ("<0.001", ">999.999",
+    as SAS prints a model that did not converge): no bounded logarithm, no p-value."""
 
-    def __init__(self, text: str, infinite: bool):
-        what = "is infinite or not estimable" if infinite else "may stand for 0"
+    def __init__(self, printed):
+        low, high = printed.bounds()
+        what = (
+            "is not estimable"
+            if printed.not_estimable
+            else "is infinite"
+            if printed.not_reached
+            else "may stand for 0"
+            if printed.exact
+            else f"may stand for anything {'down to 0' if low <= 0 else 'up to infinity'}"
+        )
         super().__init__(
-            f"the ratio {text!r} {what}, as a ratio is when a group has no events: its logarithm is unbounded, "
-            "so the CI implies no p-value"
+            f"the ratio {printed.text!r} {what}, as a ratio is when a group has no events (or a model did not "
+            "converge): its logarithm is unbounded, so the CI implies no p-value"
         )
 
 
 def _unbounded_ratio(p) -> bool:
-    """Whether a printed ratio may be 0 ("0.00" rounds from anything below 0.005) or is infinite."""
-    return p.not_reached or p.low <= 0
+    """Whether a printed ratio may be 0 ("0.00" rounds from anything below 0.005; "<0.001") or
+    infinite (">999.999", "Inf", "NE")."""
+    low, high = p.bounds()
+    return p.not_reached or low <= 0 or p.low <= 0 or high == math.inf
+
+
+def _ratio_distance(printed, x: float) -> float:
+    """How far a computed ratio is from printing as ``printed``: "NE" (not estimable) is matched by
+    the values a method gives where it estimates nothing (0, infinity, NaN) and by no number."""
+    if printed.not_estimable:
+        return 0.0 if (x == 0 or math.isinf(x) or math.isnan(x)) else math.inf
+    return printed.distance(x)
 
 
 class NarrowIntervalError(NoImpliedPError):
@@ -252,7 +277,7 @@ def ratio_consistency(estimate, ci_low, ci_high, reported_p, level: float = 0.95
                 raise ValueError(f"a ratio and its CI cannot be negative, got {p.text!r}")
         for p in (pe, pl, ph):
             if _unbounded_ratio(p):
-                raise UnboundedRatioError(p.text, p.not_reached)
+                raise UnboundedRatioError(p)
     if not pl.value < ph.value:
         raise ValueError(f"the CI must have low < high, got {pl.text}-{ph.text}")
     if ratio and not math.log(pl.value) < math.log(ph.value):
@@ -389,18 +414,20 @@ class IntervalOrder(Result):
         return self.ordered and self.estimate_inside
 
 
-def interval_order(estimate, ci_low, ci_high, *, kind: str = "number") -> IntervalOrder:
+def interval_order(estimate, ci_low, ci_high, *, kind: str = "number", ratio: bool = False) -> IntervalOrder:
     """Check that ``ci_low <= estimate <= ci_high`` as printed (NR = not reached = +infinity).
 
     A median that is not reached cannot have a finite upper bound; a reached median can have an
     NR upper bound (the curve does not fall below the bound's level before follow-up ends).
+    ``ratio``: the numbers are an effect's ratio and CI, where "NE" (not estimable) is no number
+    at all (0, infinity or undefined), so it is not placed.
     """
     pe = parse_printed(estimate, kind=kind, allow_nr=True)
     pl = parse_printed(ci_low, kind=kind, allow_nr=True)
     ph = parse_printed(ci_high, kind=kind, allow_nr=True)
 
     def lo(p):
-        return math.inf if p.not_reached else p.low
+        return (0.0 if ratio and p.not_estimable else math.inf) if p.not_reached else p.low
 
     def hi(p):
         return math.inf if p.not_reached else p.high
@@ -412,14 +439,20 @@ def interval_order(estimate, ci_low, ci_high, *, kind: str = "number") -> Interv
         problems.append(f"the lower bound {pl.text} is above the upper bound {ph.text}")
     elif not inside:
         problems.append(f"the estimate {pe.text} lies outside its CI {pl.text}-{ph.text}")
-    if pl.not_reached and not pe.not_reached:
+    if pl.not_reached and not pe.not_reached and not (ratio and pl.not_estimable):
         problems.append("a lower bound cannot be 'not reached' when the estimate is reached")
         ordered = False
     text = (
         "; ".join(problems)
         if problems
         else f"{pe.text} lies within {pl.text}-{ph.text}"
-        + (" (NR read as not reached)" if pe.not_reached or ph.not_reached else "")
+        + (
+            " (NE, not estimable, is not placed)"
+            if ratio and any(p.not_estimable for p in (pe, pl, ph))
+            else " (NR read as not reached)"
+            if pe.not_reached or ph.not_reached
+            else ""
+        )
     )
     return IntervalOrder(
         pe.text, pl.text, ph.text, bool(ordered), bool(inside), text[0].upper() + text[1:] + "."
@@ -439,7 +472,11 @@ def ci_centred(estimate, ci_low, ci_high, *, scale: str = "ratio") -> tuple[bool
     pe, pl, ph = (parse_printed(v, allow_nr=ratio) for v in (estimate, ci_low, ci_high))
     if ratio and min(pe.value, pl.value, ph.value) < 0:
         raise ValueError("a ratio and its CI cannot be negative")
-    inside = pl.low <= pe.high and pe.low <= ph.high
+
+    def low(p):  # "NE" is no number: it may be anything from 0 to infinity
+        return 0.0 if ratio and p.not_estimable else p.low
+
+    inside = low(pl) <= pe.high and low(pe) <= ph.high
     if ratio and any(_unbounded_ratio(p) for p in (pe, pl, ph)):
         return bool(inside), None
 

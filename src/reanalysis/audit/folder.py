@@ -82,8 +82,9 @@ def _fmt(x: float) -> str:
 
 
 def _two_decimals(x: float) -> str:
-    """A computed effect to two decimals; an infinite ratio (a group with no events) as R prints it."""
-    return "Inf" if x == math.inf else f"{x:.2f}"
+    """A computed effect to two decimals; an infinite ratio (a group with no events) as R prints it,
+    an undefined one as NE (not estimable)."""
+    return "Inf" if x == math.inf else "NE" if math.isnan(x) else f"{x:.2f}"
 
 
 def _missing(v) -> bool:
@@ -728,7 +729,14 @@ def _audit_hazard_ratio(out, base, row):
         reported = f"HR {row.reported_effect}" + (
             f" ({_span(row.effect_ci_low, row.effect_ci_high)})" if has_ci else ""
         )
-        if has_ci:
+        if has_ci and parse_printed(row.reported_effect, allow_nr=True).not_estimable:
+            out.add(
+                dict(base, kind="effect", reported=reported),
+                verdict="not-checkable",
+                check="unchecked",
+                explanation="A hazard ratio printed as NE (not estimable) has no number to check against its CI.",
+            )
+        elif has_ci:
             inside, centred = ci_centred(row.reported_effect, row.effect_ci_low, row.effect_ci_high)
             text = (
                 f"HR {row.reported_effect} lies "
@@ -791,13 +799,25 @@ def _audit_claim(out, base, row):
     if says is not None and row.effect_ci_low is not None and row.effect_measure:
         null = 1.0 if row.effect_measure in ("or", "rr", "hr") else 0.0
         lo, hi = (parse_printed(v, allow_nr=True) for v in (row.effect_ci_low, row.effect_ci_high))
-        evidence = not (lo.value <= null <= hi.value)
-        basis = (
-            f"the CI {row.effect_ci_low}-{row.effect_ci_high} "
-            + ("excludes" if evidence else "includes")
-            + f" {null:g}"
-        )
-    elif says is not None and row.reported_p is not None:
+        if lo.not_estimable or hi.not_estimable:  # "NE" is no number: only the other bound can decide
+            excludes = (not lo.not_estimable and lo.value > null) or (
+                not hi.not_estimable and hi.value < null
+            )
+            decided = excludes
+        else:
+            excludes, decided = not (lo.value <= null <= hi.value), True
+        level = 95.0 if pd.isna(row.effect_ci_level) else float(row.effect_ci_level)
+        # A CI excluding the null says p < 1 - level, one including it p > 1 - level: about significance
+        # at 5% only a CI at 95% or above decides the first, one at 95% or below the second.
+        if decided and (level >= 95.0 if excludes else level <= 95.0):
+            evidence = excludes
+            basis = (
+                ("the CI " if level == 95.0 else f"the {level:g}% CI ")
+                + f"{row.effect_ci_low}-{row.effect_ci_high} "
+                + ("excludes" if evidence else "includes")
+                + f" {null:g}"
+            )
+    if evidence is None and says is not None and row.reported_p is not None:
         lo_p, hi_p = parse_printed(row.reported_p, kind="pvalue").bounds()
         if hi_p < 0.05 or lo_p >= 0.05:
             evidence = hi_p < 0.05
@@ -861,18 +881,21 @@ def _audit_mh_odds_ratio(out, base, row, outcomes, model):
         return
     level = (row.effect_ci_level if not pd.isna(row.effect_ci_level) else 95.0) / 100
     est, low, high = tables.mh_odds_ratio(task, level)
-    pe = parse_printed(row.reported_effect, allow_nr=True)
-    d = distance(pe, est)
+
+    def ratio_distance(text, values):
+        printed = parse_printed(text, allow_nr=True)
+        if printed.not_estimable:  # no number estimated: 0, infinity or undefined
+            values = np.asarray(values, dtype=float)
+            return np.where((values == 0) | np.isinf(values) | np.isnan(values), 0.0, np.inf)
+        return distance(printed, values)
+
+    d = ratio_distance(row.reported_effect, est)
     if row.effect_ci_low is not None:
         d = np.maximum(
-            d,
-            np.maximum(
-                distance(parse_printed(row.effect_ci_low, allow_nr=True), low),
-                distance(parse_printed(row.effect_ci_high, allow_nr=True), high),
-            ),
+            d, np.maximum(ratio_distance(row.effect_ci_low, low), ratio_distance(row.effect_ci_high, high))
         )
     i = int(np.argmin(d))
-    summary = f"{est[i]:.2f} ({low[i]:.2f}-{high[i]:.2f})"
+    summary = f"{_two_decimals(est[i])} ({_two_decimals(low[i])}-{_two_decimals(high[i])})"
     if d[i] == 0:
         out.add(
             base,
@@ -1195,7 +1218,9 @@ def _audit_effect(out, base, row, g1, g2, assumed, model):
         )
         return
     if row.effect_ci_low is not None and row.effect_ci_high is not None:
-        order = interval_order(row.reported_effect, row.effect_ci_low, row.effect_ci_high)
+        order = interval_order(
+            row.reported_effect, row.effect_ci_low, row.effect_ci_high, ratio=measure != "rd"
+        )
         if not order.consistent:  # no method, on any counts, gives an estimate outside its own interval
             out.add(
                 base,
