@@ -89,7 +89,8 @@ def _p_phrase(text: str) -> str:
     return f"p {body}" if body[:1] in "<>≤≥" else f"p = {body}"
 
 
-_BOUNDS_IN_ONE = re.compile(r"(\d[\d.]*)\s*(?:-|–|to)\s*(\d[\d.]*)")
+# An upper bound may be infinite or not estimable, as a ratio's is where a group has no events.
+_BOUNDS_IN_ONE = re.compile(r"(\d[\d.]*)\s*(?:-|–|to)\s*(\d[\d.]*|inf|ne|∞)", re.IGNORECASE)
 
 
 def _split_bounds(argv: list[str]) -> list[str]:
@@ -695,8 +696,13 @@ def _fragility_sentence(res) -> str:
 
 def _cmd_ratio_check(args) -> int:
     from . import audit
+    from .audit.effects import NoImpliedPError
 
-    res = audit.ratio_consistency(args.estimate, args.low, args.high, args.p, level=args.level)
+    try:
+        res = audit.ratio_consistency(args.estimate, args.low, args.high, args.p, level=args.level)
+    except NoImpliedPError as err:  # nothing contradicts, nothing to check: not an error of the input
+        print(f"not checkable: {err}.")
+        return 0
     print(("consistent: " if res.consistent else "inconsistent: ") + res.explanation)
     return 0 if res.consistent else 1
 
