@@ -5,8 +5,10 @@ A trial where no patient in one arm had the event prints its odds ratio as R's f
 at load, so a user could not audit the rest of the paper without deleting it.
 """
 
+import dataclasses
 import math
 
+import pandas as pd
 import pytest
 
 from reanalysis import audit, evidence
@@ -214,3 +216,22 @@ def test_only_a_ratio_that_may_be_zero_or_is_infinite_has_no_implied_p():
     assert ratio_consistency("0.05", "0.01", "0.25", "<0.001").p_central > 0
     assert ci_centred("0.00", "0.00", "1.42") == (True, None)
     assert ci_centred("0.5", "0.25", "1.0") == (True, True)
+
+
+def test_an_impossible_effect_typed_in_memory_is_refused_as_at_load(zero_cell_folder):
+    # audit() re-applies comparisons.csv's load rules: a table edited after load() must not be read as
+    # something else (probe 21: NE-NE typed in memory decided a claim).
+    ev = evidence.load(zero_cell_folder)
+    ev.comparisons.loc[0, "reported_effect"] = "-0.5"
+    with pytest.raises(evidence.DataValidationError, match="comparisons.csv, line 2, .*cannot be negative"):
+        audit.audit(ev)
+    ev = evidence.load(zero_cell_folder)
+    extra = ev.comparisons.iloc[[2]].assign(
+        effect_measure="rd", reported_effect="NE", effect_unit="proportion"
+    )
+    ev = dataclasses.replace(ev, comparisons=pd.concat([ev.comparisons, extra], ignore_index=True))
+    with pytest.raises(
+        evidence.DataValidationError,
+        match=r"comparisons.csv, line 6 \(as written out; row 4 in memory\), .*finite",
+    ):
+        audit.audit(ev)

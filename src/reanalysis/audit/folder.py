@@ -134,6 +134,7 @@ def audit(evidence=None, *, n_jobs: int = 1) -> pd.DataFrame:
     key = _content_key(evidence)
     if key in _CACHE:
         return _CACHE[key].copy()
+    _check_effect_rows(evidence)
     frame = _audit(evidence, n_jobs)
     _CACHE[key] = frame
     while len(_CACHE) > 8:
@@ -169,6 +170,23 @@ def _check_printed_text(evidence) -> None:
                     f"{name}.csv, {where}, column {col.name}: {value!r} is a {type(value).__name__}; "
                     f"printed values are kept as the paper prints them, as text (e.g. {str(value)!r})"
                 )
+
+
+def _check_effect_rows(evidence) -> None:
+    """The load rules of comparisons.csv, again: a table edited in memory can hold what load() refuses
+    (a negative odds ratio, a risk difference printed as NE, a lower bound of Inf), which the checks
+    downstream read as something else. Rows are named by their file line, or by position once rows
+    were added or removed in memory."""
+    from ..evidence import DataValidationError, _check_rows
+
+    frame = evidence.comparisons.reset_index(drop=True)
+    lines = evidence.lines.get("comparisons")
+    if lines is None or len(lines) != len(frame):
+        lines = [f"{i + 2} (as written out; row {i} in memory)" for i in range(len(frame))]
+    problems: list[str] = []
+    _check_rows("comparisons.csv", frame, lines, problems)
+    if problems:
+        raise DataValidationError(problems)
 
 
 # Audits by the content of the tables audited: a report build that audits the same folder in several
