@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from reanalysis import audit, evidence
-from reanalysis.audit.effects import UnboundedRatioError, ci_centred, ratio_consistency
+from reanalysis.audit.effects import UnboundedRatioError, ci_centred, closest_effect, ratio_consistency
 from reanalysis.printed import parse_printed
 
 HEAD = (
@@ -235,3 +235,10 @@ def test_an_impossible_effect_typed_in_memory_is_refused_as_at_load(zero_cell_fo
         match=r"comparisons.csv, line 6 \(as written out; row 4 in memory\), .*finite",
     ):
         audit.audit(ev)
+
+
+def test_where_no_method_gives_a_printed_inf_the_numbers_that_compare_rank_the_methods():
+    # 0/20 vs 4/20 printed 0.00 (0.00-Inf): no method gives an infinite upper bound, and the closest
+    # named was the first method tried (Wald, 0.09) instead of the one matching two numbers of three.
+    match = closest_effect(0, 20, 4, 20, "or", "0.00", "0.00", "Inf")
+    assert match.method == "conditional" and match.distance == math.inf

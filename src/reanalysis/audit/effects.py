@@ -118,12 +118,18 @@ def closest_effect(
             candidates.append(("sample OR with exact conditional CI", sample.estimate, exact.low, exact.high))
     best = None
     dist = _ratio_distance if ratio else (lambda p, x: p.distance(x))
+    best_key = None
     for method, est, low, high in candidates:
-        d = dist(pe, factor * est)
+        parts = [dist(pe, factor * est)]
         if pl is not None:
-            d = max(d, dist(pl, factor * low), dist(ph, factor * high))
-        if best is None or d < best.distance:
-            best = EffectMatch(measure, method, est, low, high, float(d), scale, tuple(refused))
+            parts += [dist(pl, factor * low), dist(ph, factor * high)]
+        # The largest distance decides; where it is infinite for every method (a printed Inf or NE
+        # that no method gives), the numbers that can be compared rank them.
+        worst = max(parts)
+        key = (worst, sum(x for x in parts if math.isfinite(x)) if math.isinf(worst) else 0.0)
+        if best_key is None or key < best_key:
+            best_key = key
+            best = EffectMatch(measure, method, est, low, high, float(key[0]), scale, tuple(refused))
     return best
 
 
