@@ -338,12 +338,34 @@ def test_an_effect_search_says_when_the_exact_intervals_ran_on_some_tables_only(
 
 
 def test_an_effect_no_computed_method_gives_is_not_called_irreproducible_when_a_method_was_refused(tmp_path):
-    # Chan-Zhang on 150/400 vs 20/100 is 17.5 (5.6-26.1) points (this package with its size limit
-    # raised); here it is refused as too large, so the other methods' mismatch proves nothing.
-    folder = _viale_like(
-        tmp_path,
+    # Chan-Zhang on 150/400 vs 20/100 is 17.5 (5.6-26.1) points: within its size limit since it was
+    # raised to 500 vs 500 (it used to be refused there). 880 vs 220 is beyond it, so there the other
+    # methods' mismatch proves nothing.
+    small = _viale_like(
+        tmp_path / "small",
         arms=[(",286,,,", ",400,,,"), (",145,,,", ",100,,,")],
         outcomes=[(",,,286,36.7,", ",,150,400,37.5,"), (",,,145,17.9,", ",,20,100,20.0,")],
+        comparisons=[
+            (
+                "viale_a,complete_remission,,best,ven_aza,pbo_aza,,,,,<0.001,not stated,,,,,,,,,",
+                "viale_a,complete_remission,,best,ven_aza,pbo_aza,,,,,<0.001,not stated,"
+                "rd,17.5,5.6,26.1,95,percentage-points,,,",
+            )
+        ],
+    )
+    table = audit.audit(evidence.load(small))
+    row = table[(table.kind == "effect") & (table.endpoint == "complete_remission")].iloc[0]
+    assert row.verdict == "reproduced" and row.method == "chan-zhang", row.explanation
+    # ... and a misprint of it is now shown to be one, not left unchecked
+    path = small / "comparisons.csv"
+    path.write_text(path.read_text().replace("rd,17.5,5.6,26.1", "rd,17.5,5.6,27.1"))
+    table = audit.audit(evidence.load(small))
+    row = table[(table.kind == "effect") & (table.endpoint == "complete_remission")].iloc[0]
+    assert row.verdict == "not-reproducible", row.explanation
+    folder = _viale_like(
+        tmp_path,
+        arms=[(",286,,,", ",880,,,"), (",145,,,", ",220,,,")],
+        outcomes=[(",,,286,36.7,", ",,330,880,37.5,"), (",,,145,17.9,", ",,44,220,20.0,")],
         comparisons=[
             (
                 "viale_a,complete_remission,,best,ven_aza,pbo_aza,,,,,<0.001,not stated,,,,,,,,,",
@@ -355,12 +377,12 @@ def test_an_effect_no_computed_method_gives_is_not_called_irreproducible_when_a_
     table = audit.audit(evidence.load(folder))
     row = table[(table.kind == "effect") & (table.endpoint == "complete_remission")].iloc[0]
     assert row.verdict == "not-checkable"
-    assert "the chan-zhang interval was not computed on 150/400 vs 20/100" in row.explanation
+    assert "the chan-zhang interval was not computed on 330/880 vs 44/220" in row.explanation
     # a Santner-Snell print on the same table is still reproduced (it is within its limit)
     folder2 = tmp_path / "ss"
     shutil.copytree(folder, folder2)
     path = folder2 / "comparisons.csv"
-    path.write_text(path.read_text().replace("rd,17.5,5.6,26.1", "rd,17.5,6.4,28.3"))
+    path.write_text(path.read_text().replace("rd,17.5,5.6,26.1", "rd,17.5,10.1,24.8"))
     table = audit.audit(evidence.load(folder2))
     row = table[(table.kind == "effect") & (table.endpoint == "complete_remission")].iloc[0]
     assert row.verdict == "reproduced" and row.method == "santner-snell"

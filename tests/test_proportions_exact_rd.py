@@ -1,7 +1,7 @@
 """Exact unconditional intervals for the risk difference: Santner-Snell and Chan-Zhang.
 
 Checked against tests/reference/exact_rd.R (a brute-force R implementation of the definition,
-independent of the package's code), against values printed by SAS PROC FREQ, StatXact and
+independent of the package's code; exact_rd_large.R runs it on tables above 200 vs 200), against values printed by SAS PROC FREQ, StatXact and
 Santner & Snell's paper, and against a published trial whose table prints Santner-Snell intervals
 (examples/ball_blin_hr_relapse).
 """
@@ -20,6 +20,7 @@ from reanalysis import proportions as P
 from reanalysis.audit.effects import closest_effect
 
 REF = Path(__file__).parent / "reference" / "exact_rd.csv"
+REF_LARGE = Path(__file__).parent / "reference" / "exact_rd_large.csv"
 EXAMPLE = Path(__file__).parents[1] / "examples" / "ball_blin_hr_relapse"
 METHODS = ("santner-snell", "chan-zhang")
 
@@ -51,6 +52,17 @@ def test_matches_r_reference(row):
     )
     assert res.estimate == pytest.approx(row.estimate, abs=1e-15)
     assert abs(res.low - row.low) <= TOL and abs(res.high - row.high) <= TOL, (res, row)
+
+
+@for_every_row(
+    list(pd.read_csv(REF_LARGE).itertuples(index=False)),
+    ids=lambda r: f"{r.count1}/{r.nobs1}-{r.count2}/{r.nobs2}",
+)
+def test_chan_zhang_above_the_old_size_limit_matches_r(row):
+    # The limit was raised from 200 vs 200 to 500 vs 500 when a cell had become twice as cheap; the
+    # brute force of exact_rd_large.R checks the search on tables between the two.
+    res = P.effect_size(row.count1, row.nobs1, row.count2, row.nobs2, measure="rd", method="chan-zhang")
+    assert abs(res.low - row.low) <= 1e-9 and abs(res.high - row.high) <= 1e-9, (res, row)
 
 
 def test_agreement_with_r_is_much_better_than_the_tolerance():
@@ -266,12 +278,13 @@ def test_binom_rows_match_the_pmf():
 
 # ---- size limits ---------------------------------------------------------------------------
 def test_oversized_tables_are_refused_up_front_with_the_cost():
-    with pytest.raises(ValueError, match=r"chan-zhang exact interval at nobs1 = 500.*too large.*s \(size"):
-        P.effect_size(250, 500, 260, 500, measure="rd", method="chan-zhang")
+    with pytest.raises(ValueError, match=r"chan-zhang exact interval at nobs1 = 600.*too large.*s \(size"):
+        P.effect_size(250, 600, 260, 600, measure="rd", method="chan-zhang")
     with pytest.raises(ValueError, match="miettinen-nurminen"):
         P.effect_size(250, 2000, 260, 2000, measure="rd", method="santner-snell")
-    # at the limits they are computed
-    assert P.effect_size(3, 200, 1, 200, measure="rd", method="chan-zhang").low < 0
+    # at the limits they are computed (checked, not run: 500 vs 500 takes about 1.5 s)
+    P._check_exact_rd_size(500, 500, "chan-zhang")
+    P._check_exact_rd_size(1000, 1000, "santner-snell")
 
 
 def test_closest_effect_skips_refused_methods():

@@ -37,7 +37,7 @@ estimated memory and time and what to use instead:
   ``MAX_SUPPORT`` (2e7) tables.
 - The exact unconditional risk-difference intervals (``"santner-snell"``, ``"chan-zhang"``):
   nuisance grid points x (nobs1 + nobs2 + 2) <= ``MAX_EXACT_RD_SIZE`` (4.1e6, e.g. 1,000 vs
-  1,000, for Santner-Snell; 5e5, e.g. 200 vs 200, for Chan-Zhang; about 1 s each). Above that
+  1,000, for Santner-Snell; 2.1e6, e.g. 500 vs 500, for Chan-Zhang; 1-2 s each). Above that
   the Miettinen-Nurminen score interval is close to them and instant.
 
 Zero cells
@@ -909,7 +909,7 @@ def effect_size(
 
     Cost grows with the nuisance grid times the group sizes, ``grid x (n1 + n2 + 2)``; both are
     refused above ``MAX_EXACT_RD_SIZE`` (Santner-Snell 4.1e6: 1,000 vs 1,000, about 1 s;
-    Chan-Zhang 5e5: 200 vs 200, about 0.8 s), where the Miettinen-Nurminen interval is close.
+    Chan-Zhang 2.1e6: 500 vs 500, about 1.5 s), where the Miettinen-Nurminen interval is close.
     100 vs 100 takes about 50 ms (Santner-Snell) and 0.3 s (Chan-Zhang).
     """
     x1, n1 = _checks.count_and_total(count1, nobs1, "count1", "nobs1")
@@ -1198,11 +1198,14 @@ def _walk(g, centre, target, direction):
 #
 # Size of a computation: nuisance grid points x (n1 + n2 + 2), the cells of the two binomial tables
 # on the grid (see _exact_rd_grid). 1,000 vs 1,000 is 4.0e6 cells (Santner-Snell: about 1 s),
-# 200 vs 200 is 4.8e5 (Chan-Zhang, whose saw-tooth search takes ~60 evaluations: under 1 s).
-MAX_EXACT_RD_SIZE = {"santner-snell": 4_100_000, "chan-zhang": 500_000}
-# Measured on the project's 2-core machine (benchmarks/bench_proportions.py): seconds per cell for
-# one interval; used only to say what a refused computation would cost.
-_SECONDS_PER_EXACT_RD_CELL = {"santner-snell": 2.2e-7, "chan-zhang": 1.6e-6}
+# 500 vs 500 is 2.0e6 (Chan-Zhang, whose saw-tooth search takes ~60 evaluations: about 1.5 s;
+# checked against the brute force of tests/reference/exact_rd_large.R above the old limit of
+# 200 vs 200, which was set when a cell cost twice as much).
+MAX_EXACT_RD_SIZE = {"santner-snell": 4_100_000, "chan-zhang": 2_100_000}
+# Measured on the project's 2-core machine (benchmarks/bench_proportions.py; the largest per-cell
+# cost seen, 2e5 to 4e6 cells): seconds per cell for one interval; used to say what a refused
+# computation would cost, and by the audit to budget its exact intervals.
+_SECONDS_PER_EXACT_RD_CELL = {"santner-snell": 2.2e-7, "chan-zhang": 9e-7}
 # Score statistics this close (relative) to the observed one are ties, as exact2x2 rounds the
 # statistic to 10 decimals: the closed-form restricted MLE leaves rounding noise of ~1e-15.
 _SCORE_TIE = 1e-9
@@ -1239,7 +1242,7 @@ def _check_exact_rd_size(n1: int, n2: int, method: str) -> None:
             "at this size the asymptotic score interval is close to the exact one: use "
             "method='miettinen-nurminen' (limit: nuisance "
             f"grid points x (nobs1 + nobs2 + 2) <= {limit:,} for {method!r}, e.g. "
-            + ("1,000 vs 1,000)" if method == "santner-snell" else "200 vs 200)")
+            + ("1,000 vs 1,000)" if method == "santner-snell" else "500 vs 500)")
         ),
     )
 

@@ -168,6 +168,8 @@ exact_rd <- function(x1, n1, x2, n2, level, method) {
     -lower_bound(x2, n2, x1, n1, level, method))
 }
 
+# exact_rd_large.R sources the functions above without running what follows.
+if (!exists("EXACT_RD_FUNCTIONS_ONLY")) {
 tables <- rbind(
   c(44, 49, 26, 48), c(17, 20, 20, 23), c(27, 29, 6, 25),  # Saha et al. JAMA 2021 (printed SS)
   c(24, 61, 10, 35), c(9, 11, 4, 12), c(6, 13, 2, 7), c(13, 13, 0, 7),  # SAS / StatXact examples
@@ -207,3 +209,4 @@ for (method in c("santner-snell", "chan-zhang")) {
 out <- do.call(rbind, rows)
 write.csv(out, "exact_rd.csv", row.names = FALSE, na = "")
 cat("wrote exact_rd.csv", nrow(out), "rows\n")
+}
