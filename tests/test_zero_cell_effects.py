@@ -11,8 +11,14 @@ import math
 import pandas as pd
 import pytest
 
-from reanalysis import audit, evidence
-from reanalysis.audit.effects import UnboundedRatioError, ci_centred, closest_effect, ratio_consistency
+from reanalysis import audit, cli, evidence
+from reanalysis.audit.effects import (
+    NoImpliedPError,
+    UnboundedRatioError,
+    ci_centred,
+    closest_effect,
+    ratio_consistency,
+)
 from reanalysis.printed import parse_printed
 
 HEAD = (
@@ -238,7 +244,66 @@ def test_an_impossible_effect_typed_in_memory_is_refused_as_at_load(zero_cell_fo
 
 
 def test_where_no_method_gives_a_printed_inf_the_numbers_that_compare_rank_the_methods():
-    # 0/20 vs 4/20 printed 0.00 (0.00-Inf): no method gives an infinite upper bound, and the closest
-    # named was the first method tried (Wald, 0.09) instead of the one matching two numbers of three.
-    match = closest_effect(0, 20, 4, 20, "or", "0.00", "0.00", "Inf")
-    assert match.method == "conditional" and match.distance == math.inf
+    # 20/20 vs 16/20 printed 1.25 (1.03-Inf): no method gives an infinite upper bound, and the closest
+    # named was the first method tried (Wald, whose 0.5 correction makes it 1.24) instead of the one
+    # matching the two other numbers (Koopman, 1.25 (1.03-1.71)).
+    match = closest_effect(20, 20, 16, 20, "rr", "1.25", "1.03", "Inf")
+    assert match.method == "koopman" and match.distance == math.inf
+
+
+@pytest.mark.parametrize(
+    "measure, printed",
+    [
+        ("or", ("0.00", "0.00", "NE")),
+        ("rr", ("0.00", "0.00", "NE")),
+        ("or", ("0.00", "0.00", "Inf")),
+        ("or", ("NE", "NE", "NE")),
+    ],
+)
+def test_the_uncorrected_wald_ratio_of_an_empty_cell_is_reproduced(measure, printed):
+    # 0/20 vs 4/20, as most software prints it without the 0.5 correction (probe 22, checked in R):
+    # epitools::oddsratio.wald / riskratio.wald give 0 (0-NaN), glm with confint.default 0 (0-Inf).
+    match = closest_effect(0, 20, 4, 20, measure, *printed)
+    assert match.distance == 0 and match.method == "wald without the zero-cell correction", match
+
+
+def test_an_empty_cell_printed_by_uncorrected_wald_software_is_reproduced_in_the_audit(zero_cell_folder):
+    row = "t,bleeding,6,month,a,b,,not stated,or,0.00,0.00,NE,,,confirmed,Table 2"
+    table = _one_row(zero_cell_folder, row)
+    (effect,) = table[table.kind == "effect"].itertuples()
+    assert effect.verdict == "reproduced" and effect.computed == "0.00 (0.00-Inf)"
+    assert (
+        effect.explanation
+        == "The crude OR by wald without the zero-cell correction on 0/20 vs 4/20 reproduces it."
+    )
+
+
+@pytest.mark.parametrize("estimate, low, high", [("0.00", "0.50", "0.20"), ("NE", "2.0", "1.0")])
+def test_a_reversed_ci_is_an_input_error_even_with_an_unbounded_value(estimate, low, high):
+    # probe 22: the unbounded value was met first, and the row called not checkable
+    with pytest.raises(ValueError, match="low < high") as err:
+        ratio_consistency(estimate, low, high, "0.03")
+    assert not isinstance(err.value, NoImpliedPError)
+
+
+def test_an_estimate_outside_a_ci_reaching_infinity_is_inconsistent(capsys):
+    assert cli.main(["ratio-check", "2.0", "3.0-9.0", "0.02"]) == 1
+    assert cli.main(["ratio-check", "2.0", "3.0-Inf", "0.02"]) == 1
+    assert "inconsistent: The estimate 2.0 lies outside its own CI 3.0-Inf." in capsys.readouterr().out
+
+
+def test_the_in_memory_check_names_rows_by_file_line_only_where_load_put_them(zero_cell_folder):
+    ev = evidence.load(zero_cell_folder)
+    reordered = ev.comparisons.iloc[::-1].copy()  # the HR row (index 3, file line 5) is now first
+    reordered.loc[3, "reported_effect"] = "-1"
+    with pytest.raises(evidence.DataValidationError) as err:
+        audit.audit(dataclasses.replace(ev, comparisons=reordered))
+    assert "comparisons.csv, line 2 (as written out; row 0 in memory), columns reported_effect" in str(
+        err.value
+    )
+
+
+def test_an_optional_column_dropped_in_memory_is_an_empty_one(zero_cell_folder):
+    ev = evidence.load(zero_cell_folder)
+    table = audit.audit(dataclasses.replace(ev, comparisons=ev.comparisons.drop(columns=["effect_unit"])))
+    assert list(table.verdict) == list(audit.audit(ev).verdict)

@@ -696,13 +696,16 @@ def _fragility_sentence(res) -> str:
 
 def _cmd_ratio_check(args) -> int:
     from . import audit
-    from .audit.effects import NoImpliedPError
+    from .audit.effects import EstimateOutsideCIError, NoImpliedPError
 
     try:
         res = audit.ratio_consistency(args.estimate, args.low, args.high, args.p, level=args.level)
     except NoImpliedPError as err:  # nothing contradicts, nothing to check: not an error of the input
         print(f"not checkable: {err}.")
         return 0
+    except EstimateOutsideCIError as err:
+        print(f"inconsistent: {str(err)[0].upper()}{str(err)[1:]}.")
+        return 1
     print(("consistent: " if res.consistent else "inconsistent: ") + res.explanation)
     return 0 if res.consistent else 1
 

@@ -265,7 +265,12 @@ SCHEMAS: dict[str, dict] = {
                 doc="published effect as printed (a ratio may be 0, or NE / Inf where a group has no events)",
                 example="1.8",
             ),
-            _c("effect_ci_low", "printed_nr", doc="published CI, lower", example="1.1"),
+            _c(
+                "effect_ci_low",
+                "printed_nr",
+                doc="published CI, lower (NE allowed for a ratio)",
+                example="1.1",
+            ),
             _c(
                 "effect_ci_high",
                 "printed_nr",
@@ -1275,7 +1280,7 @@ def schema_markdown() -> str:
             "percent": "printed %",
             "pvalue": "printed p",
             "printed": "printed number",
-            "printed_nr": "printed number, or NR / NE / Inf",
+            "printed_nr": "printed number, or NR / NE",
         }
         for c in schema["columns"]:
             kind = kinds[c.kind] if c.allowed is None else " / ".join(c.allowed)

@@ -54,6 +54,20 @@ class EffectMatch(Result):
     refused: tuple[str, ...] = ()
 
 
+#: The candidates of :func:`closest_effect` beyond the library's methods: a ratio's Wald interval
+#: without the zero-cell correction, and SAS's pairing of the sample odds ratio with the exact interval.
+UNCORRECTED_WALD = "wald without the zero-cell correction"
+SAS_PAIRING = "sample OR with exact conditional CI"
+
+
+def _uncorrected_ratio(a: int, b: int, c: int, d: int, measure: str) -> float:
+    """The sample OR ad/bc or RR (a/(a+b))/(c/(c+d)): 0, infinite, or NaN for 0/0."""
+    num, den = (a * d, b * c) if measure == "or" else (a * (c + d), c * (a + b))
+    if den == 0:
+        return math.inf if num > 0 else math.nan
+    return num / den
+
+
 def closest_effect(
     x1,
     n1,
@@ -102,6 +116,15 @@ def closest_effect(
             refused.append(method)
             continue
         candidates.append((method, res.estimate, res.low, res.high))
+    if measure in ("or", "rr") and "wald" in methods:
+        # The library's Wald interval adds 0.5 to every cell of a table with an empty cell; most
+        # software does not (epitools prints 0 (0-NaN), glm with confint.default 0 (0-Inf), SAS leaves
+        # the limits empty): where the empty cell makes the ratio's log variance infinite, the
+        # uncorrected ratio is 0, infinite or undefined and its interval runs from 0 to infinity.
+        a, b, c, d = x1, n1 - x1, x2, n2 - x2
+        if 0 in ((a, b, c, d) if measure == "or" else (a, c)):
+            crude = _uncorrected_ratio(a, b, c, d, measure)
+            candidates.append((UNCORRECTED_WALD, crude, 0.0, math.inf))
     if measure == "or" and "conditional" in methods and x1 + x2 in (0, n1 + n2):
         # No events (or no non-events) in either group: no odds ratio is estimable (NaN here), but R's
         # fisher.test returns 0 with the CI 0 to Inf, and papers computed with it print that.
@@ -115,7 +138,7 @@ def closest_effect(
         except ValueError:  # refused as too costly (tens of millions of patients), as in the loop above
             exact = None
         if exact is not None:
-            candidates.append(("sample OR with exact conditional CI", sample.estimate, exact.low, exact.high))
+            candidates.append((SAS_PAIRING, sample.estimate, exact.low, exact.high))
     best = None
     dist = _ratio_distance if ratio else (lambda p, x: p.distance(x))
     best_key = None
@@ -198,6 +221,13 @@ def _ratio_distance(printed, x: float) -> float:
     return printed.distance(x)
 
 
+class EstimateOutsideCIError(ValueError):
+    """An effect printed outside its own CI: a contradiction whatever the p-value."""
+
+    def __init__(self, estimate: str, low: str, high: str):
+        super().__init__(f"the estimate {estimate} lies outside its own CI {low}-{high}")
+
+
 class NarrowIntervalError(NoImpliedPError):
     """A ratio CI whose bounds are equal on the log scale in double precision: it implies no p-value."""
 
@@ -269,6 +299,9 @@ def ratio_consistency(estimate, ci_low, ci_high, reported_p, level: float = 0.95
         an empty cell gives: it has no logarithm, so its CI implies no p-value (a :class:`NoImpliedPError`).
     NarrowIntervalError
         Bounds equal on the log scale in double precision (also a :class:`NoImpliedPError`).
+    EstimateOutsideCIError
+        With a ratio that has no bounded logarithm, an estimate printed outside its own CI (with
+        bounded ones, the result says so instead).
     ValueError
         A negative ratio, or a CI with its bounds out of order.
     """
@@ -281,9 +314,15 @@ def ratio_consistency(estimate, ci_low, ci_high, reported_p, level: float = 0.95
         for p in (pe, pl, ph):
             if p.value < 0:
                 raise ValueError(f"a ratio and its CI cannot be negative, got {p.text!r}")
-        for p in (pe, pl, ph):
-            if _unbounded_ratio(p):
-                raise UnboundedRatioError(p)
+        unbounded = next((p for p in (pe, pl, ph) if _unbounded_ratio(p)), None)
+        if unbounded is not None:
+            # No p-value to compare, but the order of the numbers can still contradict itself.
+            order = interval_order(estimate, ci_low, ci_high, ratio=True)
+            if not order.ordered:
+                raise ValueError(f"the CI must have low < high, got {pl.text}-{ph.text}")
+            if not order.estimate_inside:
+                raise EstimateOutsideCIError(pe.text, pl.text, ph.text)
+            raise UnboundedRatioError(unbounded)
     if not pl.value < ph.value:
         raise ValueError(f"the CI must have low < high, got {pl.text}-{ph.text}")
     if ratio and not math.log(pl.value) < math.log(ph.value):

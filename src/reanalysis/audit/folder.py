@@ -21,6 +21,7 @@ from ..printed import format_value, parse_printed
 from . import tables
 from .counts import contains, count_candidates, distance, percent_decimals
 from .effects import (
+    SAS_PAIRING,
     NoImpliedPError,
     ci_centred,
     closest_effect,
@@ -177,11 +178,15 @@ def _check_effect_rows(evidence) -> None:
     (a negative odds ratio, a risk difference printed as NE, a lower bound of Inf), which the checks
     downstream read as something else. Rows are named by their file line, or by position once rows
     were added or removed in memory."""
-    from ..evidence import DataValidationError, _check_rows
+    from ..evidence import SCHEMAS, DataValidationError, _check_rows
 
-    frame = evidence.comparisons.reset_index(drop=True)
+    table = evidence.comparisons
+    # An optional column dropped in memory is an empty one, as load() would have made it.
+    missing = [c.name for c in SCHEMAS["comparisons"]["columns"] if c.name not in table.columns]
+    frame = table.reset_index(drop=True).assign(**{name: None for name in missing})
     lines = evidence.lines.get("comparisons")
-    if lines is None or len(lines) != len(frame):
+    # File lines only while the rows are where load() put them (its index is their position).
+    if lines is None or not table.index.equals(pd.RangeIndex(len(lines))):
         lines = [f"{i + 2} (as written out; row {i} in memory)" for i in range(len(frame))]
     problems: list[str] = []
     _check_rows("comparisons.csv", frame, lines, problems)
@@ -1271,7 +1276,7 @@ def _audit_effect(out, base, row, g1, g2, assumed, model):
     summary = f"{est} ({_span(low, high)})"
     counts = f"{x1}/{n1} vs {x2}/{n2}"
     if match.distance == 0:
-        paired = match.method not in proportions.EFFECT_METHODS[measure]
+        paired = match.method == SAS_PAIRING
         what = (
             f"The {match.method} (two methods paired, as SAS prints them)"
             if paired
