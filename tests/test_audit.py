@@ -341,48 +341,31 @@ def test_an_effect_no_computed_method_gives_is_not_called_irreproducible_when_a_
     # Chan-Zhang on 150/400 vs 20/100 is 17.5 (5.6-26.1) points: within its size limit since it was
     # raised to 500 vs 500 (it used to be refused there). 880 vs 220 is beyond it, so there the other
     # methods' mismatch proves nothing.
-    small = _viale_like(
-        tmp_path / "small",
-        arms=[(",286,,,", ",400,,,"), (",145,,,", ",100,,,")],
-        outcomes=[(",,,286,36.7,", ",,150,400,37.5,"), (",,,145,17.9,", ",,20,100,20.0,")],
-        comparisons=[
-            (
-                "viale_a,complete_remission,,best,ven_aza,pbo_aza,,,,,<0.001,not stated,,,,,,,,,",
-                "viale_a,complete_remission,,best,ven_aza,pbo_aza,,,,,<0.001,not stated,"
-                "rd,17.5,5.6,26.1,95,percentage-points,,,",
-            )
-        ],
-    )
-    table = audit.audit(evidence.load(small))
-    row = table[(table.kind == "effect") & (table.endpoint == "complete_remission")].iloc[0]
+    def effect_row(where, x1, n1, x2, n2, printed):
+        """The complete-remission RD of a VIALE-A-like folder with these counts, printed as given."""
+        folder = _viale_like(
+            tmp_path / where,
+            arms=[(",286,,,", f",{n1},,,"), (",145,,,", f",{n2},,,")],
+            outcomes=[(",,,286,36.7,", f",,{x1},{n1},37.5,"), (",,,145,17.9,", f",,{x2},{n2},20.0,")],
+            comparisons=[
+                (
+                    "viale_a,complete_remission,,best,ven_aza,pbo_aza,,,,,<0.001,not stated,,,,,,,,,",
+                    "viale_a,complete_remission,,best,ven_aza,pbo_aza,,,,,<0.001,not stated,"
+                    f"rd,{printed},95,percentage-points,,,",
+                )
+            ],
+        )
+        table = audit.audit(evidence.load(folder))
+        return table[(table.kind == "effect") & (table.endpoint == "complete_remission")].iloc[0]
+
+    row = effect_row("cz", 150, 400, 20, 100, "17.5,5.6,26.1")
     assert row.verdict == "reproduced" and row.method == "chan-zhang", row.explanation
     # ... and a misprint of it is now shown to be one, not left unchecked
-    path = small / "comparisons.csv"
-    path.write_text(path.read_text().replace("rd,17.5,5.6,26.1", "rd,17.5,5.6,27.1"))
-    table = audit.audit(evidence.load(small))
-    row = table[(table.kind == "effect") & (table.endpoint == "complete_remission")].iloc[0]
+    row = effect_row("misprint", 150, 400, 20, 100, "17.5,5.6,27.1")
     assert row.verdict == "not-reproducible", row.explanation
-    folder = _viale_like(
-        tmp_path,
-        arms=[(",286,,,", ",880,,,"), (",145,,,", ",220,,,")],
-        outcomes=[(",,,286,36.7,", ",,330,880,37.5,"), (",,,145,17.9,", ",,44,220,20.0,")],
-        comparisons=[
-            (
-                "viale_a,complete_remission,,best,ven_aza,pbo_aza,,,,,<0.001,not stated,,,,,,,,,",
-                "viale_a,complete_remission,,best,ven_aza,pbo_aza,,,,,<0.001,not stated,"
-                "rd,17.5,5.6,26.1,95,percentage-points,,,",
-            )
-        ],
-    )
-    table = audit.audit(evidence.load(folder))
-    row = table[(table.kind == "effect") & (table.endpoint == "complete_remission")].iloc[0]
+    row = effect_row("refused", 330, 880, 44, 220, "17.5,5.6,26.1")
     assert row.verdict == "not-checkable"
     assert "the chan-zhang interval was not computed on 330/880 vs 44/220" in row.explanation
     # a Santner-Snell print on the same table is still reproduced (it is within its limit)
-    folder2 = tmp_path / "ss"
-    shutil.copytree(folder, folder2)
-    path = folder2 / "comparisons.csv"
-    path.write_text(path.read_text().replace("rd,17.5,5.6,26.1", "rd,17.5,10.1,24.8"))
-    table = audit.audit(evidence.load(folder2))
-    row = table[(table.kind == "effect") & (table.endpoint == "complete_remission")].iloc[0]
+    row = effect_row("ss", 330, 880, 44, 220, "17.5,10.1,24.8")
     assert row.verdict == "reproduced" and row.method == "santner-snell"

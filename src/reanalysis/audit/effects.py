@@ -18,9 +18,12 @@ import math
 import re
 from statistics import NormalDist
 
+import numpy as np
+
 from .. import _checks, proportions
 from .._results import Result
 from ..printed import format_value, parse_printed
+from .counts import distance
 
 EFFECT_SCALES = ("ratio", "proportion", "percentage-points")
 _NORMAL = NormalDist()
@@ -140,7 +143,7 @@ def closest_effect(
         if exact is not None:
             candidates.append((SAS_PAIRING, sample.estimate, exact.low, exact.high))
     best = None
-    dist = _ratio_distance if ratio else (lambda p, x: p.distance(x))
+    dist = (lambda p, x: float(ratio_distance(p, x))) if ratio else (lambda p, x: p.distance(x))
     best_key = None
     for method, est, low, high in candidates:
         parts = [dist(pe, factor * est)]
@@ -213,12 +216,13 @@ def _unbounded_ratio(p) -> bool:
     return p.not_reached or low <= 0 or p.low <= 0 or high == math.inf
 
 
-def _ratio_distance(printed, x: float) -> float:
-    """How far a computed ratio is from printing as ``printed``: "NE" (not estimable) is matched by
-    the values a method gives where it estimates nothing (0, infinity, NaN) and by no number."""
+def ratio_distance(printed, x):
+    """How far a computed ratio (a float, or an array of them) is from printing as ``printed``: "NE"
+    (not estimable) is matched by the values a method gives where it estimates nothing (0, infinity,
+    NaN) and by no number."""
     if printed.not_estimable:
-        return 0.0 if (x == 0 or math.isinf(x) or math.isnan(x)) else math.inf
-    return printed.distance(x)
+        return np.where((np.asarray(x) == 0) | np.isinf(x) | np.isnan(x), 0.0, np.inf)
+    return printed.distance(x) if np.isscalar(x) else distance(printed, x)
 
 
 class EstimateOutsideCIError(ValueError):

@@ -27,6 +27,7 @@ from .effects import (
     closest_effect,
     interval_order,
     ratio_consistency,
+    ratio_distance,
     rd_scale,
     spaced_p,
 )
@@ -905,17 +906,14 @@ def _audit_mh_odds_ratio(out, base, row, outcomes, model):
     level = (row.effect_ci_level if not pd.isna(row.effect_ci_level) else 95.0) / 100
     est, low, high = tables.mh_odds_ratio(task, level)
 
-    def ratio_distance(text, values):
-        printed = parse_printed(text, allow_nr=True)
-        if printed.not_estimable:  # no number estimated: 0, infinity or undefined
-            values = np.asarray(values, dtype=float)
-            return np.where((values == 0) | np.isinf(values) | np.isnan(values), 0.0, np.inf)
-        return distance(printed, values)
+    def printed_distance(text, values):
+        return ratio_distance(parse_printed(text, allow_nr=True), values)
 
-    d = ratio_distance(row.reported_effect, est)
+    d = printed_distance(row.reported_effect, est)
     if row.effect_ci_low is not None:
         d = np.maximum(
-            d, np.maximum(ratio_distance(row.effect_ci_low, low), ratio_distance(row.effect_ci_high, high))
+            d,
+            np.maximum(printed_distance(row.effect_ci_low, low), printed_distance(row.effect_ci_high, high)),
         )
     i = int(np.argmin(d))
     summary = f"{_two_decimals(est[i])} ({_two_decimals(low[i])}-{_two_decimals(high[i])})"
