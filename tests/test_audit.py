@@ -282,6 +282,15 @@ def test_a_number_where_the_print_belongs_is_refused_with_where_it_is():
         ValueError, match=r"outcomes\.csv, line \d+, column reported_percent: 65\.6 is a float"
     ):
         audit.audit(ev)
+    # rows moved in memory are named by position: a file line would name another row
+    ev = evidence.load("data")
+    moved = ev.outcomes.iloc[::-1].astype({"reported_percent": object})
+    moved.iloc[0, moved.columns.get_loc("reported_percent")] = 65.6
+    object.__setattr__(ev, "outcomes", moved)
+    with pytest.raises(
+        ValueError, match=r"outcomes\.csv, row 0 \(in memory\), column reported_percent: 65\.6"
+    ):
+        audit.audit(ev)
     ev = evidence.load("data")
     doubled = ev.time_to_event.iloc[[0, 0]]
     object.__setattr__(ev, "time_to_event", doubled)

@@ -41,6 +41,7 @@ def test_version(capsys):
         (["ratio-check", "0.72", "0.94", "0.55", "0.5"], 2, "low < high"),
         # A group with no events: nothing contradicts, nothing to check (the bounds typed as one, too).
         (["ratio-check", "Inf", "0.71-Inf", "0.106"], 0, "not checkable: the ratio 'Inf' is infinite"),
+        (["ratio-check", "2.1", "0.71-NR", "0.106"], 0, "not checkable: the ratio 'NR' is infinite"),
         (["ratio-check", "-0.5", "0.71", "2", "0.106"], 2, "cannot be negative"),
         (
             ["explain-p", "0.4", "--group", "99.9%:10", "--group", "1/2"],

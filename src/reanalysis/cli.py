@@ -90,7 +90,7 @@ def _p_phrase(text: str) -> str:
 
 
 # An upper bound may be infinite or not estimable, as a ratio's is where a group has no events.
-_BOUNDS_IN_ONE = re.compile(r"(\d[\d.]*)\s*(?:-|–|to)\s*(\d[\d.]*|inf|ne|∞)", re.IGNORECASE)
+_BOUNDS_IN_ONE = re.compile(r"(\d[\d.]*)\s*(?:-|–|to)\s*(\d[\d.]*|inf|infinity|ne|nr|∞)", re.IGNORECASE)
 
 
 def _split_bounds(argv: list[str]) -> list[str]:

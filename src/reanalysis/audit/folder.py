@@ -161,13 +161,15 @@ def _check_printed_text(evidence) -> None:
                 f"{name}.csv (in memory): the row index has duplicates; use reset_index(drop=True)"
             )
         lines = evidence.lines.get(name)
+        if lines is not None and not frame.index.equals(pd.RangeIndex(len(lines))):
+            lines = None  # rows moved, added or removed in memory: named by position, not by file line
         for col in SCHEMAS[name]["columns"]:
             if col.kind not in _PRINTED_KINDS or col.name not in frame.columns:
                 continue
             for i, value in enumerate(frame[col.name].to_numpy(dtype=object)):
                 if isinstance(value, str) or _missing(value):
                     continue
-                where = f"line {lines[i]}" if lines is not None and i < len(lines) else f"row {i}"
+                where = f"line {lines[i]}" if lines is not None else f"row {i} (in memory)"
                 raise ValueError(
                     f"{name}.csv, {where}, column {col.name}: {value!r} is a {type(value).__name__}; "
                     f"printed values are kept as the paper prints them, as text (e.g. {str(value)!r})"
