@@ -1,9 +1,9 @@
 """Exact unconditional intervals for the risk difference: Santner-Snell and Chan-Zhang.
 
 Checked against tests/reference/exact_rd.R (a brute-force R implementation of the definition,
-independent of the package's code; exact_rd_large.R runs it on tables above 200 vs 200), against values printed by SAS PROC FREQ, StatXact and
-Santner & Snell's paper, and against a published trial whose table prints Santner-Snell intervals
-(examples/ball_blin_hr_relapse).
+independent of the package's code; exact_rd_large.R runs it on tables above 200 vs 200), against
+values printed by SAS PROC FREQ, StatXact and Santner & Snell's paper, and against a published trial
+whose table prints Santner-Snell intervals (examples/ball_blin_hr_relapse).
 """
 
 import math
