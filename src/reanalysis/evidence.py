@@ -85,7 +85,8 @@ class Column:
 
     name: str
     # "str" (free text), "int", "float", "bool", or a printed number kept as printed:
-    # "percent" (0-100), "pvalue" (0-1, NS), "printed" (any number), "printed_nr" (any number, or NR / NE / Inf)
+    # "percent" (0-100), "pvalue" (0-1, NS), "printed" (any number), "printed_nr" (any number, or
+    # NR / NE; Inf where a table's checks allow it)
     kind: str = "str"
     required: bool = False
     allowed: tuple[str, ...] | None = None
@@ -683,17 +684,12 @@ def _validate_folder(folder: Path, present: set[str], contents: dict[str, bytes]
     return frames, line_numbers
 
 
-def _printed_is_infinite(text) -> bool:
+def _printed_is(text, what: str) -> bool:
+    """Whether a printed cell reads as ``what`` ("infinite", "not_estimable"); False when empty or
+    unreadable (other checks report those)."""
     try:
-        return isinstance(text, str) and parse_printed(text, allow_nr=True).infinite
+        return isinstance(text, str) and getattr(parse_printed(text, allow_nr=True), what)
     except ValueError:
-        return False
-
-
-def _printed_is_not_estimable(text) -> bool:
-    try:
-        return parse_printed(text, allow_nr=True).not_estimable
-    except (ValueError, TypeError):
         return False
 
 
@@ -945,7 +941,7 @@ def _check_rows(fname: str, frame: pd.DataFrame, lines: list[int], problems: lis
         )
         _check_time_to_event_units(frame, each)
         for col in ("value", "ci_low", "ci_high"):  # "Inf" is read as infinity only for an effect's ratio
-            infinite = [_printed_is_infinite(v) for v in frame[col].tolist()]
+            infinite = [_printed_is(v, "infinite") for v in frame[col].tolist()]
             each(
                 infinite,
                 lambda row, c=col: (
@@ -1013,7 +1009,7 @@ def _check_comparisons(frame, each):
         return effect_measure in ("or", "rr", "hr") and any(v < 0 for v in printed_values(printed))
 
     def infinite_low(effect_measure, effect_unit, estimate, low, high):  # "NE" is no number, not infinity
-        return any(math.isinf(v) for v in printed_values([low])) and not _printed_is_not_estimable(low)
+        return any(math.isinf(v) for v in printed_values([low])) and not _printed_is(low, "not_estimable")
 
     def infinite_difference(effect_measure, effect_unit, *printed):
         return effect_measure == "rd" and any(math.isinf(v) for v in printed_values(printed))

@@ -37,18 +37,14 @@ _NOT_ESTIMABLE = {"ne", "notestimable", "notestimated"}
 _INFINITE = {"inf", "infinity", "∞"}
 # Read as +infinity: a median not reached, an effect not estimable, an odds ratio printed as infinite
 # (R prints "Inf" for the conditional odds ratio of a table with an empty cell).
-_NOT_REACHED = {
-    "nr",
-    "notreached",
-    "ne",
-    "notestimable",
-    "notestimated",
-    "inf",
-    "+inf",
-    "infinity",
-    "∞",
-    "+∞",
-}
+_NOT_REACHED = {"nr", "notreached"} | _NOT_ESTIMABLE | _INFINITE | {"+" + word for word in _INFINITE}
+
+
+def _compact(text: str) -> str:
+    """Lower case without spaces, dots or hyphens: "n.s.", "not-reached" and "Not estimable" as words."""
+    return re.sub(r"[\s.\-]", "", text.lower())
+
+
 # Characters that look like a minus sign; read as one so that "−0.3" is refused as negative
 # instead of failing to parse (or, worse, parsing without its sign).
 _MINUS = str.maketrans({"−": "-", "–": "-", "‒": "-", "—": "-", "﹣": "-", "－": "-"})
@@ -84,12 +80,12 @@ class Printed:
     def not_estimable(self) -> bool:
         """Printed as "NE" / "not estimable": read as +infinity (a median not reached), but for an effect
         it says only that no number was estimated (a ratio of 0, of infinity or undefined)."""
-        return self.not_reached and re.sub(r"[\s.\-]", "", self.text.lower()) in _NOT_ESTIMABLE
+        return self.not_reached and _compact(self.text) in _NOT_ESTIMABLE
 
     @property
     def infinite(self) -> bool:
         """Printed as "Inf" / "∞" (not "NR" or "NE")."""
-        return self.not_reached and re.sub(r"[\s.\-+]", "", self.text.lower()) in _INFINITE
+        return self.not_reached and _compact(self.text).lstrip("+") in _INFINITE
 
     @property
     def exact(self) -> bool:
@@ -196,7 +192,7 @@ def parse_printed(
         raise ValueError(f"printed {what} {text!r} contains a NUL byte")
     # The Lancet journals print the decimal point as a middle dot ("0·55"); read it as one.
     raw = re.sub(r"(?<=\d)[·•](?=\d)", ".", text.strip())
-    compact = re.sub(r"[\s.\-]", "", raw.lower())
+    compact = _compact(raw)
     if compact in _NOT_SIGNIFICANT:
         if kind != "pvalue":
             raise ValueError(f"{raw!r} (not significant) is not a {what}")
