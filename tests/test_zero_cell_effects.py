@@ -163,6 +163,22 @@ def test_only_a_ci_at_95_percent_or_above_says_significant_at_5_percent(zero_cel
     assert _verdicts(_one_row(zero_cell_folder, row, level=level), "claim") == [verdict]
 
 
+@pytest.mark.parametrize(
+    "printed, claim, verdict",
+    [
+        (",not stated,or,0.00,0.00,1.42,", "significantly fewer bleeds", "inconsistent"),
+        ("0.106,Fisher,or,0.00,0.00,1.42,", "no significant difference", "consistent"),
+        ("0.03,not stated,rr,0,0,0.89,", "significantly fewer bleeds", "consistent"),
+    ],
+)
+def test_a_claim_beside_an_odds_ratio_or_risk_ratio_is_checked_as_beside_a_hazard_ratio(
+    zero_cell_folder, printed, claim, verdict
+):
+    # It used to be checked beside a hazard ratio only: elsewhere it was dropped without a row.
+    table = _one_row(zero_cell_folder, f"t,bleeding,6,month,a,b,{printed},{claim},confirmed,Table 2")
+    assert _verdicts(table, "claim") == [verdict]
+
+
 def test_inf_is_not_a_printed_time(zero_cell_folder):
     (zero_cell_folder / "time_to_event.csv").write_text(
         "study_id,arm_id,quantity,statistic,value,unit,ci_low,ci_high,source_status,source_location\n"

@@ -285,7 +285,11 @@ SCHEMAS: dict[str, dict] = {
                 doc="ratio (or/rr/hr), proportion or percentage-points (rd); inferred when empty",
             ),
             _c("adjustment", doc="empty = not stated; 'none' = crude; else how the estimate was adjusted"),
-            _c("claim", doc="a verbal claim when no number was published"),
+            _c(
+                "claim",
+                doc="a verbal claim of (no) significant difference, as printed: checked against the "
+                "printed CI or p-value, or left unchecked when no number was published",
+            ),
             *_SOURCE,
             _WHERE,
             _NOTES,

@@ -738,6 +738,8 @@ def _audit_comparison(out: _Rows, row, outcomes, arms, tasks):
         _audit_effect(out, dict(base, kind="effect"), row, g1, g2, assumed, model)
     if has_effect and has_ci and has_p:
         _audit_effect_p(out, dict(base, kind="effect-p"), row)
+    if not _missing(row.claim):  # a claim beside the numbers is checked against them, as for an HR
+        _audit_claim(out, base, row)
 
 
 def _audit_hazard_ratio(out, base, row):
@@ -802,7 +804,7 @@ def _audit_hazard_ratio(out, base, row):
                 check="unchecked",
                 explanation=why,
             )
-    if row.claim is not None and not _missing(row.claim):
+    if not _missing(row.claim):
         _audit_claim(out, base, row)
 
 
