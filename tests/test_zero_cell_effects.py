@@ -164,6 +164,47 @@ def test_only_a_ci_at_95_percent_or_above_says_significant_at_5_percent(zero_cel
 
 
 @pytest.mark.parametrize(
+    "ci, p, claim, verdict, why",
+    [
+        # 1.00 stands for 0.995-1.005: the CI may or may not include 1, so it cannot decide.
+        (
+            "1.00,2.25",
+            "",
+            "significantly longer",
+            "not-checkable",
+            "as its bound 1.00 may stand for a value on either side of 1",
+        ),
+        (
+            "1.00,2.25",
+            "0.04",
+            "significantly longer",
+            "consistent",
+            "p 0.04 (the CI 1.00-2.25 decides nothing",
+        ),
+        ("1.00,2.25", "0.06", "no significant difference", "consistent", "p 0.06 (the CI"),
+        ("0.44,1.0", "", "no significant difference", "not-checkable", "its bound 1.0 may stand"),
+        # a bound that rounds from one side only still decides
+        ("0.99,2.25", "", "significantly longer", "inconsistent", "the CI 0.99-2.25 includes 1"),
+        ("1.01,2.25", "", "significantly longer", "consistent", "the CI 1.01-2.25 excludes 1"),
+    ],
+)
+def test_a_ci_bound_printed_at_the_null_does_not_decide_a_claim(zero_cell_folder, ci, p, claim, verdict, why):
+    row = f"t,response,6,month,a,b,{p},log-rank,hr,1.50,{ci},,{claim},confirmed,Figure 2"
+    table = _one_row(zero_cell_folder, row)
+    assert _verdicts(table, "claim") == [verdict]
+    assert why in table[table.kind == "claim"].explanation.iloc[0]
+
+
+def test_a_difference_ci_printed_at_zero_does_not_decide_a_claim(zero_cell_folder):
+    row = "t,response,6,month,a,b,,not stated,rd,20.0,0.0,40.0,percentage-points,significantly higher,confirmed,T2"
+    (why,) = _one_row(zero_cell_folder, row).query("kind == 'claim'").explanation
+    assert why == (
+        "A verbal claim that no printed number decides: the CI 0.0-40.0 decides nothing, as its bound 0.0 "
+        "may stand for a value on either side of 0."
+    )
+
+
+@pytest.mark.parametrize(
     "printed, claim, verdict",
     [
         (",not stated,or,0.00,0.00,1.42,", "significantly fewer bleeds", "inconsistent"),

@@ -823,17 +823,26 @@ def _audit_claim(out, base, row):
         says = False
     elif _SIGNIFICANT.search(claim):
         says = True
-    evidence = None
+    evidence, undecided = None, ""
     if says is not None and row.effect_ci_low is not None and row.effect_measure:
         null = 1.0 if row.effect_measure in ("or", "rr", "hr") else 0.0
         lo, hi = (parse_printed(v, allow_nr=True) for v in (row.effect_ci_low, row.effect_ci_high))
-        if lo.not_estimable or hi.not_estimable:  # "NE" is no number: only the other bound can decide
-            excludes = (not lo.not_estimable and lo.value > null) or (
-                not hi.not_estimable and hi.value < null
+        # Each bound as the range of values that print that way: a bound printed at the null (1.00
+        # for a ratio) may stand for a value on either side of it, so it decides nothing. "NE" is
+        # no number: only the other bound can decide.
+        low_range = None if lo.not_estimable else lo.bounds()
+        high_range = None if hi.not_estimable else hi.bounds()
+        excludes = (low_range is not None and low_range[0] > null) or (
+            high_range is not None and high_range[1] < null
+        )
+        includes = low_range is not None and high_range is not None and low_range[1] <= null <= high_range[0]
+        decided = excludes or includes
+        if not decided and low_range is not None and high_range is not None:
+            at_null = [b for b, r in ((lo, low_range), (hi, high_range)) if r[0] <= null <= r[1]]
+            undecided = (
+                f"the CI {row.effect_ci_low}-{row.effect_ci_high} decides nothing, as its bound "
+                f"{at_null[0].text} may stand for a value on either side of {null:g}"
             )
-            decided = excludes
-        else:
-            excludes, decided = not (lo.value <= null <= hi.value), True
         level = 95.0 if pd.isna(row.effect_ci_level) else float(row.effect_ci_level)
         # A CI excluding the null says p < 1 - level, one including it p > 1 - level: about significance
         # at 5% only a CI at 95% or above decides the first, one at 95% or below the second.
@@ -849,13 +858,17 @@ def _audit_claim(out, base, row):
         lo_p, hi_p = parse_printed(row.reported_p, kind="pvalue").bounds()
         if hi_p < 0.05 or lo_p >= 0.05:
             evidence = hi_p < 0.05
-            basis = f"p {row.reported_p}"
+            basis = f"p {row.reported_p}" + (f" ({undecided})" if undecided else "")
     if evidence is None:
         out.add(
             base,
             verdict="not-checkable",
             check="unchecked",
-            explanation="A verbal claim with no number that says whether it is significant.",
+            explanation=(
+                f"A verbal claim that no printed number decides: {undecided}."
+                if undecided
+                else "A verbal claim with no number that says whether it is significant."
+            ),
         )
         return
     ok = evidence == says
