@@ -68,7 +68,10 @@ class Printed:
 
     @property
     def step(self) -> float:
-        return self.high - self.low
+        """One unit of the last printed digit."""
+        width = self.high - self.low
+        # "-0" stands for the negative half of its rounding interval only
+        return 2 * width if self.value == 0 and self.high == 0 and self._negative else width
 
     @property
     def decimals(self) -> int:
@@ -92,6 +95,11 @@ class Printed:
         """True for "=" numbers (an interval), False for bounds such as "<0.001"."""
         return self.comparator == "="
 
+    @property
+    def _negative(self) -> bool:
+        """Printed with a minus sign ("-0" included: a negative value that rounds or truncates to 0)."""
+        return math.copysign(1.0, self.value) < 0
+
     def contains(self, x: float, *, truncated: bool = False) -> bool:
         """Whether ``x`` prints as this number (rounded; or truncated when asked)."""
         if self.not_reached:
@@ -105,7 +113,7 @@ class Printed:
         if self.comparator in (">", ">="):
             return x > self.value - (eps if self.comparator == ">=" else 0)
         if truncated:
-            if self.value >= 0:
+            if not self._negative:
                 return self.value - eps <= x < self.value + self.step - eps
             return self.value - self.step + eps < x <= self.value + eps
         return self.low - eps <= x <= self.high + eps
@@ -122,7 +130,7 @@ class Printed:
         if truncated:
             lo, hi = (
                 (self.value, self.value + self.step)
-                if self.value >= 0
+                if not self._negative
                 else (self.value - self.step, self.value)
             )
         else:
@@ -245,6 +253,10 @@ def parse_printed(
                 f"printed p-value {raw!r} says nothing (a p-value is never 0); copy the decimals the paper "
                 "prints (e.g. '0.000' for p < 0.0005) or its bound (e.g. '<0.001')"
             )
+    if value == 0 and mant.startswith("-") and lo_lim < 0:
+        # "-0" (as in "-8 to -0") is a negative value that rounds to zero: its sign is information,
+        # and reading it as 0 would let a positive bound print as it.
+        return Printed(raw, value, -half, 0.0, cmp, kind)
     return Printed(raw, value, value - half, value + half, cmp, kind)
 
 

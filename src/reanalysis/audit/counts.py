@@ -117,7 +117,7 @@ def contains(printed, values, *, truncated: bool = False) -> np.ndarray:
         elif cmp == ">=":
             out = x > printed.value - eps
         elif truncated:
-            if printed.value >= 0:
+            if not printed._negative:
                 out = (printed.value - eps <= x) & (x < printed.value + printed.step - eps)
             else:
                 out = (printed.value - printed.step + eps < x) & (x <= printed.value + eps)
