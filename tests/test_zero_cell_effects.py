@@ -145,7 +145,7 @@ def test_not_estimable_bounds_do_not_decide_a_claim_in_memory_either(zero_cell_f
     ev = evidence.load(zero_cell_folder)
     ev.comparisons.loc[3, ["effect_ci_low", "effect_ci_high"]] = ["NE", "NE"]
     (why,) = audit.audit(ev).query("kind == 'claim'").explanation
-    assert why.endswith("p 0.02, which contradicts it.")  # the p-value decides, not "NE-NE excludes 1"
+    assert why.endswith("p 0.02 (the CI NE-NE has a bound printed as not estimable), which contradicts it.")
 
 
 @pytest.mark.parametrize(
@@ -172,7 +172,7 @@ def test_only_a_ci_at_95_percent_or_above_says_significant_at_5_percent(zero_cel
             "",
             "significantly longer",
             "not-checkable",
-            "as its bound 1.00 may stand for a value on either side of 1",
+            "as its bound 1.00 stands for values from 0.995 to 1.005, which reach 1",
         ),
         (
             "1.00,2.25",
@@ -182,7 +182,13 @@ def test_only_a_ci_at_95_percent_or_above_says_significant_at_5_percent(zero_cel
             "p 0.04 (the CI 1.00-2.25 decides nothing",
         ),
         ("1.00,2.25", "0.06", "no significant difference", "consistent", "p 0.06 (the CI"),
-        ("0.44,1.0", "", "no significant difference", "not-checkable", "its bound 1.0 may stand"),
+        (
+            "0.44,1.0",
+            "",
+            "no significant difference",
+            "not-checkable",
+            "its bound 1.0 stands for values from 0.95 to 1.05",
+        ),
         # a bound that rounds from one side only still decides
         ("0.99,2.25", "", "significantly longer", "inconsistent", "the CI 0.99-2.25 includes 1"),
         ("1.01,2.25", "", "significantly longer", "consistent", "the CI 1.01-2.25 excludes 1"),
@@ -200,7 +206,7 @@ def test_a_difference_ci_printed_at_zero_does_not_decide_a_claim(zero_cell_folde
     (why,) = _one_row(zero_cell_folder, row).query("kind == 'claim'").explanation
     assert why == (
         "A verbal claim that no printed number decides: the CI 0.0-40.0 decides nothing, as its bound 0.0 "
-        "may stand for a value on either side of 0."
+        "stands for values from -0.05 to 0.05, which reach 0."
     )
 
 

@@ -14,6 +14,7 @@ true values that print that way, and searches the counts and methods that land i
   the printed bounds.
 - :func:`ratio_consistency` — does a ratio's CI imply its printed p-value (Altman & Bland 2011)?
 - :func:`interval_order` — is a median inside its CI ("NR" allowed)?
+- :func:`read_claim` — does a verbal claim say "significant", "not significant", or neither?
 - :func:`audit` — one verdict per published number in an evidence folder.
 - :func:`fingerprint` — a paper's dominant CI method and test, and the numbers that do not fit.
 
@@ -24,6 +25,7 @@ threshold, consistency or method.
 """
 
 from ..printed import Printed, parse_printed
+from .claims import ClaimReading, read_claim
 from .counts import MAX_CANDIDATES, consistent_counts, n_values
 from .effects import (
     EffectMatch,
@@ -68,6 +70,7 @@ __all__ = [
     "SCALES",
     "VERDICTS",
     "VERDICT_MEANINGS",
+    "ClaimReading",
     "EffectMatch",
     "Fingerprint",
     "IntervalOrder",
@@ -94,5 +97,6 @@ __all__ = [
     "pvalue_consistent",
     "ratio_consistency",
     "ratio_pvalue_from_ci",
+    "read_claim",
     "rd_scale",
 ]

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-import re
 
 import numpy as np
 import pandas as pd
@@ -19,6 +18,7 @@ from .. import _checks, proportions
 from ..evidence import outcome_counts
 from ..printed import format_value, parse_printed
 from . import tables
+from .claims import read_claim
 from .counts import contains, count_candidates, distance, percent_decimals
 from .effects import (
     SAS_PAIRING,
@@ -808,77 +808,96 @@ def _audit_hazard_ratio(out, base, row):
         _audit_claim(out, base, row)
 
 
-_SIGNIFICANT = re.compile(r"\bsignifican", re.IGNORECASE)
-_NOT_SIGNIFICANT = re.compile(
-    r"\b(no|not|non|nor|without)[\s-]+(statistically[\s-]+)?significan|\bns\b", re.IGNORECASE
-)
+def _claim_from_ci(row, null: float):
+    """(True / False / None: does the printed CI exclude the null, with its level taken into account;
+    the reason when it cannot say). ``row`` has a CI."""
+    lo, hi = (parse_printed(v, allow_nr=True) for v in (row.effect_ci_low, row.effect_ci_high))
+    span = _span(row.effect_ci_low, row.effect_ci_high)
+    # Each bound as the range of values that print that way ("<1.00" is below 1, ">1.00" above):
+    # a bound printed at the null (1.00 for a ratio) may stand for a value on either side of it.
+    # "NE" is no number: only the other bound can decide.
+    low = None if lo.not_estimable else lo.bounds()
+    high = None if hi.not_estimable else hi.bounds()
+    excludes = (low is not None and (low[0] > null or (lo.comparator == ">" and lo.value >= null))) or (
+        high is not None and (high[1] < null or (hi.comparator == "<" and hi.value <= null))
+    )
+    includes = low is not None and high is not None and low[1] <= null <= high[0]
+    if not (excludes or includes):
+        if low is None or high is None:
+            return None, f"the CI {span} has a bound printed as not estimable"
+        bound, (a, b) = next((b, r) for b, r in ((lo, low), (hi, high)) if r[0] <= null <= r[1])
+        return None, (
+            f"the CI {span} decides nothing, as its bound {bound.text} stands for values from {a:g} to {b:g}, "
+            f"which reach {null:g}"
+        )
+    level = 95.0 if pd.isna(row.effect_ci_level) else float(row.effect_ci_level)
+    # A CI excluding the null says p < 1 - level, one including it p > 1 - level: about significance
+    # at 5% only a CI at 95% or above decides the first, one at 95% or below the second.
+    shown = "the CI" if level == 95.0 else f"the {level:g}% CI"
+    if excludes and level < 95.0:
+        return None, f"{shown} {span} excludes {null:g}, which says p < {1 - level / 100:g}, not p < 0.05"
+    if includes and level > 95.0:
+        return None, f"{shown} {span} includes {null:g}, which says p > {1 - level / 100:g}, not p > 0.05"
+    return excludes, f"{shown} {span} {'excludes' if excludes else 'includes'} {null:g}"
+
+
+def _claim_from_p(reported_p: str):
+    """(True / False / None: is the printed p below 0.05; the reason when it cannot say)."""
+    p = parse_printed(reported_p, kind="pvalue")
+    lo, hi = p.bounds()
+    if hi < 0.05 or (p.comparator == "<" and p.value <= 0.05):  # "<0.05" is below 0.05
+        return True, f"p {reported_p}"
+    if lo >= 0.05:
+        return False, f"p {reported_p}"
+    return None, f"p {reported_p} stands for values on both sides of 0.05"
 
 
 def _audit_claim(out, base, row):
     """A verbal claim of (no) significant difference against the printed CI or p-value."""
-    claim = str(row.claim)
-    base = dict(base, kind="claim", reported=claim)
-    says = None
-    if _NOT_SIGNIFICANT.search(claim):
-        says = False
-    elif _SIGNIFICANT.search(claim):
-        says = True
-    evidence, undecided = None, ""
-    if says is not None and row.effect_ci_low is not None and row.effect_measure:
-        null = 1.0 if row.effect_measure in ("or", "rr", "hr") else 0.0
-        lo, hi = (parse_printed(v, allow_nr=True) for v in (row.effect_ci_low, row.effect_ci_high))
-        # Each bound as the range of values that print that way: a bound printed at the null (1.00
-        # for a ratio) may stand for a value on either side of it, so it decides nothing. "NE" is
-        # no number: only the other bound can decide.
-        low_range = None if lo.not_estimable else lo.bounds()
-        high_range = None if hi.not_estimable else hi.bounds()
-        excludes = (low_range is not None and low_range[0] > null) or (
-            high_range is not None and high_range[1] < null
+    reading = read_claim(row.claim)
+    base = dict(base, kind="claim", reported=reading.text)
+    if reading.significant is None:
+        out.add(
+            base,
+            verdict="not-checkable",
+            check="unchecked",
+            explanation=f"The claim is not checked: {reading.reason}.",
         )
-        includes = low_range is not None and high_range is not None and low_range[1] <= null <= high_range[0]
-        decided = excludes or includes
-        if not decided and low_range is not None and high_range is not None:
-            at_null = [b for b, r in ((lo, low_range), (hi, high_range)) if r[0] <= null <= r[1]]
-            undecided = (
-                f"the CI {row.effect_ci_low}-{row.effect_ci_high} decides nothing, as its bound "
-                f"{at_null[0].text} may stand for a value on either side of {null:g}"
-            )
-        level = 95.0 if pd.isna(row.effect_ci_level) else float(row.effect_ci_level)
-        # A CI excluding the null says p < 1 - level, one including it p > 1 - level: about significance
-        # at 5% only a CI at 95% or above decides the first, one at 95% or below the second.
-        if decided and (level >= 95.0 if excludes else level <= 95.0):
-            evidence = excludes
-            basis = (
-                ("the CI " if level == 95.0 else f"the {level:g}% CI ")
-                + f"{row.effect_ci_low}-{row.effect_ci_high} "
-                + ("excludes" if evidence else "includes")
-                + f" {null:g}"
-            )
-    if evidence is None and says is not None and row.reported_p is not None:
-        lo_p, hi_p = parse_printed(row.reported_p, kind="pvalue").bounds()
-        if hi_p < 0.05 or lo_p >= 0.05:
-            evidence = hi_p < 0.05
-            basis = f"p {row.reported_p}" + (f" ({undecided})" if undecided else "")
+        return
+    says = reading.significant
+    evidence, reasons = None, []
+    if row.effect_ci_low is not None and row.effect_ci_high is not None and row.effect_measure:
+        evidence, why = _claim_from_ci(row, 1.0 if row.effect_measure in ("or", "rr", "hr") else 0.0)
+        reasons.append(why)
+    if evidence is None and row.reported_p is not None:
+        evidence, why = _claim_from_p(row.reported_p)
+        reasons.append(why)
     if evidence is None:
         out.add(
             base,
             verdict="not-checkable",
             check="unchecked",
             explanation=(
-                f"A verbal claim that no printed number decides: {undecided}."
-                if undecided
-                else "A verbal claim with no number that says whether it is significant."
+                f"A verbal claim that no printed number decides: {'; '.join(reasons)}."
+                if reasons
+                else "A verbal claim with no printed CI or p-value to check it against."
             ),
         )
         return
     ok = evidence == says
+    basis = reasons[-1] + (f" ({reasons[0]})" if len(reasons) > 1 else "")
+    if not ok:
+        ending = ", which contradicts it."
+    elif says:
+        ending = ", which agrees (about significance: the direction the claim states is not checked)."
+    else:
+        ending = ", which agrees."
     out.add(
         base,
         verdict="consistent" if ok else "inconsistent",
         check="consistency",
         method="claim vs CI/p",
-        explanation=f"The claim says the difference is {'' if says else 'not '}significant; {basis}"
-        + (", which agrees." if ok else ", which contradicts it."),
+        explanation=f"The claim says the difference is {'' if says else 'not '}significant; {basis}{ending}",
     )
 
 

@@ -1,0 +1,114 @@
+"""What a paper's verbal claim says about statistical significance.
+
+A claim such as "significantly longer" or "did not differ significantly" is checked against the
+printed CI or p-value (:func:`reanalysis.audit.audit`). Reading it wrongly turns into a wrong
+verdict, so the reading is deliberately narrow: a claim is read as "significant" only when it
+mentions significance with no negation or hedge anywhere, and as "not significant" only through
+wordings whose negation is unambiguous. Everything else ("trend towards significance",
+"significant at the 10% level", "no clinically significant difference", non-inferiority) is
+left unread, with the reason, rather than guessed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from .._results import Result
+
+_SIGNIFICANCE = re.compile(r"significan|\bn\.?\s?s\b\.?", re.IGNORECASE)
+
+#: Wordings that say "not statistically significant" unambiguously: a negation followed, within a
+#: few linking words, by "significant", or one of the negative words themselves.
+_LINK = (
+    r"(?:statistically|statistical|differ\w*|show\w*|demonstrat\w*|reach\w*|achiev\w*|attain\w*|"
+    r"found|find|be|been|was|were|is|are|a|an|any|the|evidence|of|to|considered|deemed|observ\w*|"
+    r"detect\w*|appear\w*|seem\w*|prov\w*|result\w*|in)"
+)
+_NEGATED = re.compile(
+    r"\b(?:no|not|non|nor|without|never|cannot|can't|didn't|did\s+not|does\s+not|doesn't|"
+    r"was\s+not|wasn't|were\s+not|weren't|is\s+not|isn't|are\s+not|aren't)"
+    rf"(?:[\s-]+{_LINK})*[\s-]+significan\w*"
+    r"|\b(?:in|non-?)significan\w*"
+    r"|\bn\.?\s?s\b\.?"
+    r"|\b(?:fail\w*|lack\w*)\b(?:[\s-]+\w+){0,3}?[\s-]+(?:statistical[\s-]+)?significan\w*"
+    r"|significan\w*\s+(?:was|were|is|has|had)?\s*(?:not|never)\s+(?:been\s+)?"
+    r"(?:reached|achieved|attained|shown|found|observed|demonstrated)",
+    re.IGNORECASE,
+)
+#: A negation the reading cannot place ("Patients who did not respond had significantly ...").
+_ANY_NEGATION = re.compile(
+    r"\b(?:no|not|non|nor|neither|none|without|never|cannot|\w+n't|fail\w*|lack\w*|absence)\b",
+    re.IGNORECASE,
+)
+_HEDGE = re.compile(
+    r"\b(?:trend\w*|tend\w*|borderline|marginal\w*|approach\w*|near\w*|almost|close\s+to|weak\w*|"
+    r"suggest\w*|possibl\w*|may|might)\b",
+    re.IGNORECASE,
+)
+_CLINICAL = re.compile(r"\bclinical\w*(?:\s+\w+)?\s+significan", re.IGNORECASE)
+_MARGIN = re.compile(r"\bnon[\s-]?inferior\w*|\bequivalen\w*|\bmargin\b", re.IGNORECASE)
+_LEVEL = re.compile(
+    r"(\d+(?:\.\d+)?)\s*%\s*(?:level|significance|alpha|α)|(?:alpha|α)\s*(?:=|of)\s*(0?\.\d+)", re.IGNORECASE
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class ClaimReading(Result):
+    """What a claim says: ``significant`` is True, False, or None when it is not read (``reason``)."""
+
+    text: str
+    significant: bool | None
+    reason: str = ""
+
+
+def read_claim(text: str) -> ClaimReading:
+    """Read a verbal claim as "significant at 5%", "not significant", or neither (with the reason).
+
+    Parameters
+    ----------
+    text : str
+        The claim as printed, e.g. "significantly higher in the hetrombopag group" or "did not
+        reach statistical significance".
+
+    Returns
+    -------
+    ClaimReading
+        ``significant`` True or False, or None with ``reason`` saying why the claim is not read:
+        it does not speak of statistical significance, it is hedged ("trend towards"), it is about
+        clinical significance or a non-inferiority margin, it sets another level than 5%, or it
+        holds a negation that the reading cannot place.
+    """
+    text = str(text)
+    if not _SIGNIFICANCE.search(text):
+        return ClaimReading(text, None, "it does not say whether the difference is statistically significant")
+    if _CLINICAL.search(text):
+        return ClaimReading(text, None, "it speaks of clinical, not statistical, significance")
+    if _MARGIN.search(text):
+        return ClaimReading(
+            text,
+            None,
+            "it is about non-inferiority or equivalence, which is tested against a margin, not against no "
+            "difference",
+        )
+    for m in _LEVEL.finditer(text):
+        level = float(m.group(1)) / 100 if m.group(1) else float(m.group(2))
+        if abs(level - 0.05) > 1e-12:
+            return ClaimReading(text, None, f"it judges significance at the {level:g} level, not at 0.05")
+    if _HEDGE.search(text):
+        return ClaimReading(
+            text,
+            None,
+            "it is hedged (a trend, borderline): neither a claim of significance nor of its absence",
+        )
+    negated = list(_NEGATED.finditer(text))
+    rest = _NEGATED.sub(" ", text)
+    if negated:
+        if _SIGNIFICANCE.search(rest):
+            return ClaimReading(
+                text, None, "it says both that a difference is significant and that one is not"
+            )
+        return ClaimReading(text, False)
+    if _ANY_NEGATION.search(text):
+        return ClaimReading(text, None, "it holds a negation whose scope the audit cannot tell")
+    return ClaimReading(text, True)

@@ -1,0 +1,145 @@
+"""Verbal claims of (no) significant difference: how they are read and checked.
+
+Outside probe 23 found the reading too wide: any claim that did not start with "no/not
+significant" was read as "significant", so "did not differ significantly" or "trend towards
+significance" was called inconsistent with a CI that includes 1. The reading now says "significant"
+only without any negation or hedge, "not significant" only through unambiguous wordings, and
+otherwise leaves the claim unchecked with the reason.
+"""
+
+import pytest
+
+from reanalysis import audit, evidence
+from reanalysis.audit import read_claim
+
+SIGNIFICANT = [
+    "significantly higher in the hetrombopag group",
+    "significantly longer time until definitive deterioration",
+    "statistically significant improvement (p<0.001)",
+    "significant at the 5% level",
+]
+NOT_SIGNIFICANT = [
+    "no significant difference",
+    "not statistically significant",
+    "did not differ significantly",
+    "did not reach statistical significance",
+    "failed to reach significance",
+    "lacked significance",
+    "was not found to be significant",
+    "did not show a statistically significant difference",
+    "no evidence of a significant difference",
+    "non-significant",
+    "nonsignificant",
+    "statistically insignificant",
+    "NS",
+    "n.s.",
+    "significance was not reached",
+]
+NOT_READ = {
+    "trend towards significance": "hedged",
+    "borderline significant": "hedged",
+    "marginally significant": "hedged",
+    "significant at the 10% level": "at the 0.1 level",
+    "no clinically significant difference": "clinical, not statistical",
+    "non-inferiority was statistically significant": "non-inferiority",
+    "neither arm significantly better": "negation whose scope",
+    "patients who did not respond had significantly lower counts": "negation whose scope",
+    "significant in men but not significant in women": "both",
+    "response was higher with drug": "does not say whether",
+}
+
+
+@pytest.mark.parametrize("text", SIGNIFICANT)
+def test_claims_of_significance(text):
+    assert read_claim(text).significant is True
+
+
+@pytest.mark.parametrize("text", NOT_SIGNIFICANT)
+def test_claims_of_no_significance(text):
+    assert read_claim(text).significant is False
+
+
+@pytest.mark.parametrize("text, reason", NOT_READ.items())
+def test_claims_that_are_not_read_say_why(text, reason):
+    reading = read_claim(text)
+    assert reading.significant is None and reason in reading.reason
+
+
+FOLDER = {
+    "studies.csv": "study_id,label,indication,design,citation,status,source_status,source\n"
+    "t,Trial C,ITP,randomised,Invented C. Claims. J Test 2022;1:1,completed,confirmed,https://example.org/c\n",
+    "arms.csv": "study_id,arm_id,regimen,n_randomised,source_status,source\n"
+    "t,a,drug,100,confirmed,Table 1\nt,b,placebo,100,confirmed,Table 1\n",
+    "outcomes.csv": "study_id,arm_id,endpoint,timepoint_value,timepoint_unit,responders,n,reported_percent,"
+    "source_status,source_location\n"
+    "t,a,response,6,month,30,100,30.0,confirmed,Table 2\nt,b,response,6,month,20,100,20.0,confirmed,Table 2\n",
+}
+HEAD = (
+    "study_id,endpoint,timepoint_value,timepoint_unit,arm_a,arm_b,reported_p,test_stated,effect_measure,"
+    "reported_effect,effect_ci_low,effect_ci_high,effect_ci_level,effect_unit,claim,source_status,source_location\n"
+)
+
+
+def _claim_row(tmp_path, printed):
+    for name, text in FOLDER.items():
+        (tmp_path / name).write_text(text)
+    (tmp_path / "comparisons.csv").write_text(HEAD + f"t,response,6,month,a,b,{printed},confirmed,Table 2\n")
+    table = audit.audit(evidence.load(tmp_path))
+    (row,) = table[table.kind == "claim"].itertuples()
+    return row
+
+
+@pytest.mark.parametrize(
+    "printed, verdict, why",
+    [
+        # probe 23, e0-e6
+        (
+            ",not stated,or,1.71,0.90,3.25,,,did not reach statistical significance",
+            "consistent",
+            "includes 1",
+        ),
+        (",not stated,or,1.71,0.90,3.25,,,no clinically significant difference", "not-checkable", "clinical"),
+        (",not stated,or,1.71,0.90,3.25,,,statistically insignificant", "consistent", "includes 1"),
+        ("<0.05,not stated,,,,,,,no significant difference", "inconsistent", "p <0.05, which contradicts"),
+        (
+            "<0.05,not stated,or,2.50,1.00,6.00,,,significantly higher",
+            "consistent",
+            "p <0.05 (the CI 1.00-6.00",
+        ),
+        (",not stated,or,0.40,0.20,0.80,,,significantly higher", "consistent", "direction the claim states"),
+        (
+            ",not stated,or,2.5,1.20,5.2,90,,significantly higher",
+            "not-checkable",
+            "says p < 0.1, not p < 0.05",
+        ),
+        (",not stated,or,0.6,0.30,1.10,99,,no significant difference", "not-checkable", "says p > 0.01"),
+        # a bound printed with its comparator decides: "<1.00" is below 1
+        (",not stated,or,0.5,0.20,<1.00,,,significantly lower", "consistent", "the CI 0.20-<1.00 excludes 1"),
+        # a difference printed with negative bounds reads as such
+        (
+            ",not stated,rd,-4.0,-8.5,2.1,,percentage-points,no significant difference",
+            "consistent",
+            "-8.5 to 2.1",
+        ),
+        # "-0" is at or below 0: the CI "-12 to -0" may end at 0, so it does not decide; the p does
+        (
+            "0.06,not stated,rd,-6,-12,-0,,percentage-points,no significant difference",
+            "consistent",
+            "0.06 (the CI",
+        ),
+        (
+            "0.05,not stated,,,,,,,significantly higher",
+            "not-checkable",
+            "p 0.05 stands for values on both sides",
+        ),
+        (
+            ",not stated,rd,10.0,,,,percentage-points,significantly higher",
+            "not-checkable",
+            "no printed CI or p",
+        ),
+    ],
+)
+def test_claims_against_the_printed_numbers(tmp_path, printed, verdict, why):
+    row = _claim_row(tmp_path, printed)
+    assert row.verdict == verdict, row.explanation
+    assert why in row.explanation, row.explanation
