@@ -143,3 +143,33 @@ def test_claims_against_the_printed_numbers(tmp_path, printed, verdict, why):
     row = _claim_row(tmp_path, printed)
     assert row.verdict == verdict, row.explanation
     assert why in row.explanation, row.explanation
+
+
+def test_a_k_group_p_a_pairwise_p_and_crude_and_adjusted_ratios_of_one_endpoint_all_load(tmp_path):
+    # Probe 23: a k-arm row and a two-arm row of the same endpoint were refused as a "duplicate key";
+    # so were a crude and an adjusted odds ratio of the same arms.
+    for name, text in FOLDER.items():
+        (tmp_path / name).write_text(text)
+    with open(tmp_path / "arms.csv", "a") as f:
+        f.write("t,c,low dose,100,confirmed,Table 1\n")
+    with open(tmp_path / "outcomes.csv", "a") as f:
+        f.write("t,c,response,6,month,25,100,25.0,confirmed,Table 2\n")
+    head = HEAD.rstrip("\n") + ",other_arms,adjustment\n"
+    rows = [
+        "t,response,6,month,a,b,0.25,chi-square,,,,,,,,confirmed,Table 2,c,",
+        "t,response,6,month,a,b,0.10,chi-square,,,,,,,,confirmed,Table 2,,",
+        "t,response,6,month,a,b,,not stated,or,1.71,0.90,3.25,,,,confirmed,Table 2,,",
+        "t,response,6,month,a,b,,logistic regression,or,1.80,0.94,3.44,,,,confirmed,Table 3,,age and sex",
+    ]
+    (tmp_path / "comparisons.csv").write_text(head + "\n".join(rows) + "\n")
+    table = audit.audit(evidence.load(tmp_path))
+    assert sorted(table.kind[table.kind.isin(["pvalue", "effect"])]) == [
+        "effect",
+        "effect",
+        "pvalue",
+        "pvalue",
+    ]
+    # the same number twice is still refused, with where
+    (tmp_path / "comparisons.csv").write_text(head + rows[0] + "\n" + rows[0] + "\n")
+    with pytest.raises(evidence.DataValidationError, match=r"comparisons.csv, line 3: duplicate key"):
+        evidence.load(tmp_path)

@@ -294,6 +294,8 @@ SCHEMAS: dict[str, dict] = {
             _WHERE,
             _NOTES,
         ],
+        # A paper may print, for one endpoint, a k-group p and the pairwise one, a stratified and a
+        # crude test, or a crude and an adjusted ratio: each is its own published number.
         "key": [
             "study_id",
             "endpoint",
@@ -301,8 +303,12 @@ SCHEMAS: dict[str, dict] = {
             "timepoint_unit",
             "arm_a",
             "arm_b",
-            "effect_measure",
+            "other_arms",
+            "categories",
+            "stratified_by",
             "stratum",
+            "effect_measure",
+            "adjustment",
         ],
     },
     "time_to_event": {
