@@ -154,10 +154,23 @@ GLOSSARY: dict[str, tuple[str, str]] = {
         "The unit of a difference between two percentages: 66% vs 74% is a difference of 8 percentage points, "
         "not 8%.",
     ),
+    "count vs percentage": (
+        r"count vs percentage",
+        'A count printed without its denominator ("168 (42%)"): only some denominators make the count print '
+        "as its percentage (here n = 396-404), and the comparisons of that arm are checked over those. If none "
+        "does, the count and the percentage cannot both be right (a GRIM-type check).",
+    ),
+    "claim vs CI/p": (
+        r"claim vs ci/p",
+        'A verbal claim ("significantly longer", "no significant difference") checked against the printed '
+        "CI (does it exclude no effect: 1 for a ratio, 0 for a difference) or p-value (below 0.05). Hedged "
+        'claims ("trend towards"), other levels and clinical significance are not checked; nor is the '
+        "direction the claim states.",
+    ),
     "inferred counts": (
         r"\binferred\b",
-        "Counts back-calculated from a printed percentage and a known or assumed denominator; they are "
-        "hypotheses consistent with what was printed, not published data.",
+        "Counts (or denominators) back-calculated from a printed percentage and a known or assumed "
+        "denominator (or count); they are hypotheses consistent with what was printed, not published data.",
     ),
     "Koopman interval": (r"\bkoopman\b", "Score interval for a risk ratio (Koopman, Biometrics 1984)."),
     "conditional odds ratio": (

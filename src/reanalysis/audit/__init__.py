@@ -5,7 +5,8 @@ each one as printed ("65.6", "<0.001", ".218", "6.3e-18", "NR"), turns it into t
 true values that print that way, and searches the counts and methods that land inside it.
 
 - :func:`consistent_counts` — every ``count/n`` that rounds to a printed percentage (a GRIM-type
-  check for proportions; Brown & Heathers, Soc Psychol Personal Sci 2017).
+  check for proportions; Brown & Heathers, Soc Psychol Personal Sci 2017); :func:`denominators_for`
+  the denominators a count printed without one may have ("168 (42%)": n = 396-404).
 - :func:`pvalue_consistent`, :func:`ci_consistent` — is a computed value consistent with the
   printed one (statcheck's rounding rule: Nuijten et al., Behav Res Methods 2016)?
 - :func:`explain_pvalue` — every candidate table and test for a two-group p-value, best first;
@@ -26,7 +27,7 @@ threshold, consistency or method.
 
 from ..printed import Printed, parse_printed
 from .claims import ClaimReading, read_claim
-from .counts import MAX_CANDIDATES, consistent_counts, n_values
+from .counts import MAX_CANDIDATES, consistent_counts, denominators_for, n_values
 from .effects import (
     EffectMatch,
     IntervalOrder,
@@ -82,6 +83,7 @@ __all__ = [
     "closest_effect",
     "difference_pvalue_from_ci",
     "consistent_counts",
+    "denominators_for",
     "contingency_pvalue",
     "explain_pvalue",
     "explain_table_pvalue",

@@ -100,6 +100,52 @@ def count_candidates(
     return kk[keep], nn[keep]
 
 
+def denominators_for(count, percent, *, n_max=None, truncated: bool = False) -> np.ndarray:
+    """Every denominator n (count <= n <= ``n_max``) for which ``count / n`` prints as ``percent``.
+
+    For a count published without its denominator: "168 (42%)" fits n = 396-404 only. An empty
+    array means no denominator gives the printed percentage (a GRIM-type inconsistency; Brown &
+    Heathers 2017).
+
+    Parameters
+    ----------
+    count : int
+        The published count.
+    percent : str
+        The printed percentage ("42", "41.8%").
+    n_max : int, optional
+        Largest possible denominator (the arm's size). Required when the count is 0, where every
+        n prints as 0%.
+    truncated : bool
+        Read the percentage as truncated rather than rounded.
+    """
+    count = _checks.count(count, "count")
+    printed = parse_printed(percent, kind="percent")
+    truncated = _checks.flag(truncated, "truncated")
+    if n_max is not None:
+        n_max = _checks.count(n_max, "n_max")
+        if n_max < 1:
+            raise ValueError(f"n_max must be at least 1, got {n_max}")
+    lo, hi = printed.bounds(truncated=truncated)
+    slack = _EPS * printed.step if printed.exact else 0.0
+    n_lo = max(count, 1)
+    if count > 0 and hi + slack < math.inf:
+        n_lo = max(n_lo, math.floor(100 * count / (hi + slack)) - 1)
+    if count > 0 and lo - slack > 0:
+        n_hi = math.ceil(100 * count / (lo - slack)) + 1
+        n_hi = n_hi if n_max is None else min(n_hi, n_max)
+    elif n_max is None:
+        raise ValueError(
+            f"count {count} with {printed.text}% fits every n from {n_lo} up: give n_max (the arm's size)"
+        )
+    else:
+        n_hi = n_max
+    if n_hi < n_lo:
+        return np.empty(0, dtype=np.int64)
+    ns = n_values(n_range=(n_lo, n_hi))
+    return ns[contains(printed, 100.0 * count / ns, truncated=truncated)]
+
+
 def contains(printed, values, *, truncated: bool = False) -> np.ndarray:
     """Vectorised :meth:`Printed.contains` over an array of values."""
     x = np.asarray(values, dtype=float)

@@ -19,7 +19,7 @@ from ..evidence import outcome_counts
 from ..printed import format_value, parse_printed
 from . import tables
 from .claims import read_claim
-from .counts import contains, count_candidates, distance, percent_decimals
+from .counts import contains, count_candidates, denominators_for, distance, percent_decimals
 from .effects import (
     SAS_PAIRING,
     NoImpliedPError,
@@ -286,16 +286,43 @@ def _audit_percent(out, base, row, counts, derived, arm_size=None):
     if counts is None and not pd.isna(row.n):
         _audit_percent_granularity(out, base, printed, shown, int(row.n))
         return
+    if counts is None and not pd.isna(row.responders):
+        x = int(row.responders)
+        ns = _denominators(x, row.reported_percent, arm_size)
+        within = f" (the arm has {arm_size} patients in arms.csv)" if arm_size else ""
+        if ns is None:
+            out.add(
+                base,
+                verdict="not-checkable",
+                check="unchecked",
+                explanation=f"The count ({x}) is published but not its denominator, and {x}/n prints as "
+                f"{shown}% for every n: give the arm's size in arms.csv, or n here.",
+            )
+        elif ns.size:
+            out.add(
+                base,
+                verdict="consistent",
+                check="consistency",
+                method="count vs percentage",
+                explanation=f"The count ({x}) is published but not its denominator: {x}/n prints as {shown}% "
+                f"for n = {_n_list(ns)}{within}; comparisons of this arm are checked over those denominators.",
+            )
+        else:
+            out.add(
+                base,
+                verdict="inconsistent",
+                check="consistency",
+                method="count vs percentage",
+                explanation=f"The count ({x}) is published but not its denominator, and {x}/n prints as "
+                f"{shown}% for no n{within}.",
+            )
+        return
     if counts is None:
         out.add(
             base,
             verdict="not-checkable",
             check="unchecked",
-            explanation=(
-                f"The count ({int(row.responders)}) is published but not its denominator"
-                if not pd.isna(row.responders)
-                else "Neither the count nor the denominator is published"
-            )
+            explanation="Neither the count nor the denominator is published"
             + (
                 f"; the arm has {arm_size} patients in arms.csv: if the percentage is of the whole arm, put "
                 f"{arm_size} in this row's n (outcomes.csv) and the audit checks which counts print as it."
@@ -653,6 +680,12 @@ def _group_spec(outcomes: dict, row, arm_id, sizes: dict):
         return None, "no outcome data"
     if not pd.isna(o.responders) and not pd.isna(o.n):
         return (int(o.responders), int(o.n)), "published"
+    if not pd.isna(o.responders) and o.reported_percent is not None:
+        # A count without its denominator: the denominators where it prints as its percentage.
+        ns = _denominators(int(o.responders), o.reported_percent, sizes.get((row.study_id, arm_id)))
+        if ns is None or not ns.size:
+            return None, f"the count {int(o.responders)} prints as {o.reported_percent}% for no denominator"
+        return (int(o.responders), ns), f"count {int(o.responders)} with n {_n_list(ns)}"
     if o.reported_percent is not None:
         if not pd.isna(o.n):
             return (o.reported_percent, int(o.n)), "percent with published n"
@@ -986,6 +1019,13 @@ class _PvalueTask:
     def __init__(self, rec, reported, g1, g2, assumed, model, row):
         self.rec, self.reported, self.assumed, self.model, self.row = rec, reported, assumed, model, row
         self.derived = None  # (x1, n1, x2, n2) derived in the evidence folder, when both arms have them
+        # what the candidate tables infer: counts (from a percentage) and/or denominators (of a count)
+        inferred = [
+            "counts" if isinstance(g[0], str) else "denominators"
+            for g in (g1, g2)
+            if isinstance(g[0], str) or isinstance(g[1], np.ndarray)
+        ]
+        self.inferred = " and ".join(sorted(set(inferred))) or "counts"
         self.printed = parse_printed(reported, kind="pvalue")
         k1, n1 = _candidates(g1)
         k2, n2 = _candidates(g2)
@@ -1012,7 +1052,26 @@ def _candidates(group):
         if isinstance(second, tuple):
             return count_candidates(first, n_range=second)
         return count_candidates(first, n=second)
+    if isinstance(second, np.ndarray):  # a published count over the denominators that fit it
+        return np.full(second.size, first, dtype=np.int64), second
     return np.array([first]), np.array([second])
+
+
+def _denominators(count: int, percent: str, arm_size) -> np.ndarray | None:
+    """The denominators (up to the arm's size) where ``count`` prints as ``percent``; None when any n
+    would do (a count of 0 in an arm of unknown size)."""
+    try:
+        return denominators_for(count, percent, n_max=arm_size or None)
+    except ValueError:
+        return None
+
+
+def _n_list(ns: np.ndarray) -> str:
+    """Denominators as "396-404", or listed ("12, 24 or 36") when they are not consecutive."""
+    if ns.size > 1 and ns[-1] - ns[0] == ns.size - 1:
+        return f"{ns[0]}-{ns[-1]}"
+    shown = [str(v) for v in ns[:8]] + (["..."] if ns.size > 8 else [])
+    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + f" or {shown[-1]}"
 
 
 def _pvalue_chunk(tables: np.ndarray, method: str) -> np.ndarray:
@@ -1155,10 +1214,10 @@ def _write_pvalue_verdict(task, tables, pvals, methods):
         if task.assumed:
             hits = int(ok.any(axis=1).sum())
             text += (
-                f" (counts inferred from the percentages: {hits:,} of the {len(tables):,} candidate tables "
-                "give it; shown, the one with the largest denominators)"
+                f" ({task.inferred} inferred from the percentages: {hits:,} of the {len(tables):,} candidate "
+                "tables give it; shown, the one with the largest denominators)"
                 if len(tables) > 1
-                else " (counts inferred from the percentages)"
+                else f" ({task.inferred} inferred from the percentages)"
             )
         text += _subset_note(task)
         rec.update(

@@ -1,0 +1,81 @@
+"""A count printed without its denominator, "168 (42%)": the denominators that fit it are used.
+
+An outside user auditing CAP-IT (JAMA 2021, Table 3: "n (%)" per arm, denominators not printed)
+found every p-value and risk difference left unchecked: the count was ignored and every count and n
+up to the arm size searched (869 x 820 tables, refused as too large). The advice then given, "put
+the arm size in n", made four false failures, since 168/410 does not print as 42%. Only n = 396-404
+print 168 as 42%, and over those the printed p .31 and RD -4 (-10 to 3) are reproduced.
+"""
+
+import numpy as np
+import pytest
+
+from reanalysis import audit, evidence
+from reanalysis.audit import denominators_for
+
+
+def test_the_denominators_where_a_count_prints_as_its_percentage():
+    assert denominators_for(168, "42").tolist() == list(range(396, 405))
+    assert denominators_for(168, "42", n_max=400).tolist() == list(range(396, 401))
+    assert denominators_for(5, "42").tolist() == [12]
+    assert denominators_for(1, "42").size == 0  # 1/2 = 50%, 1/3 = 33%: no n gives 42%
+    assert denominators_for(0, "0", n_max=3).tolist() == [1, 2, 3]
+    assert denominators_for(97, "<1", n_max=100).size == 0
+    assert denominators_for(3, "0.7", truncated=True).tolist() == list(range(376, 429))  # 0.70-0.79%
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        ((0, "0"), "fits every n from 1 up: give n_max"),
+        ((-1, "42"), "count"),
+        ((168, "abc"), "cannot read 'abc'"),
+        ((168, "42", 0), "n_max"),
+    ],
+)
+def test_bad_input_is_named(args, message):
+    count, percent, *n_max = args
+    with pytest.raises(ValueError, match=message):
+        denominators_for(count, percent, n_max=n_max[0] if n_max else None)
+
+
+def _capit_like(tmp_path, low_count="168"):
+    files = {
+        "studies.csv": "study_id,label,indication,design,citation,status,source_status,source\n"
+        "c,CAP-IT-like,CAP,randomised,Invented C. J Test 2021;1:1,completed,confirmed,https://example.org/c\n",
+        "arms.csv": "study_id,arm_id,regimen,n_randomised,source_status,source\n"
+        "c,low,low dose,410,confirmed,Table 1\nc,high,high dose,404,confirmed,Table 1\n",
+        "outcomes.csv": "study_id,arm_id,endpoint,timepoint_value,timepoint_unit,responders,n,reported_percent,"
+        "source_status,source_location\n"
+        f"c,low,diarrhea,,best,{low_count},,42,confirmed,Table 3\nc,high,diarrhea,,best,177,,45,confirmed,Table 3\n",
+        "comparisons.csv": "study_id,endpoint,timepoint_value,timepoint_unit,arm_a,arm_b,reported_p,test_stated,"
+        "effect_measure,reported_effect,effect_ci_low,effect_ci_high,effect_unit,source_status,source_location\n"
+        "c,diarrhea,,best,low,high,.31,not stated,rd,-4,-10,3,percentage-points,confirmed,Table 3\n",
+    }
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    return audit.audit(evidence.load(tmp_path))
+
+
+def test_a_count_without_its_denominator_is_checked_over_the_denominators_that_fit(tmp_path):
+    table = _capit_like(tmp_path)
+    low = table[(table.kind == "percent") & (table.arm == "low")].iloc[0]
+    assert low.verdict == "consistent"
+    assert "168/n prints as 42% for n = 396-404 (the arm has 410 patients in arms.csv)" in low.explanation
+    p = table[table.kind == "pvalue"].iloc[0]
+    assert p.verdict == "reproduced-with-assumptions", p.explanation
+    assert "denominators inferred from the percentages" in p.explanation
+    effect = table[table.kind == "effect"].iloc[0]
+    assert effect.verdict == "reproduced-with-assumptions", effect.explanation
+    x1, n1 = (int(v) for v in effect.explanation.split(" on ")[1].split(" vs ")[0].split("/"))
+    assert x1 == 168 and 396 <= n1 <= 404
+
+
+def test_a_count_no_denominator_prints_as_its_percentage_is_inconsistent(tmp_path):
+    table = _capit_like(tmp_path, low_count="1")
+    low = table[(table.kind == "percent") & (table.arm == "low")].iloc[0]
+    assert low.verdict == "inconsistent"
+    assert low.explanation.endswith("1/n prints as 42% for no n (the arm has 410 patients in arms.csv).")
+    p = table[table.kind == "pvalue"].iloc[0]
+    assert p.verdict == "not-checkable" and "prints as 42% for no denominator" in p.explanation
+    assert np.all(table.verdict != "reproduced")
