@@ -230,7 +230,7 @@ def build(
     rep.text(s, text.reading_guide())
 
     bad = labelled[labelled.verdict.isin(audit_module.PROBLEM_VERDICTS)]
-    s = rep.section("Numbers that do not hold up", text.problems_finding(len(bad)))
+    s = rep.section("Numbers that do not hold up", text.problems_finding(len(bad), c["reproduced"]))
     rep.table(s, f"{name}_problems", bad[_SHOWN], empty=text.problems_empty())
 
     model = labelled[labelled.verdict == "model-based"]
