@@ -79,3 +79,17 @@ def test_a_count_no_denominator_prints_as_its_percentage_is_inconsistent(tmp_pat
     p = table[table.kind == "pvalue"].iloc[0]
     assert p.verdict == "not-checkable" and "prints as 42% for no denominator" in p.explanation
     assert np.all(table.verdict != "reproduced")
+
+
+def test_an_event_with_no_fixed_time_is_not_labelled_a_best_response(tmp_path):
+    # The outside user's adverse events read "diarrhea, best response": 'best' is the only unit without a
+    # fixed time, used for any event over the follow-up.
+    table = _capit_like(tmp_path)
+    assert set(table.timepoint) == {"any time"}
+    (tmp_path / "outcomes.csv").write_text(
+        (tmp_path / "outcomes.csv").read_text().replace("diarrhea", "overall_response")
+    )
+    (tmp_path / "comparisons.csv").write_text(
+        (tmp_path / "comparisons.csv").read_text().replace("diarrhea", "overall_response")
+    )
+    assert set(audit.audit(evidence.load(tmp_path)).timepoint) == {"best response"}

@@ -47,7 +47,8 @@ SOURCE_STATUS = ("confirmed", "secondary", "seed-only", "derived")
 # Indications of the flagship data set; any other free text is accepted too.
 FLAGSHIP_INDICATIONS = ("SAA", "ITP", "CIT")
 STUDY_STATUS = ("completed", "ongoing", "design-only")
-# "best" = best response at any time during follow-up (no fixed timepoint); "cycle" = chemotherapy cycle.
+# "best" = no fixed timepoint: the best response, or an event at any time during follow-up (an adverse
+# event, a death); "cycle" = chemotherapy cycle.
 TIMEPOINT_UNITS = ("day", "week", "month", "year", "cycle", "best")
 TIME_UNITS = ("day", "week", "month", "year")
 TTE_STATISTICS = ("median", "mean", "min", "max", "q1", "q3", "rate_at")
@@ -199,7 +200,7 @@ SCHEMAS: dict[str, dict] = {
                 "timepoint_unit",
                 required=True,
                 allowed=TIMEPOINT_UNITS,
-                doc="day / week / month / year / cycle / best (best response at any time)",
+                doc="day / week / month / year / cycle / best (no fixed time: best response, or an event at any time)",
                 example="month",
             ),
             _c("stratum", doc="stratum label for stratified results; empty = the whole arm"),
