@@ -173,3 +173,41 @@ def test_a_k_group_p_a_pairwise_p_and_crude_and_adjusted_ratios_of_one_endpoint_
     (tmp_path / "comparisons.csv").write_text(head + rows[0] + "\n" + rows[0] + "\n")
     with pytest.raises(evidence.DataValidationError, match=r"comparisons.csv, line 3: duplicate key"):
         evidence.load(tmp_path)
+
+
+@pytest.mark.parametrize(
+    "counts, claim, verdict, why",
+    [
+        # 30/100 vs 20/100: every test gives p from 0.10 to 0.14
+        (
+            ("30", "20"),
+            "no significant difference",
+            "consistent",
+            "every standard test on 30/100 vs 20/100 gives p",
+        ),
+        (("30", "20"), "significantly higher", "inconsistent", "which contradicts it"),
+        (("40", "20"), "significantly higher", "consistent", "which agrees"),
+        # 29/100 vs 17/100: the tests straddle 0.05 (chi-square 0.043, Fisher 0.063)
+        (("29", "17"), "significantly higher", "not-checkable", "disagree about significance at 5%"),
+        (("30", "20"), "a trend towards significance", "not-checkable", "hedged"),
+    ],
+)
+def test_a_claim_with_counts_but_no_p_or_ci_is_checked_by_every_standard_test(
+    tmp_path, counts, claim, verdict, why
+):
+    # Probe 23: such a claim was "a verbal claim with no numbers published behind it".
+    for name, text in FOLDER.items():
+        (tmp_path / name).write_text(text)
+    a, b = counts
+    (tmp_path / "outcomes.csv").write_text(
+        FOLDER["outcomes.csv"]
+        .replace(",30,100,30.0,", f",{a},100,{a}.0,")
+        .replace(",20,100,20.0,", f",{b},100,{b}.0,")
+    )
+    (tmp_path / "comparisons.csv").write_text(
+        HEAD + f"t,response,6,month,a,b,,not stated,,,,,,,{claim},confirmed,Table 2\n"
+    )
+    table = audit.audit(evidence.load(tmp_path))
+    (row,) = table[table.kind == "claim"].itertuples()
+    assert row.verdict == verdict, row.explanation
+    assert why in row.explanation, row.explanation

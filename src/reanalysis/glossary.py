@@ -161,9 +161,10 @@ GLOSSARY: dict[str, tuple[str, str]] = {
         "does, the count and the percentage cannot both be right (a GRIM-type check).",
     ),
     "claim vs CI/p": (
-        r"claim vs ci/p",
+        r"claim vs (?:ci/p|tests)",
         'A verbal claim ("significantly longer", "no significant difference") checked against the printed '
-        "CI (does it exclude no effect: 1 for a ratio, 0 for a difference) or p-value (below 0.05). Hedged "
+        "CI (does it exclude no effect: 1 for a ratio, 0 for a difference) or p-value (below 0.05), or, with "
+        "neither printed, against every standard test on the published counts when they agree. Hedged "
         'claims ("trend towards"), other levels and clinical significance are not checked; nor is the '
         "direction the claim states.",
     ),

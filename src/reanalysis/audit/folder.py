@@ -730,6 +730,12 @@ def _audit_comparison(out: _Rows, row, outcomes, arms, tasks):
         row.effect_ci_low is not None,
     )
     if not (has_p or has_effect or has_ci):
+        two_groups = all(_missing(getattr(row, c)) for c in ("other_arms", "categories", "stratified_by"))
+        if not _missing(row.claim) and two_groups and row.effect_measure != "hr":
+            (g1, how1), (g2, how2) = (_group_spec(outcomes, row, arm, arms) for arm in (row.arm_a, row.arm_b))
+            if how1 == how2 == "published":
+                _audit_claim_on_counts(out, base, row, g1, g2)
+                return
         out.add(
             base,
             kind="claim",
@@ -887,6 +893,53 @@ def _claim_from_p(reported_p: str):
     if lo >= 0.05:
         return False, f"p {reported_p}"
     return None, f"p {reported_p} stands for values on both sides of 0.05"
+
+
+def _audit_claim_on_counts(out, base, row, g1, g2):
+    """A claim printed with the arms' counts but no p-value or CI: every standard test on the counts.
+
+    It is decided only when the tests agree about p < 0.05; the claim does not say which test the
+    paper used.
+    """
+    reading = read_claim(row.claim)
+    base = dict(base, kind="claim", reported=reading.text)
+    if reading.significant is None:
+        out.add(
+            base,
+            verdict="not-checkable",
+            check="unchecked",
+            explanation=f"The claim is not checked: {reading.reason}.",
+        )
+        return
+    (x1, n1), (x2, n2) = g1, g2
+    pvalues = {}
+    for method in proportions.TEST_METHODS:
+        try:
+            pvalues[method] = float(np.ravel(proportions.compare_many(x1, n1, x2, n2, method=method))[0])
+        except ValueError:  # a test refuses a table too large for it: the others decide
+            continue
+    low, high = min(pvalues.values()), max(pvalues.values())
+    counts = f"{x1}/{n1} vs {x2}/{n2}"
+    spread = f"p = {_fmt(low)}" if _fmt(low) == _fmt(high) else f"p from {_fmt(low)} to {_fmt(high)}"
+    if low < 0.05 <= high:
+        out.add(
+            base,
+            verdict="not-checkable",
+            check="unchecked",
+            explanation=f"The claim gives no p-value or CI, and the standard tests on {counts} disagree about "
+            f"significance at 5% ({spread}), so it depends on the test the paper used.",
+        )
+        return
+    significant = high < 0.05
+    says = reading.significant
+    out.add(
+        base,
+        verdict="consistent" if significant == says else "inconsistent",
+        check="consistency",
+        method="claim vs tests on the counts",
+        explanation=f"The claim says the difference is {'' if says else 'not '}significant; every standard test on "
+        f"{counts} gives {spread}, which " + ("agrees." if significant == says else "contradicts it."),
+    )
 
 
 def _audit_claim(out, base, row):
