@@ -112,6 +112,21 @@ def test_every_problem_is_listed_at_once(data_copy):
     assert len(err.value.problems) == 2
 
 
+def test_a_line_with_a_missing_or_extra_comma_is_named_once(data_copy):
+    # An outside user's extra comma also gave "source_status: value required" and "give both bounds or
+    # neither" for the same line: every later value sat one column to the right.
+    path = data_copy / "outcomes.csv"
+    lines = path.read_text().splitlines()
+    lines[2] = lines[2].replace(",", ",,", 1)
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(data.DataValidationError) as err:
+        data.load(data_copy)
+    assert [p for p in err.value.problems if "line 3" in p] == [
+        f"outcomes.csv, line 3: {lines[0].count(',') + 2} fields where the header has {lines[0].count(',') + 1} "
+        "(a missing or extra comma?)"
+    ]
+
+
 def test_missing_file_and_column(data_copy):
     # A missing table is an empty table, not an error; a missing required column is.
     (data_copy / "designs.csv").unlink()

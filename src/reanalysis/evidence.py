@@ -779,8 +779,11 @@ def _validate_table(fname, rows, lines, schema, problems) -> tuple[pd.DataFrame,
     body = rows[1:]
     body_lines = lines[1:]
     index = {h: i for i, h in enumerate(header)}
+    first = len(problems)
+    misaligned = set()
     for r, line in zip(body, body_lines, strict=True):
         if len(r) != len(header):
+            misaligned.add(line)
             problems.append(
                 f"{fname}, line {line}: {len(r)} fields where the header has {len(header)} (a missing or extra comma?)"
             )
@@ -814,6 +817,13 @@ def _validate_table(fname, rows, lines, schema, problems) -> tuple[pd.DataFrame,
     for i in np.flatnonzero(dupkey.to_numpy()):
         shown = ", ".join(f"{k}={frame.iloc[i][k]}" for k in key if not pd.isna(frame.iloc[i][k]))
         problems.append(f"{fname}, line {body_lines[i]}: duplicate key ({shown})")
+    if misaligned:
+        # On a line with a missing or extra comma every later value sits in the wrong column: what
+        # the columns' checks say of it would only mislead, so the field count is said alone.
+        shifted = tuple(
+            f"{fname}, line {line}{sep}" for line in misaligned for sep in (", ", ": duplicate key")
+        )
+        problems[first:] = [p for p in problems[first:] if not p.startswith(shifted)]
     return frame, body_lines
 
 
