@@ -34,6 +34,10 @@ NOT_SIGNIFICANT = [
     "NS",
     "n.s.",
     "significance was not reached",
+    # probe 24
+    "unable to demonstrate a significant difference",
+    "missed statistical significance",
+    "fell short of statistical significance",
 ]
 NOT_READ = {
     "trend towards significance": "hedged",
@@ -46,6 +50,15 @@ NOT_READ = {
     "patients who did not respond had significantly lower counts": "negation whose scope",
     "significant in men but not significant in women": "both",
     "response was higher with drug": "does not say whether",
+    # probe 24
+    "significant differences were absent": "negation whose scope",
+    "lost significance after adjustment": "negation whose scope",
+    "a clinically insignificant difference": "clinical, not statistical",
+    "clinically non-significant": "clinical, not statistical",
+    "not significant after Bonferroni correction": "multiplicity correction",
+    "not significant at the 0.01 level": "at the 0.01 level",
+    "not significant at p<0.01": "at the 0.01 level",
+    "significant " * 200: "longer than 1,000 characters",
 }
 
 
@@ -63,6 +76,12 @@ def test_claims_of_no_significance(text):
 def test_claims_that_are_not_read_say_why(text, reason):
     reading = read_claim(text)
     assert reading.significant is None and reason in reading.reason
+
+
+@pytest.mark.parametrize("value", [None, b"not significant", ["significant"], 0.05])
+def test_a_claim_that_is_not_text_is_refused(value):
+    with pytest.raises(ValueError, match="a claim is text as printed"):
+        read_claim(value)
 
 
 FOLDER = {
@@ -190,6 +209,21 @@ def test_a_k_group_p_a_pairwise_p_and_crude_and_adjusted_ratios_of_one_endpoint_
         # 29/100 vs 17/100: the tests straddle 0.05 (chi-square 0.043, Fisher 0.063)
         (("29", "17"), "significantly higher", "not-checkable", "disagree about significance at 5%"),
         (("30", "20"), "a trend towards significance", "not-checkable", "hedged"),
+        # probe 24: a stated test decides alone (Fisher: p = 0.064 on 29/100 vs 17/100) ...
+        (
+            ("29", "17", "Fisher's exact test"),
+            "significantly higher",
+            "inconsistent",
+            "the stated test (fisher)",
+        ),
+        (("29", "17", "chi-square test"), "significantly higher", "consistent", "the stated test (chi2)"),
+        # ... and a claim of an adjusted analysis is not decided by crude tests
+        (
+            ("30", "20", "logistic regression adjusted for site"),
+            "significantly higher",
+            "not-checkable",
+            "adjusted",
+        ),
     ],
 )
 def test_a_claim_with_counts_but_no_p_or_ci_is_checked_by_every_standard_test(
@@ -198,14 +232,14 @@ def test_a_claim_with_counts_but_no_p_or_ci_is_checked_by_every_standard_test(
     # Probe 23: such a claim was "a verbal claim with no numbers published behind it".
     for name, text in FOLDER.items():
         (tmp_path / name).write_text(text)
-    a, b = counts
+    a, b, test = (*counts, "not stated")[:3]
     (tmp_path / "outcomes.csv").write_text(
         FOLDER["outcomes.csv"]
         .replace(",30,100,30.0,", f",{a},100,{a}.0,")
         .replace(",20,100,20.0,", f",{b},100,{b}.0,")
     )
     (tmp_path / "comparisons.csv").write_text(
-        HEAD + f"t,response,6,month,a,b,,not stated,,,,,,,{claim},confirmed,Table 2\n"
+        HEAD + f"t,response,6,month,a,b,,{test},,,,,,,{claim},confirmed,Table 2\n"
     )
     table = audit.audit(evidence.load(tmp_path))
     (row,) = table[table.kind == "claim"].itertuples()

@@ -32,13 +32,16 @@ _NEGATED = re.compile(
     r"|\b(?:in|non-?)significan\w*"
     r"|\bn\.?\s?s\b\.?"
     r"|\b(?:fail\w*|lack\w*)\b(?:[\s-]+\w+){0,3}?[\s-]+(?:statistical[\s-]+)?significan\w*"
+    r"|\b(?:miss\w*|unable\s+to\s+\w+|f[ae]ll\w*\s+short\s+of)(?:[\s-]+\w+){0,2}?[\s-]+"
+    r"(?:statistical[\s-]+)?significan\w*"
     r"|significan\w*\s+(?:was|were|is|has|had)?\s*(?:not|never)\s+(?:been\s+)?"
     r"(?:reached|achieved|attained|shown|found|observed|demonstrated)",
     re.IGNORECASE,
 )
 #: A negation the reading cannot place ("Patients who did not respond had significantly ...").
 _ANY_NEGATION = re.compile(
-    r"\b(?:no|not|non|nor|neither|none|without|never|cannot|\w+n't|fail\w*|lack\w*|absence)\b",
+    r"\b(?:no|not|non|nor|neither|none|without|never|cannot|\w+n't|fail\w*|lack\w*|absen\w*|miss\w*|"
+    r"unable|short|los[st]\w*|lose\w*)\b",
     re.IGNORECASE,
 )
 _HEDGE = re.compile(
@@ -46,11 +49,22 @@ _HEDGE = re.compile(
     r"suggest\w*|possibl\w*|may|might)\b",
     re.IGNORECASE,
 )
-_CLINICAL = re.compile(r"\bclinical\w*(?:\s+\w+)?\s+significan", re.IGNORECASE)
+_CLINICAL = re.compile(r"\bclinical\w*(?:[\s-]+\w+)?[\s-]+(?:in|non-?)?significan", re.IGNORECASE)
+_MULTIPLICITY = re.compile(
+    r"\b(?:bonferroni|holm|hochberg|benjamini|multiplicity|multiple\s+(?:comparisons?|testing)|"
+    r"false\s+discovery|fdr|correct(?:ed|ion)\w*)\b",
+    re.IGNORECASE,
+)
 _MARGIN = re.compile(r"\bnon[\s-]?inferior\w*|\bequivalen\w*|\bmargin\b", re.IGNORECASE)
 _LEVEL = re.compile(
-    r"(\d+(?:\.\d+)?)\s*%\s*(?:level|significance|alpha|α)|(?:alpha|α)\s*(?:=|of)\s*(0?\.\d+)", re.IGNORECASE
+    r"(?P<pct>\d+(?:\.\d+)?)\s*%\s*(?:level|significance|alpha|α)"
+    r"|(?:alpha|α)\s*(?:=|of)\s*(?P<alpha>0?\.\d+)"
+    r"|(?P<dec>0?\.\d+)\s+(?:significance\s+)?level"
+    r"|\bat\s+(?:a\s+|the\s+)?p\s*(?:<|≤|<=|=)\s*(?P<p>0?\.\d+)",
+    re.IGNORECASE,
 )
+#: A claim is a sentence: longer text is not one claim (and would cost the patterns quadratic time).
+MAX_CLAIM_LENGTH = 1000
 
 
 @dataclasses.dataclass(frozen=True)
@@ -79,7 +93,10 @@ def read_claim(text: str) -> ClaimReading:
         clinical significance or a non-inferiority margin, it sets another level than 5%, or it
         holds a negation that the reading cannot place.
     """
-    text = str(text)
+    if not isinstance(text, str):
+        raise ValueError(f"a claim is text as printed (a string), got {type(text).__name__} {text!r}")
+    if len(text) > MAX_CLAIM_LENGTH:
+        return ClaimReading(text, None, f"it is longer than {MAX_CLAIM_LENGTH:,} characters, not one claim")
     if not _SIGNIFICANCE.search(text):
         return ClaimReading(text, None, "it does not say whether the difference is statistically significant")
     if _CLINICAL.search(text):
@@ -92,9 +109,15 @@ def read_claim(text: str) -> ClaimReading:
             "difference",
         )
     for m in _LEVEL.finditer(text):
-        level = float(m.group(1)) / 100 if m.group(1) else float(m.group(2))
+        level = float(m["pct"]) / 100 if m["pct"] else float(m["alpha"] or m["dec"] or m["p"])
         if abs(level - 0.05) > 1e-12:
             return ClaimReading(text, None, f"it judges significance at the {level:g} level, not at 0.05")
+    if _MULTIPLICITY.search(text):
+        return ClaimReading(
+            text,
+            None,
+            "it judges significance after a multiplicity correction, which the printed p may not carry",
+        )
     if _HEDGE.search(text):
         return ClaimReading(
             text,

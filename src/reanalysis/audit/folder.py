@@ -895,56 +895,83 @@ def _claim_from_p(reported_p: str):
     return None, f"p {reported_p} stands for values on both sides of 0.05"
 
 
-def _audit_claim_on_counts(out, base, row, g1, g2):
-    """A claim printed with the arms' counts but no p-value or CI: every standard test on the counts.
+#: A test a paper names, as the method of :func:`~reanalysis.proportions.compare_proportions`.
+_STATED_TESTS = (
+    (re.compile(r"mid-?p", re.IGNORECASE), "fisher-midp"),
+    (re.compile(r"fisher", re.IGNORECASE), "fisher"),
+    (re.compile(r"yates|continuity", re.IGNORECASE), "chi2-yates"),
+    (re.compile(r"barnard", re.IGNORECASE), "barnard"),
+    (re.compile(r"boschloo", re.IGNORECASE), "boschloo"),
+    (re.compile(r"g-test|likelihood[ -]ratio", re.IGNORECASE), "g-test"),
+    (re.compile(r"chi|χ", re.IGNORECASE), "chi2"),
+)
 
-    It is decided only when the tests agree about p < 0.05; the claim does not say which test the
-    paper used.
-    """
-    reading = read_claim(row.claim)
+
+def _audit_claim_on_counts(out, base, row, g1, g2):
+    """A claim printed with the arms' counts but no p-value or CI: the stated test on the counts, or
+    every standard test when none is stated (decided only when they agree about p < 0.05)."""
+    reading = read_claim(str(row.claim))
     base = dict(base, kind="claim", reported=reading.text)
+
+    def unchecked(why):
+        out.add(base, verdict="not-checkable", check="unchecked", explanation=why)
+
     if reading.significant is None:
-        out.add(
-            base,
-            verdict="not-checkable",
-            check="unchecked",
-            explanation=f"The claim is not checked: {reading.reason}.",
+        unchecked(f"The claim is not checked: {reading.reason}.")
+        return
+    if is_model_based(row.adjustment, row.test_stated):
+        unchecked(
+            f"The claim comes from an adjusted or model-based analysis ({_model_text(row)}) with no p-value or CI "
+            "printed: crude tests on the counts cannot decide it."
         )
         return
+    stated = next((m for pattern, m in _STATED_TESTS if pattern.search(str(row.test_stated or ""))), None)
     (x1, n1), (x2, n2) = g1, g2
-    pvalues = {}
-    for method in proportions.TEST_METHODS:
+    counts = f"{x1}/{n1} vs {x2}/{n2}"
+    pvalues, refused = {}, []
+    for method in [stated] if stated else proportions.TEST_METHODS:
         try:
             pvalues[method] = float(np.ravel(proportions.compare_many(x1, n1, x2, n2, method=method))[0])
         except ValueError:  # a test refuses a table too large for it: the others decide
-            continue
-    low, high = min(pvalues.values()), max(pvalues.values())
-    counts = f"{x1}/{n1} vs {x2}/{n2}"
-    spread = f"p = {_fmt(low)}" if _fmt(low) == _fmt(high) else f"p from {_fmt(low)} to {_fmt(high)}"
-    if low < 0.05 <= high:
-        out.add(
-            base,
-            verdict="not-checkable",
-            check="unchecked",
-            explanation=f"The claim gives no p-value or CI, and the standard tests on {counts} disagree about "
-            f"significance at 5% ({spread}), so it depends on the test the paper used.",
+            refused.append(method)
+    if not pvalues:
+        unchecked(
+            f"The claim gives no p-value or CI, and the stated test ({stated}) cannot be run on {counts}."
         )
         return
-    significant = high < 0.05
-    says = reading.significant
+    low, high = min(pvalues.values()), max(pvalues.values())
+    spread = f"p = {_fmt(low)}" if _fmt(low) == _fmt(high) else f"p from {_fmt(low)} to {_fmt(high)}"
+    if stated:
+        tests = f"the stated test ({stated}) on {counts} gives"
+    else:
+        tests = f"every standard test on {counts} gives" + (
+            f" (not run, the table being too large for them: {', '.join(refused)})" if refused else ""
+        )
+    if low < 0.05 <= high:
+        unchecked(
+            f"The claim gives no p-value, CI or test, and the standard tests on {counts} disagree about "
+            f"significance at 5% ({spread}), so it depends on the test the paper used."
+        )
+        return
+    significant, says = high < 0.05, reading.significant
+    if significant != says:
+        ending = "which contradicts it."
+    elif says:
+        ending = "which agrees (about significance: the direction the claim states is not checked)."
+    else:
+        ending = "which agrees."
     out.add(
         base,
         verdict="consistent" if significant == says else "inconsistent",
         check="consistency",
         method="claim vs tests on the counts",
-        explanation=f"The claim says the difference is {'' if says else 'not '}significant; every standard test on "
-        f"{counts} gives {spread}, which " + ("agrees." if significant == says else "contradicts it."),
+        explanation=f"The claim says the difference is {'' if says else 'not '}significant; {tests} {spread}, {ending}",
     )
 
 
 def _audit_claim(out, base, row):
     """A verbal claim of (no) significant difference against the printed CI or p-value."""
-    reading = read_claim(row.claim)
+    reading = read_claim(str(row.claim))
     base = dict(base, kind="claim", reported=reading.text)
     if reading.significant is None:
         out.add(
