@@ -61,7 +61,10 @@ def test_a_count_without_its_denominator_is_checked_over_the_denominators_that_f
     table = _capit_like(tmp_path)
     low = table[(table.kind == "percent") & (table.arm == "low")].iloc[0]
     assert low.verdict == "consistent"
-    assert "168/n prints as 42% for n = 396-404 (the arm has 410 patients in arms.csv)" in low.explanation
+    assert (
+        "168/n prints as 42% for n = 396-404 (of at most 410, the arm's largest size in arms.csv)"
+        in low.explanation
+    )
     p = table[table.kind == "pvalue"].iloc[0]
     assert p.verdict == "reproduced-with-assumptions", p.explanation
     assert "denominators inferred from the percentages" in p.explanation
@@ -75,7 +78,9 @@ def test_a_count_no_denominator_prints_as_its_percentage_is_inconsistent(tmp_pat
     table = _capit_like(tmp_path, low_count="1")
     low = table[(table.kind == "percent") & (table.arm == "low")].iloc[0]
     assert low.verdict == "inconsistent"
-    assert low.explanation.endswith("1/n prints as 42% for no n (the arm has 410 patients in arms.csv).")
+    assert low.explanation.endswith(
+        "1/n prints as 42% for no n up to 410, the arm's largest size in arms.csv."
+    )
     p = table[table.kind == "pvalue"].iloc[0]
     assert p.verdict == "not-checkable" and "prints as 42% for no denominator" in p.explanation
     assert np.all(table.verdict != "reproduced")
@@ -93,3 +98,58 @@ def test_an_event_with_no_fixed_time_is_not_labelled_a_best_response(tmp_path):
         (tmp_path / "comparisons.csv").read_text().replace("diarrhea", "overall_response")
     )
     assert set(audit.audit(evidence.load(tmp_path)).timepoint) == {"best response"}
+
+
+def _one_arm(tmp_path, count, percent, arm="n_evaluable,n_randomised\n390,410"):
+    head, sizes = arm.split("\n")
+    files = {
+        "studies.csv": "study_id,label,indication,design,citation,status,source_status,source\n"
+        "c,C,CAP,randomised,Invented C. J Test 2021;1:1,completed,confirmed,https://example.org/c\n",
+        "arms.csv": f"study_id,arm_id,regimen,{head},source_status,source\nc,low,low dose,{sizes},confirmed,Table 1\n",
+        "outcomes.csv": "study_id,arm_id,endpoint,timepoint_value,timepoint_unit,responders,n,reported_percent,"
+        f"source_status,source_location\nc,low,diarrhea,,best,{count},,{percent},confirmed,Table 3\n",
+    }
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    (row,) = audit.audit(evidence.load(tmp_path)).itertuples()
+    return row
+
+
+@pytest.mark.parametrize(
+    "count, percent, arm, verdict, why",
+    [
+        # probe 24: an adverse event counted over the safety set, larger than the 390 evaluable
+        ("168", "42", "n_evaluable,n_randomised\n390,410", "consistent", "n = 396-404 (of at most 410"),
+        # 2/3 = 66.7% prints as 66 only truncated
+        ("2", "66", "n_randomised\n3", "consistent", "only if the paper truncated it, for n = 3"),
+        ("5", "0.0", "n_randomised\n10000000", "not-checkable", "too many to search"),
+        ("0", "0", "n_randomised\n", "not-checkable", "fits every n from 1 up"),
+    ],
+)
+def test_counts_without_denominators_at_the_edges(tmp_path, count, percent, arm, verdict, why):
+    row = _one_arm(tmp_path, count, percent, arm)
+    assert row.verdict == verdict and why in row.explanation, row.explanation
+
+
+def test_a_percentage_given_as_a_number_is_refused():
+    # 42.0 would be read as "42.0", a percentage printed to a tenth: a different question.
+    for value in (42, 42.0, np.float64(42.0)):
+        with pytest.raises(ValueError, match="percent is the percentage as printed, as text"):
+            denominators_for(5, value)
+    with pytest.raises(ValueError, match="count 1 with <1% fits every n from 101 up"):
+        denominators_for(1, "<1")
+
+
+def test_a_k_group_p_uses_the_denominators_of_a_count_printed_without_one(tmp_path):
+    # probe 24: the k-group row said "no counts (a percentage without its denominator)" of a printed count.
+    _capit_like(tmp_path)
+    with open(tmp_path / "arms.csv", "a") as f:
+        f.write("c,mid,mid dose,400,confirmed,Table 1\n")
+    with open(tmp_path / "outcomes.csv", "a") as f:
+        f.write("c,mid,diarrhea,,best,160,,40,confirmed,Table 3\n")
+    (tmp_path / "comparisons.csv").write_text(
+        "study_id,endpoint,timepoint_value,timepoint_unit,arm_a,arm_b,other_arms,reported_p,test_stated,"
+        "source_status,source_location\nc,diarrhea,,best,low,high,mid,.55,chi-square,confirmed,Table 3\n"
+    )
+    row = audit.audit(evidence.load(tmp_path)).query("kind == 'pvalue'").iloc[0]
+    assert "no counts" not in row.explanation and row.verdict != "not-checkable", row.explanation

@@ -120,6 +120,9 @@ def denominators_for(count, percent, *, n_max=None, truncated: bool = False) -> 
         Read the percentage as truncated rather than rounded.
     """
     count = _checks.count(count, "count")
+    if not isinstance(percent, str):
+        # 42.0 would be read as "42.0" (a tenth of a percent), not as the printed "42"
+        raise ValueError(f"percent is the percentage as printed, as text (e.g. '42'), got {percent!r}")
     printed = parse_printed(percent, kind="percent")
     truncated = _checks.flag(truncated, "truncated")
     if n_max is not None:
@@ -135,13 +138,23 @@ def denominators_for(count, percent, *, n_max=None, truncated: bool = False) -> 
         n_hi = math.ceil(100 * count / (lo - slack)) + 1
         n_hi = n_hi if n_max is None else min(n_hi, n_max)
     elif n_max is None:
-        raise ValueError(
-            f"count {count} with {printed.text}% fits every n from {n_lo} up: give n_max (the arm's size)"
+        window = np.arange(n_lo, n_lo + 10_000, dtype=np.int64)
+        fits = window[contains(printed, 100.0 * count / window, truncated=truncated)]
+        start = (
+            f"every n from {fits[0]} up"
+            if fits.size
+            else f"no n from {n_lo} to {window[-1]} but maybe larger ones"
         )
+        raise ValueError(f"count {count} with {printed.text}% fits {start}: give n_max (the arm's size)")
     else:
         n_hi = n_max
     if n_hi < n_lo:
         return np.empty(0, dtype=np.int64)
+    if n_hi - n_lo + 1 > MAX_DENOMINATORS:
+        raise ValueError(
+            f"count {count} with {printed.text}% fits denominators anywhere from {n_lo:,} to {n_hi:,}, too many to "
+            f"search (limit {MAX_DENOMINATORS:,})"
+        )
     ns = n_values(n_range=(n_lo, n_hi))
     return ns[contains(printed, 100.0 * count / ns, truncated=truncated)]
 

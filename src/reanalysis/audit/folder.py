@@ -279,12 +279,13 @@ def _audit_outcome(out: _Rows, row, sizes: dict | None = None):
             counts,
             derived,
             (sizes or {}).get((row.study_id, row.arm_id)),
+            _largest(sizes, row.study_id, row.arm_id),
         )
     if row.ci_low is not None:
         _audit_ci(out, dict(base, kind="ci", reported=f"{row.ci_low}-{row.ci_high}"), row, counts, derived)
 
 
-def _audit_percent(out, base, row, counts, derived, arm_size=None):
+def _audit_percent(out, base, row, counts, derived, arm_size=None, largest=None):
     printed = parse_printed(row.reported_percent, kind="percent")
     shown = str(row.reported_percent).strip().rstrip("%").strip()
     if counts is None and not pd.isna(row.n):
@@ -292,15 +293,14 @@ def _audit_percent(out, base, row, counts, derived, arm_size=None):
         return
     if counts is None and not pd.isna(row.responders):
         x = int(row.responders)
-        ns = _denominators(x, row.reported_percent, arm_size)
-        within = f" (the arm has {arm_size} patients in arms.csv)" if arm_size else ""
+        ns, truncated, why = _denominators(x, row.reported_percent, largest)
+        within = f" (of at most {largest}, the arm's largest size in arms.csv)" if largest else ""
         if ns is None:
             out.add(
                 base,
                 verdict="not-checkable",
                 check="unchecked",
-                explanation=f"The count ({x}) is published but not its denominator, and {x}/n prints as "
-                f"{shown}% for every n: give the arm's size in arms.csv, or n here.",
+                explanation=f"The count ({x}) is published but not its denominator: {why}.",
             )
         elif ns.size:
             out.add(
@@ -309,7 +309,9 @@ def _audit_percent(out, base, row, counts, derived, arm_size=None):
                 check="consistency",
                 method="count vs percentage",
                 explanation=f"The count ({x}) is published but not its denominator: {x}/n prints as {shown}% "
-                f"for n = {_n_list(ns)}{within}; comparisons of this arm are checked over those denominators.",
+                + ("only if the paper truncated it, " if truncated else "")
+                + f"for n = {_n_list(ns)}{within}; two-group comparisons of this arm are checked over those "
+                "denominators.",
             )
         else:
             out.add(
@@ -318,7 +320,8 @@ def _audit_percent(out, base, row, counts, derived, arm_size=None):
                 check="consistency",
                 method="count vs percentage",
                 explanation=f"The count ({x}) is published but not its denominator, and {x}/n prints as "
-                f"{shown}% for no n{within}.",
+                f"{shown}% for no n"
+                + (f" up to {largest}, the arm's largest size in arms.csv." if largest else "."),
             )
         return
     if counts is None:
@@ -660,14 +663,30 @@ def _outcome_index(outcomes: pd.DataFrame) -> dict:
     return index
 
 
-def _arm_sizes(arms: pd.DataFrame) -> dict:
-    """Largest trustworthy denominator per arm: evaluable, else randomised, else enrolled."""
-    sizes = {}
+class _ArmSizes(dict):
+    """(study, arm) -> the trustworthy denominator of a percentage: evaluable, else randomised, else
+    enrolled. ``largest``: the largest size recorded for the arm, the bound on the denominator of a
+    count printed without one (an adverse event may be counted over a safety set larger than the
+    evaluable one)."""
+
+    largest: dict
+
+
+def _arm_sizes(arms: pd.DataFrame) -> _ArmSizes:
+    sizes = _ArmSizes()
+    sizes.largest = {}
     for a in arms.itertuples(index=False):
-        total = next((int(v) for v in (a.n_evaluable, a.n_randomised, a.n_enrolled) if not pd.isna(v)), None)
-        if total:
-            sizes[(a.study_id, a.arm_id)] = total
+        recorded = [int(v) for v in (a.n_evaluable, a.n_randomised, a.n_enrolled) if not pd.isna(v)]
+        if recorded and recorded[0]:
+            sizes[(a.study_id, a.arm_id)] = recorded[0]
+        if recorded and max(recorded):
+            sizes.largest[(a.study_id, a.arm_id)] = max(recorded)
     return sizes
+
+
+def _largest(sizes, study_id, arm_id):
+    """The largest recorded size of an arm (None when unknown)."""
+    return getattr(sizes, "largest", sizes or {}).get((study_id, arm_id))
 
 
 def _outcome_of(outcomes: dict, row, arm_id):
@@ -686,10 +705,18 @@ def _group_spec(outcomes: dict, row, arm_id, sizes: dict):
         return (int(o.responders), int(o.n)), "published"
     if not pd.isna(o.responders) and o.reported_percent is not None:
         # A count without its denominator: the denominators where it prints as its percentage.
-        ns = _denominators(int(o.responders), o.reported_percent, sizes.get((row.study_id, arm_id)))
-        if ns is None or not ns.size:
-            return None, f"the count {int(o.responders)} prints as {o.reported_percent}% for no denominator"
-        return (int(o.responders), ns), f"count {int(o.responders)} with n {_n_list(ns)}"
+        x = int(o.responders)
+        ns, truncated, why = _denominators(x, o.reported_percent, _largest(sizes, row.study_id, arm_id))
+        if ns is None:
+            return None, f"the count {x} is published but not its denominator: {why}"
+        if not ns.size:
+            return (
+                None,
+                f"the count {x} prints as {o.reported_percent}% for no denominator up to the arm's size",
+            )
+        return (x, ns), f"count {x} with n {_n_list(ns)}" + (
+            " (the percentage truncated)" if truncated else ""
+        )
     if o.reported_percent is not None:
         if not pd.isna(o.n):
             return (o.reported_percent, int(o.n)), "percent with published n"
@@ -1141,13 +1168,19 @@ def _candidates(group):
     return np.array([first]), np.array([second])
 
 
-def _denominators(count: int, percent: str, arm_size) -> np.ndarray | None:
-    """The denominators (up to the arm's size) where ``count`` prints as ``percent``; None when any n
-    would do (a count of 0 in an arm of unknown size)."""
-    try:
-        return denominators_for(count, percent, n_max=arm_size or None)
-    except ValueError:
-        return None
+def _denominators(count: int, percent: str, arm_size):
+    """(denominators up to the arm's size where ``count`` prints as ``percent``, whether only a
+    truncated percentage fits, why none can be listed): rounded first, then truncated. The
+    denominators are None, with the reason, when they cannot be listed (any n would do, or too many)."""
+    ns = np.empty(0, dtype=np.int64)
+    for truncated in (False, True):
+        try:
+            ns = denominators_for(count, percent, n_max=arm_size or None, truncated=truncated)
+        except ValueError as err:
+            return None, False, str(err)
+        if ns.size:
+            return ns, truncated, ""
+    return ns, False, ""
 
 
 def _n_list(ns: np.ndarray) -> str:

@@ -17,7 +17,7 @@ import pandas as pd
 
 from .. import contingency
 from ..printed import format_value, parse_printed
-from .counts import contains, count_candidates, distance
+from .counts import contains, count_candidates, denominators_for, distance
 
 #: Most candidate tables one comparison may expand to (the product of every cell's candidates).
 MAX_TABLES = 20_000
@@ -46,8 +46,19 @@ def cell_candidates(o) -> tuple[list[tuple[int, int]], bool] | tuple[None, str]:
     if o.reported_percent is not None and not pd.isna(o.n):
         k, n = count_candidates(o.reported_percent, n=int(o.n))
         return list(zip(k.tolist(), n.tolist(), strict=True)), True
+    if not pd.isna(o.responders) and o.reported_percent is not None:
+        # a count printed without its denominator: the denominators where it prints as its percentage
+        try:
+            ns = denominators_for(int(o.responders), o.reported_percent)
+        except ValueError as err:
+            return None, f"a count without its denominator ({err})"
+        if not ns.size:
+            return None, f"the count {int(o.responders)} prints as {o.reported_percent}% for no denominator"
+        return [(int(o.responders), int(n)) for n in ns], True
     if not pd.isna(o.derived_responders):
         return [(int(o.derived_responders), int(o.derived_n))], True
+    if not pd.isna(o.responders):
+        return None, "no denominator (a count without its denominator or percentage)"
     return None, "no counts (a percentage without its denominator)"
 
 
@@ -207,7 +218,11 @@ def verdict(task: MultiTask, reported: str) -> dict:
             method=";".join(found),
             computed=f"{pvals[i, j]:.6g}",
             explanation=f"{methods[j]} on {what} {_show(task, i)} gives p = {_fmt(pvals[i, j])}"
-            + (" (counts inferred from percentages)" if task.assumed else "")
+            + (
+                " (counts, or the denominators of printed counts, inferred from percentages)"
+                if task.assumed
+                else ""
+            )
             + ".",
         )
     if np.isnan(dist).all():
