@@ -86,18 +86,12 @@ def test_a_count_no_denominator_prints_as_its_percentage_is_inconsistent(tmp_pat
     assert np.all(table.verdict != "reproduced")
 
 
-def test_an_event_with_no_fixed_time_is_not_labelled_a_best_response(tmp_path):
+def test_an_outcome_with_no_fixed_time_is_labelled_any_time(tmp_path):
     # The outside user's adverse events read "diarrhea, best response": 'best' is the only unit without a
-    # fixed time, used for any event over the follow-up.
+    # fixed time, used for any event over the follow-up; a label guessed from the endpoint's name then
+    # misfired both ways (probe 24: "ORR, any time", "death_in_remission, best response").
     table = _capit_like(tmp_path)
     assert set(table.timepoint) == {"any time"}
-    (tmp_path / "outcomes.csv").write_text(
-        (tmp_path / "outcomes.csv").read_text().replace("diarrhea", "overall_response")
-    )
-    (tmp_path / "comparisons.csv").write_text(
-        (tmp_path / "comparisons.csv").read_text().replace("diarrhea", "overall_response")
-    )
-    assert set(audit.audit(evidence.load(tmp_path)).timepoint) == {"best response"}
 
 
 def _one_arm(tmp_path, count, percent, arm="n_evaluable,n_randomised\n390,410"):

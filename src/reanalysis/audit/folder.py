@@ -71,14 +71,11 @@ KINDS = (
 )
 
 
-_RESPONSE = re.compile(r"respon|remission|(?:^|_)cr(?:_|$)", re.IGNORECASE)
-
-
 def _timepoint(row) -> str:
     if _missing(row.timepoint_unit):
         return "whole follow-up"
     if row.timepoint_unit == "best":  # no fixed time: the best response, or an event at any time
-        return "best response" if _RESPONSE.search(str(row.endpoint)) else "any time"
+        return "any time"
     v = row.timepoint_value
     return f"{int(v) if float(v).is_integer() else v} {row.timepoint_unit}"
 
