@@ -14,11 +14,14 @@ def _headline(verdicts: dict) -> tuple[str, str]:
             "explanation": [""] * len(rows),
             "method": [""] * len(rows),
             "kind": ["pvalue"] * len(rows),
-        }
+        },
+        dtype=object,
     )
     c = audit_report._counts(table)
     text = narrative("audit")
-    return str(text.headline(c)), str(text.problems_finding(0, c["reproduced"]))
+    return str(text.headline(c)), str(
+        text.problems_finding(0, c["reproduced"], c["reproduced"] + c["consistent"])
+    )
 
 
 def test_the_headline_does_not_lead_with_no_failure_when_little_or_nothing_was_checked():
@@ -35,3 +38,32 @@ def test_the_headline_does_not_lead_with_no_failure_when_little_or_nothing_was_c
     headline, finding = _headline({"reproduced": 5, "not-checkable": 1})
     assert headline.startswith("No published number fails a check: of 6 numbers, 5 are reproduced")
     assert finding == "Every number that could be recomputed prints as published."
+
+
+def test_a_folder_whose_only_number_is_model_based_or_that_has_none(tmp_path):
+    # probe 24: "None of the 1 published numbers could be checked ... too little is published", of a
+    # folder whose counts were published (its one number an adjusted odds ratio); and a folder with empty
+    # results tables failed with a developer's message ("table 'audit_full' is empty ... pass empty=").
+    headline, finding = _headline({"model-based": 1})
+    assert headline.startswith(
+        "No published number fails a check: of 1 number, 0 are reproduced; 1 is an adjusted"
+    )
+    assert finding.startswith("No number could be recomputed from counts or checked against another")
+    headline, _ = _headline({})
+    assert headline == "The folder has no published numbers to audit: its results tables have no rows."
+
+    from reanalysis import evidence
+    from reanalysis.report import build_audit_report
+
+    (tmp_path / "f").mkdir()
+    (tmp_path / "f" / "studies.csv").write_text(
+        "study_id,label,indication,design,citation,status,source_status,source\n"
+        "c,C,CAP,randomised,Invented C. J Test 2021;1:1,completed,confirmed,https://example.org/c\n"
+    )
+    (tmp_path / "f" / "outcomes.csv").write_text(
+        "study_id,arm_id,endpoint,timepoint_value,timepoint_unit,responders,n,reported_percent,source_status,"
+        "source_location\n"
+    )
+    build_audit_report(evidence.load(tmp_path / "f"), tmp_path / "out")
+    text = (tmp_path / "out" / "report.md").read_text()
+    assert "The folder has no published numbers to audit: its results tables have no rows." in text

@@ -356,8 +356,9 @@ def _cmd_report(args) -> int:
     res = build_audit_report(ev, Path(args.out), title=args.title, n_jobs=args.jobs)
     c = res.counts
     print(
-        f"wrote {args.out}/report.html and report.md: {c['total']} published numbers, {c['problems']} that do not "
-        f"hold up, {c['model']} model-based, {c['not_checkable']} not checkable"
+        f"wrote {args.out}/report.html and report.md: {c['total']} published "
+        f"{'number' if c['total'] == 1 else 'numbers'}, {c['problems']} that do not hold up, {c['model']} "
+        f"model-based, {c['not_checkable']} not checkable"
     )
     return 0
 

@@ -230,7 +230,10 @@ def build(
     rep.text(s, text.reading_guide())
 
     bad = labelled[labelled.verdict.isin(audit_module.PROBLEM_VERDICTS)]
-    s = rep.section("Numbers that do not hold up", text.problems_finding(len(bad), c["reproduced"]))
+    s = rep.section(
+        "Numbers that do not hold up",
+        text.problems_finding(len(bad), c["reproduced"], c["reproduced"] + c["consistent"]),
+    )
     rep.table(s, f"{name}_problems", bad[_SHOWN], empty=text.problems_empty())
 
     model = labelled[labelled.verdict == "model-based"]
@@ -311,7 +314,12 @@ def build(
         "The full audit, one row per published number; `reanalysis audit DIR --csv FILE` writes the same "
         "table.",
     )
-    rep.table(s, f"{name}_full", labelled.drop(columns=["study"]))
+    rep.table(
+        s,
+        f"{name}_full",
+        labelled.drop(columns=["study"]),
+        empty="The folder has no published numbers to audit: its results tables have no rows.",
+    )
 
     s = rep.section("Verdicts and checks")
     meanings = pd.DataFrame(
