@@ -245,3 +245,19 @@ def test_a_claim_with_counts_but_no_p_or_ci_is_checked_by_every_standard_test(
     (row,) = table[table.kind == "claim"].itertuples()
     assert row.verdict == verdict, row.explanation
     assert why in row.explanation, row.explanation
+
+
+def test_the_same_comparison_written_twice_differently_is_still_a_duplicate(tmp_path):
+    # probe 24: "c;d" and "c; d", or an adjustment "none" and "None", loaded as two rows (one number twice).
+    for name, text in FOLDER.items():
+        (tmp_path / name).write_text(text)
+    with open(tmp_path / "arms.csv", "a") as f:
+        f.write("t,c,low dose,100,confirmed,Table 1\nt,d,mid dose,100,confirmed,Table 1\n")
+    head = HEAD.rstrip("\n") + ",other_arms,adjustment\n"
+    for first, second in [("c;d,", "d; c,"), ("c,none", "c, None ")]:
+        rows = [
+            f"t,response,6,month,a,b,0.25,chi-square,,,,,,,,confirmed,Table 2,{v}" for v in (first, second)
+        ]
+        (tmp_path / "comparisons.csv").write_text(head + "\n".join(rows) + "\n")
+        with pytest.raises(evidence.DataValidationError, match=r"comparisons.csv, line 3: duplicate key"):
+            evidence.load(tmp_path)

@@ -813,7 +813,7 @@ def _validate_table(fname, rows, lines, schema, problems) -> tuple[pd.DataFrame,
     frame = pd.DataFrame(out)
     _check_rows(fname, frame, body_lines, problems)
     key = schema["key"]
-    dupkey = frame.duplicated(subset=key, keep=False)
+    dupkey = _key_frame(frame, key).duplicated(keep=False)
     for i in np.flatnonzero(dupkey.to_numpy()):
         shown = ", ".join(f"{k}={frame.iloc[i][k]}" for k in key if not pd.isna(frame.iloc[i][k]))
         problems.append(f"{fname}, line {body_lines[i]}: duplicate key ({shown})")
@@ -1155,6 +1155,26 @@ def _check_patients(frame, each):
             f"({row.follow_up} {row.follow_up_unit})"
         ),
     )
+
+
+#: Key columns that hold ';'-separated lists: the order and spacing of their items say nothing.
+_LIST_COLUMNS = ("other_arms", "categories", "stratified_by")
+
+
+#: Key columns of free text (identifiers are compared exactly).
+_TEXT_KEY_COLUMNS = ("adjustment",)
+
+
+def _key_frame(frame: pd.DataFrame, key: list[str]) -> pd.DataFrame:
+    """The key columns as compared for duplicates: the order and spacing of a list's items, and the
+    case and spacing of free text, do not make two rows different ("c; d" is "d;c", "None" is "none")."""
+    out = frame[key].copy()
+    for col in key:
+        if col in _LIST_COLUMNS:
+            out[col] = [";".join(sorted(_split(v))) if isinstance(v, str) else v for v in out[col]]
+        elif col in _TEXT_KEY_COLUMNS:
+            out[col] = [" ".join(v.split()).casefold() if isinstance(v, str) else v for v in out[col]]
+    return out
 
 
 def _split(value) -> list[str]:
