@@ -147,3 +147,19 @@ def test_a_k_group_p_uses_the_denominators_of_a_count_printed_without_one(tmp_pa
     )
     row = audit.audit(evidence.load(tmp_path)).query("kind == 'pvalue'").iloc[0]
     assert "no counts" not in row.explanation and row.verdict != "not-checkable", row.explanation
+
+
+def test_an_effect_no_candidate_table_gives_says_it_searched_them_all(tmp_path):
+    # probe 24: "No crude method on 168/396 vs 177/391 gives it" named one table of the 72 searched.
+    table = _capit_like(tmp_path)
+    (tmp_path / "comparisons.csv").write_text(
+        (tmp_path / "comparisons.csv")
+        .read_text()
+        .replace("rd,-4,-10,3,percentage-points", "or,0.50,0.30,0.70,")
+    )
+    row = audit.audit(evidence.load(tmp_path)).query("kind == 'effect'").iloc[0]
+    assert row.verdict == "not-reproducible"
+    assert row.explanation.startswith(
+        "No crude method on any candidate table (counts or denominators inferred"
+    )
+    del table

@@ -376,9 +376,13 @@ def _audit_ci(out, base, row, counts, derived):
         _audit_ci_inferred(out, base, row, int(row.n), level, pct_level)
         return
     if counts is None:
-        out.add(
-            base, verdict="not-checkable", check="unchecked", explanation="No count to recompute the CI from."
+        why = (
+            f"The count ({int(row.responders)}) is published but not its denominator, so the CI is not recomputed "
+            "(give n in outcomes.csv)."
+            if not pd.isna(row.responders)
+            else "No count to recompute the CI from."
         )
+        out.add(base, verdict="not-checkable", check="unchecked", explanation=why)
         return
     x, n = counts
     scale, scale_note = _ci_scale(row, x, n)
@@ -1530,8 +1534,14 @@ def _audit_effect(out, base, row, g1, g2, assumed, model):
             verdict="not-reproducible",
             check="method",
             computed=f"{match.method}: {summary}",
-            explanation=f"No crude method on {counts} gives it: the closest ({match.method}) is {summary}; the "
-            f"paper does not say it was adjusted (if it was, record that in the adjustment column){scale_note}.",
+            explanation=(
+                f"No crude method on {counts} gives it: the closest ({match.method}) is {summary}"
+                if not assumed
+                else "No crude method on any candidate table (counts or denominators inferred from the "
+                f"percentages) gives it: the closest is {match.method} on {counts}, {summary}"
+            )
+            + "; the paper does not say it was adjusted (if it was, record that in the adjustment column)"
+            + f"{scale_note}.",
         )
 
 
