@@ -163,3 +163,27 @@ def test_an_effect_no_candidate_table_gives_says_it_searched_them_all(tmp_path):
         "No crude method on any candidate table (counts or denominators inferred"
     )
     del table
+
+
+@pytest.mark.parametrize(
+    "claim, verdict, why",
+    [
+        (
+            "no significant difference",
+            "consistent",
+            "on the 72 candidate tables (counts or denominators inferred",
+        ),
+        ("significantly fewer", "inconsistent", "which contradicts it"),
+    ],
+)
+def test_a_claim_over_counts_printed_without_denominators_is_tested_on_every_candidate_table(
+    tmp_path, claim, verdict, why
+):
+    # probe 24: it was "a verbal claim with no numbers published behind it".
+    _capit_like(tmp_path)
+    (tmp_path / "comparisons.csv").write_text(
+        "study_id,endpoint,timepoint_value,timepoint_unit,arm_a,arm_b,test_stated,claim,source_status,"
+        f"source_location\nc,diarrhea,,best,low,high,not stated,{claim},confirmed,Table 3\n"
+    )
+    row = audit.audit(evidence.load(tmp_path)).query("kind == 'claim'").iloc[0]
+    assert row.verdict == verdict and why in row.explanation, row.explanation

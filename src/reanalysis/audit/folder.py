@@ -761,8 +761,8 @@ def _audit_comparison(out: _Rows, row, outcomes, arms, tasks):
         two_groups = all(_missing(getattr(row, c)) for c in ("other_arms", "categories", "stratified_by"))
         if not _missing(row.claim) and two_groups and row.effect_measure != "hr":
             (g1, how1), (g2, how2) = (_group_spec(outcomes, row, arm, arms) for arm in (row.arm_a, row.arm_b))
-            if how1 == how2 == "published":
-                _audit_claim_on_counts(out, base, row, g1, g2)
+            if g1 is not None and g2 is not None:
+                _audit_claim_on_counts(out, base, row, g1, g2, how1 != "published" or how2 != "published")
                 return
         out.add(
             base,
@@ -935,9 +935,18 @@ _STATED_TESTS = (
 )
 
 
-def _audit_claim_on_counts(out, base, row, g1, g2):
+#: Most candidate tables a claim over inferred counts is tested on (as for an effect).
+MAX_CLAIM_TABLES = 2_000
+#: Barnard's and Boschloo's tests (a second or more a table at a few hundred patients) run on a claim's
+#: candidate tables only when they are this few.
+_UNCONDITIONAL_CLAIM_TABLES = 4
+_UNCONDITIONAL = ("barnard", "boschloo")
+
+
+def _audit_claim_on_counts(out, base, row, g1, g2, assumed: bool = False):
     """A claim printed with the arms' counts but no p-value or CI: the stated test on the counts, or
-    every standard test when none is stated (decided only when they agree about p < 0.05)."""
+    every standard test when none is stated (decided only when they agree about p < 0.05). With counts
+    or denominators inferred from percentages, on every candidate table."""
     reading = read_claim(str(row.claim))
     base = dict(base, kind="claim", reported=reading.text)
 
@@ -953,13 +962,36 @@ def _audit_claim_on_counts(out, base, row, g1, g2):
             "printed: crude tests on the counts cannot decide it."
         )
         return
+    try:
+        (k1, n1), (k2, n2) = _candidates(g1), _candidates(g2)
+    except ValueError as err:
+        unchecked(f"The claim gives no p-value or CI, and its candidate tables cannot be listed: {err}.")
+        return
+    if len(k1) * len(k2) > MAX_CLAIM_TABLES:
+        unchecked(
+            f"The claim gives no p-value or CI, and the counts fit {len(k1) * len(k2):,} candidate tables (limit "
+            f"{MAX_CLAIM_TABLES:,}): give the denominators (outcomes.csv n) to check it."
+        )
+        return
+    if not len(k1) or not len(k2):
+        unchecked("The claim gives no p-value or CI, and no count fits the printed percentages.")
+        return
+    i1, i2 = np.meshgrid(np.arange(len(k1)), np.arange(len(k2)), indexing="ij")
+    x1, m1, x2, m2 = k1[i1.ravel()], n1[i1.ravel()], k2[i2.ravel()], n2[i2.ravel()]
     stated = next((m for pattern, m in _STATED_TESTS if pattern.search(str(row.test_stated or ""))), None)
-    (x1, n1), (x2, n2) = g1, g2
-    counts = f"{x1}/{n1} vs {x2}/{n2}"
-    pvalues, refused = {}, []
+    if len(x1) == 1:
+        counts = f"{x1[0]}/{m1[0]} vs {x2[0]}/{m2[0]}" + (
+            " (inferred from the percentages)" if assumed else ""
+        )
+    else:
+        counts = f"the {len(x1):,} candidate tables (counts or denominators inferred from the percentages)"
+    pvalues, refused, skipped = [], [], []
     for method in [stated] if stated else proportions.TEST_METHODS:
+        if not stated and method in _UNCONDITIONAL and len(x1) > _UNCONDITIONAL_CLAIM_TABLES:
+            skipped.append(method)  # a second or more per table at a few hundred patients
+            continue
         try:
-            pvalues[method] = float(np.ravel(proportions.compare_many(x1, n1, x2, n2, method=method))[0])
+            pvalues.append(np.ravel(proportions.compare_many(x1, m1, x2, m2, method=method)))
         except ValueError:  # a test refuses a table too large for it: the others decide
             refused.append(method)
     if not pvalues:
@@ -967,18 +999,22 @@ def _audit_claim_on_counts(out, base, row, g1, g2):
             f"The claim gives no p-value or CI, and the stated test ({stated}) cannot be run on {counts}."
         )
         return
-    low, high = min(pvalues.values()), max(pvalues.values())
+    low, high = float(np.min(pvalues)), float(np.max(pvalues))
     spread = f"p = {_fmt(low)}" if _fmt(low) == _fmt(high) else f"p from {_fmt(low)} to {_fmt(high)}"
     if stated:
         tests = f"the stated test ({stated}) on {counts} gives"
     else:
-        tests = f"every standard test on {counts} gives" + (
-            f" (not run, the table being too large for them: {', '.join(refused)})" if refused else ""
+        tests = (
+            f"every standard test on {counts}"
+            + (f" (not run, the table being too large for them: {', '.join(refused)})" if refused else "")
+            + (f" (but {' and '.join(skipped)}, too slow on so many tables)" if skipped else "")
+            + " gives"
         )
     if low < 0.05 <= high:
         unchecked(
-            f"The claim gives no p-value, CI or test, and the standard tests on {counts} disagree about "
-            f"significance at 5% ({spread}), so it depends on the test the paper used."
+            f"The claim gives no p-value or CI, and {tests} {spread}: on either side of 0.05, so it depends on the "
+            + ("table" if stated else "test the paper used" + (" and on the table" if len(x1) > 1 else ""))
+            + "."
         )
         return
     significant, says = high < 0.05, reading.significant
