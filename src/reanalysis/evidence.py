@@ -205,7 +205,13 @@ SCHEMAS: dict[str, dict] = {
             ),
             _c("stratum", doc="stratum label for stratified results; empty = the whole arm"),
             _c("responders", "int", doc="patients with the endpoint, as published", example="42"),
-            _c("n", "int", doc="denominator, as published", example="64"),
+            _c(
+                "n",
+                "int",
+                doc="denominator, as published (empty when not: a count with its percentage is checked over "
+                "the denominators that print it)",
+                example="64",
+            ),
             _c("reported_percent", "percent", doc="percentage as printed (0-100)", example="65.6"),
             _c("ci_low", "printed", doc="lower CI bound as printed", example="52.7"),
             _c("ci_high", "printed", doc="upper CI bound as printed", example="77.1"),
