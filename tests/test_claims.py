@@ -17,6 +17,11 @@ SIGNIFICANT = [
     "significantly longer time until definitive deterioration",
     "statistically significant improvement (p<0.001)",
     "significant at the 5% level",
+    "significantly higher (p<0.01)",
+    "the difference was statistically significant",
+    "reached statistical significance",
+    "a significant improvement in overall survival",
+    "statistically significantly longer",
 ]
 NOT_SIGNIFICANT = [
     "no significant difference",
@@ -33,6 +38,9 @@ NOT_SIGNIFICANT = [
     "statistically insignificant",
     "NS",
     "n.s.",
+    "(NS)",
+    "p = NS",
+    "the difference was NS",
     "significance was not reached",
     # probe 24
     "unable to demonstrate a significant difference",
@@ -52,13 +60,31 @@ NOT_READ = {
     "response was higher with drug": "does not say whether",
     # probe 24
     "significant differences were absent": "negation whose scope",
-    "lost significance after adjustment": "negation whose scope",
+    "lost significance after adjustment": "adjusted analysis",
     "a clinically insignificant difference": "clinical, not statistical",
     "clinically non-significant": "clinical, not statistical",
     "not significant after Bonferroni correction": "multiplicity correction",
     "not significant at the 0.01 level": "at the 0.01 level",
     "not significant at p<0.01": "at the 0.01 level",
     "significant " * 200: "longer than 1,000 characters",
+    # probe 25: the word without a claim about this comparison
+    "The trial was underpowered to show statistical significance.": "a definition, a doubt or a plan",
+    "The difference was of uncertain significance.": "a definition, a doubt or a plan",
+    "Whether this difference is significant remains unclear.": "a definition, a doubt or a plan",
+    "Larger trials are needed to confirm significance.": "a definition, a doubt or a plan",
+    "A P value < 0.05 was considered statistically significant.": "a definition, a doubt or a plan",
+    "Significance level of 0.05": "a definition, a doubt or a plan",
+    "Significant bleeding occurred in 3 patients.": "without claiming",
+    "Bleeding was lower with tranexamic acid than with NS placebo.": "does not say whether",
+    "not significant at 1%": "at the 0.01 level",
+    "not significant (alpha 0.01)": "at the 0.01 level",
+    "not significant at the 1 percent level": "at the 0.01 level",
+    "The difference was significant at 10%.": "at the 0.1 level",
+    "significantly higher (p<0.1)": "p < 0.1, not p < 0.05",
+    "not significant after adjustment for baseline covariates": "adjusted analysis",
+    "The treatment-by-age interaction was not significant.": "interaction or a subgroup",
+    "Differences were not statistically significant except for response.": "exception or a contrast",
+    "significantly higher with Fisher's exact test (one-sided)": "one-sided",
 }
 
 
@@ -222,6 +248,20 @@ def test_a_k_group_p_a_pairwise_p_and_crude_and_adjusted_ratios_of_one_endpoint_
             "the stated test (fisher)",
         ),
         (("29", "17", "chi-square test"), "significantly higher", "consistent", "the stated test (chi2)"),
+        # probe 25: every test the paper names, and one-sided or stratified tests left unchecked
+        (
+            ("10", "3", "chi-square or Fisher's exact test as appropriate"),
+            "significantly higher",
+            "not-checkable",
+            "on either side of 0.05",
+        ),
+        (
+            ("10", "3", "Fisher's exact test (one-sided)"),
+            "significantly higher",
+            "not-checkable",
+            "one-sided",
+        ),
+        (("10", "3", "Mantel-Haenszel chi-square"), "significantly higher", "not-checkable", "stratified"),
         # ... and a claim of an adjusted analysis is not decided by crude tests
         (
             ("30", "20", "logistic regression adjusted for site"),

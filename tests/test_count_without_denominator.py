@@ -171,7 +171,7 @@ def test_an_effect_no_candidate_table_gives_says_it_searched_them_all(tmp_path):
         (
             "no significant difference",
             "consistent",
-            "on the 72 candidate tables (counts or denominators inferred",
+            "on the 72 candidate tables, counts or denominators inferred",
         ),
         ("significantly fewer", "inconsistent", "which contradicts it"),
     ],

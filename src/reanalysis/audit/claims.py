@@ -16,7 +16,10 @@ import re
 
 from .._results import Result
 
-_SIGNIFICANCE = re.compile(r"significan|\bn\.?\s?s\b\.?", re.IGNORECASE)
+#: "NS" for "not significant" only where it cannot be something else ("NS placebo" is normal saline):
+#: the whole claim, in parentheses, or after "p =" or "was".
+_NS = r"(?:^\W*n\.?\s?s\.?\W*$|\(\s*n\.?\s?s\.?\s*\)|\bp\s*[=:]\s*n\.?\s?s\b\.?|\b(?:was|were|is|are)\s+n\.?\s?s\b\.?)"
+_SIGNIFICANCE = re.compile(rf"significan|{_NS}", re.IGNORECASE)
 
 #: Wordings that say "not statistically significant" unambiguously: a negation followed, within a
 #: few linking words, by "significant", or one of the negative words themselves.
@@ -30,7 +33,7 @@ _NEGATED = re.compile(
     r"was\s+not|wasn't|were\s+not|weren't|is\s+not|isn't|are\s+not|aren't)"
     rf"(?:[\s-]+{_LINK})*[\s-]+significan\w*"
     r"|\b(?:in|non-?)significan\w*"
-    r"|\bn\.?\s?s\b\.?"
+    rf"|{_NS}"
     r"|\b(?:fail\w*|lack\w*)\b(?:[\s-]+\w+){0,3}?[\s-]+(?:statistical[\s-]+)?significan\w*"
     r"|\b(?:miss\w*|unable\s+to\s+\w+|f[ae]ll\w*\s+short\s+of)(?:[\s-]+\w+){0,2}?[\s-]+"
     r"(?:statistical[\s-]+)?significan\w*"
@@ -43,6 +46,51 @@ _ANY_NEGATION = re.compile(
     r"\b(?:no|not|non|nor|neither|none|without|never|cannot|\w+n't|fail\w*|lack\w*|absen\w*|miss\w*|"
     r"unable|short|los[st]\w*|lose\w*)\b",
     re.IGNORECASE,
+)
+#: Wordings that claim a significant difference: "significantly" beside a comparison, "a significant
+#: difference / improvement ...", "was significant", "reached significance". Other uses of the word
+#: ("significant bleeding", "considered significant", "to confirm significance") claim nothing.
+_POSITIVE = re.compile(
+    r"\bsignificantly\b"
+    r"|\bsignificant(?:[\s-]+\w+)?[\s-]+(?:difference|improvement|increase|decrease|reduction|benefit|"
+    r"advantage|effect|association|gain|prolongation|superiority|change|prolong\w*|higher|lower|longer|"
+    r"shorter|better|worse|greater|fewer|more|less|superior|inferior)s?\b"
+    r"|\b(?:was|were|is|are|became|remained|being|proved|appeared)\s+(?:statistically\s+)?significant\b"
+    r"|\b(?:reach\w*|achiev\w*|attain\w*|show\w*|demonstrat\w*)\s+(?:statistical\s+)?significance\b"
+    r"|\bsignificant\s+at\b"
+    r"|^\W*(?:statistically\s+)?significant\W*$",
+    re.IGNORECASE,
+)
+#: Sentences that use the word without claiming anything about this comparison.
+_NOT_A_CLAIM = (
+    (
+        re.compile(
+            r"\bconsidered\b|\bdefined\b|\bsignificance\s+(?:level|threshold)|\bunderpowered\b|"
+            r"\b(?:uncertain|questionable|doubtful|unclear|unknown)\b|\bwhether\b|\bconfirm\w*\b|"
+            r"\bneeded\b|\brequired\b",
+            re.IGNORECASE,
+        ),
+        "it does not claim that this difference is or is not significant (a definition, a doubt or a plan)",
+    ),
+    (
+        re.compile(r"\binteraction\b|\bsubgroups?\b|\bheterogeneity\b", re.IGNORECASE),
+        "it is about an interaction or a subgroup, not this comparison",
+    ),
+    (
+        re.compile(r"\badjust\w*|\bmultivariab\w*|\bmultivariate\b|\bpropensity\b", re.IGNORECASE),
+        "it is about an adjusted analysis, which the printed numbers of this row may not be",
+    ),
+    (
+        re.compile(
+            r"\bexcept\b|\bapart\s+from\b|\bother\s+than\b|\bwhereas\b|\bhowever\b|\balthough\b",
+            re.IGNORECASE,
+        ),
+        "it makes an exception or a contrast, so it is not one statement about this comparison",
+    ),
+    (
+        re.compile(r"\bone[\s-]+(?:sided|tailed)\b", re.IGNORECASE),
+        "it is about a one-sided test, which this audit does not judge at 5% two-sided",
+    ),
 )
 _HEDGE = re.compile(
     r"\b(?:trend\w*|tend\w*|borderline|marginal\w*|approach\w*|near\w*|almost|close\s+to|weak\w*|"
@@ -57,10 +105,12 @@ _MULTIPLICITY = re.compile(
 )
 _MARGIN = re.compile(r"\bnon[\s-]?inferior\w*|\bequivalen\w*|\bmargin\b", re.IGNORECASE)
 _LEVEL = re.compile(
-    r"(?P<pct>\d+(?:\.\d+)?)\s*%\s*(?:level|significance|alpha|α)"
-    r"|(?:alpha|α)\s*(?:=|of)\s*(?P<alpha>0?\.\d+)"
+    r"(?P<pct>\d+(?:\.\d+)?)\s*(?:%|percent)\s*(?:level|significance|alpha|α)"
+    r"|\bat\s+(?:the\s+|a\s+)?(?P<pct2>\d+(?:\.\d+)?)\s*(?:%|percent)"
+    r"|(?:alpha|α)\s*(?:=|of|:)?\s*(?P<alpha>0?\.\d+)"
     r"|(?P<dec>0?\.\d+)\s+(?:significance\s+)?level"
-    r"|\bat\s+(?:a\s+|the\s+)?p\s*(?:<|≤|<=|=)\s*(?P<p>0?\.\d+)",
+    r"|\bat\s+(?:a\s+|the\s+)?p\s*(?:<|≤|<=|=)\s*(?P<p>0?\.\d+)"
+    r"|\(\s*p\s*(?:<|≤|<=)\s*(?P<bound>0?\.\d+)\s*\)",
     re.IGNORECASE,
 )
 #: A claim is a sentence: longer text is not one claim (and would cost the patterns quadratic time).
@@ -109,9 +159,17 @@ def read_claim(text: str) -> ClaimReading:
             "difference",
         )
     for m in _LEVEL.finditer(text):
-        level = float(m["pct"]) / 100 if m["pct"] else float(m["alpha"] or m["dec"] or m["p"])
+        if m["bound"]:  # "(p<0.01)" is a p-value; "(p<0.1)" sets a level above 5%
+            if float(m["bound"]) > 0.05:
+                return ClaimReading(text, None, f"it says p < {float(m['bound']):g}, not p < 0.05")
+            continue
+        pct = m["pct"] or m["pct2"]
+        level = float(pct) / 100 if pct else float(m["alpha"] or m["dec"] or m["p"])
         if abs(level - 0.05) > 1e-12:
             return ClaimReading(text, None, f"it judges significance at the {level:g} level, not at 0.05")
+    for pattern, reason in _NOT_A_CLAIM:
+        if pattern.search(text):
+            return ClaimReading(text, None, reason)
     if _MULTIPLICITY.search(text):
         return ClaimReading(
             text,
@@ -134,4 +192,11 @@ def read_claim(text: str) -> ClaimReading:
         return ClaimReading(text, False)
     if _ANY_NEGATION.search(text):
         return ClaimReading(text, None, "it holds a negation whose scope the audit cannot tell")
+    if not _POSITIVE.search(text):
+        return ClaimReading(
+            text,
+            None,
+            "it uses the word without claiming that the difference is significant (e.g. 'significant "
+            "bleeding')",
+        )
     return ClaimReading(text, True)

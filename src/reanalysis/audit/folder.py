@@ -936,7 +936,7 @@ _STATED_TESTS = (
 
 
 #: Most candidate tables a claim over inferred counts is tested on (as for an effect).
-MAX_CLAIM_TABLES = 2_000
+MAX_CLAIM_TABLES = 10_000
 #: Barnard's and Boschloo's tests (a second or more a table at a few hundred patients) run on a claim's
 #: candidate tables only when they are this few.
 _UNCONDITIONAL_CLAIM_TABLES = 4
@@ -978,16 +978,26 @@ def _audit_claim_on_counts(out, base, row, g1, g2, assumed: bool = False):
         return
     i1, i2 = np.meshgrid(np.arange(len(k1)), np.arange(len(k2)), indexing="ij")
     x1, m1, x2, m2 = k1[i1.ravel()], n1[i1.ravel()], k2[i2.ravel()], n2[i2.ravel()]
-    stated = next((m for pattern, m in _STATED_TESTS if pattern.search(str(row.test_stated or ""))), None)
+    named = str(row.test_stated or "")
+    if re.search(r"one[\s-]+(?:sided|tailed)|mantel|cochran|\bcmh\b", named, re.IGNORECASE):
+        unchecked(
+            f"The claim gives no p-value or CI, and the stated test ({named}) is one-sided or stratified: the "
+            "two-sided tests on the crude counts cannot decide it."
+        )
+        return
+    # every test the paper names ("chi-square or Fisher's exact test, as appropriate"); mid-p is not Fisher's
+    stated = [m for pattern, m in _STATED_TESTS if pattern.search(named)]
+    if "fisher-midp" in stated and "fisher" in stated and not re.search(r"fisher(?!.{0,20}mid)", named, re.I):
+        stated.remove("fisher")
     if len(x1) == 1:
         counts = f"{x1[0]}/{m1[0]} vs {x2[0]}/{m2[0]}" + (
-            " (inferred from the percentages)" if assumed else ""
+            ", inferred from the percentages," if assumed else ""
         )
     else:
-        counts = f"the {len(x1):,} candidate tables (counts or denominators inferred from the percentages)"
+        counts = f"the {len(x1):,} candidate tables, counts or denominators inferred from the percentages,"
     pvalues, refused, skipped = [], [], []
-    for method in [stated] if stated else proportions.TEST_METHODS:
-        if not stated and method in _UNCONDITIONAL and len(x1) > _UNCONDITIONAL_CLAIM_TABLES:
+    for method in stated or proportions.TEST_METHODS:
+        if method in _UNCONDITIONAL and len(x1) > _UNCONDITIONAL_CLAIM_TABLES:
             skipped.append(method)  # a second or more per table at a few hundred patients
             continue
         try:
@@ -996,24 +1006,29 @@ def _audit_claim_on_counts(out, base, row, g1, g2, assumed: bool = False):
             refused.append(method)
     if not pvalues:
         unchecked(
-            f"The claim gives no p-value or CI, and the stated test ({stated}) cannot be run on {counts}."
+            f"The claim gives no p-value or CI, and the stated test ({', '.join(stated)}) cannot be run on {counts}."
         )
         return
     low, high = float(np.min(pvalues)), float(np.max(pvalues))
     spread = f"p = {_fmt(low)}" if _fmt(low) == _fmt(high) else f"p from {_fmt(low)} to {_fmt(high)}"
-    if stated:
-        tests = f"the stated test ({stated}) on {counts} gives"
-    else:
-        tests = (
-            f"every standard test on {counts}"
-            + (f" (not run, the table being too large for them: {', '.join(refused)})" if refused else "")
-            + (f" (but {' and '.join(skipped)}, too slow on so many tables)" if skipped else "")
-            + " gives"
-        )
+    left_out = [f"{' and '.join(refused)} refusing the table as too large"] if refused else []
+    left_out += [f"{' and '.join(skipped)} too slow on so many tables"] if skipped else []
+    which = (
+        f"the stated {'test' if len(stated) == 1 else 'tests'} ({', '.join(stated)})"
+        if stated
+        else "every standard test"
+    )
+    tests = (
+        f"{which} on {counts} gives" if not left_out else f"{which} on {counts} ({'; '.join(left_out)}) gives"
+    )
     if low < 0.05 <= high:
         unchecked(
             f"The claim gives no p-value or CI, and {tests} {spread}: on either side of 0.05, so it depends on the "
-            + ("table" if stated else "test the paper used" + (" and on the table" if len(x1) > 1 else ""))
+            + (
+                "table"
+                if len(stated) == 1
+                else "test the paper used" + (" and on the table" if len(x1) > 1 else "")
+            )
             + "."
         )
         return
