@@ -45,9 +45,20 @@ def test_a_folder_whose_only_number_is_model_based_or_that_has_none(tmp_path):
     # folder whose counts were published (its one number an adjusted odds ratio); and a folder with empty
     # results tables failed with a developer's message ("table 'audit_full' is empty ... pass empty=").
     headline, finding = _headline({"model-based": 1})
-    assert headline.startswith(
-        "No published number fails a check: of 1 number, 0 are reproduced; 1 is an adjusted"
+    assert headline == (
+        "No published number could be recomputed or checked against another: of 1 number, 1 is an adjusted "
+        "estimate that crude counts cannot be expected to reproduce."
     )
+    # probe 25: with unchecked ones beside it, the same (it led with "No published number fails a check")
+    headline, _ = _headline({"model-based": 2, "not-checkable": 2})
+    assert headline.endswith(
+        "2 are adjusted estimates that crude counts cannot be expected to reproduce, and 2 "
+        "cannot be checked from what is published."
+    )
+    headline, _ = _headline({"reproduced-with-assumptions": 1, "consistent": 3})
+    assert "1 is reproduced (only under an assumption" in headline  # not "(it only under"
+    headline, _ = _headline({"not-checkable": 1})
+    assert headline.startswith("The one published number could not be checked")
     assert finding.startswith("No number could be recomputed from counts or checked against another")
     headline, _ = _headline({})
     assert headline == "The folder has no published numbers to audit: its results tables have no rows."
