@@ -306,3 +306,18 @@ def test_the_same_comparison_written_twice_differently_is_still_a_duplicate(tmp_
         (tmp_path / "comparisons.csv").write_text(head + "\n".join(rows) + "\n")
         with pytest.raises(evidence.DataValidationError, match=r"comparisons.csv, line 3: duplicate key"):
             evidence.load(tmp_path)
+
+
+def test_a_one_sided_p_value_is_not_called_irreproducible_by_two_sided_tests(tmp_path):
+    # probe 25: Fisher's one-sided p = 0.036 on 10/50 vs 3/50 (R: fisher.test(alternative = "greater") gives
+    # 0.0357) was "not-reproducible": every test tried is two-sided.
+    for name, text in FOLDER.items():
+        (tmp_path / name).write_text(text.replace(",100,", ",50,"))
+    (tmp_path / "outcomes.csv").write_text(
+        FOLDER["outcomes.csv"].replace(",30,100,30.0,", ",10,50,20.0,").replace(",20,100,20.0,", ",3,50,6.0,")
+    )
+    (tmp_path / "comparisons.csv").write_text(
+        HEAD + "t,response,6,month,a,b,0.036,Fisher's exact test (one-sided),,,,,,,,confirmed,Table 2\n"
+    )
+    row = audit.audit(evidence.load(tmp_path)).query("kind == 'pvalue'").iloc[0]
+    assert row.verdict == "not-checkable" and "one-sided" in row.explanation, row.explanation

@@ -1426,6 +1426,17 @@ def _write_pvalue_verdict(task, tables, pvals, methods):
                 f"{methods[j]} on {counts} (p = {_fmt(pvals[i, j])})"
             )
             computed = f"{methods[jj]} {dcounts}: {_fmt(pvals[k, jj])}"
+    stated = str(task.row.test_stated or "")
+    if re.search(r"one[\s-]+(?:sided|tailed)", stated, re.IGNORECASE):
+        # the candidate tests are two-sided: a one-sided p not among them proves nothing
+        rec.update(
+            verdict="not-checkable",
+            check="unchecked",
+            computed=computed,
+            explanation=f"The paper's test is one-sided ({stated}) and the audit's are two-sided, so none is "
+            f"expected to give p = {printed.text}; {closest}.",
+        )
+        return
     rec.update(
         verdict="not-reproducible",
         check="threshold" if threshold else "method",
