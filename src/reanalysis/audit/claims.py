@@ -20,6 +20,15 @@ from .._results import Result
 #: the whole claim, in parentheses, or after "p =" or "was".
 _NS = r"(?:^\W*n\.?\s?s\.?\W*$|\(\s*n\.?\s?s\.?\s*\)|\bp\s*[=:]\s*n\.?\s?s\b\.?|\b(?:was|were|is|are)\s+n\.?\s?s\b\.?)"
 _SIGNIFICANCE = re.compile(rf"significan|{_NS}", re.IGNORECASE)
+#: "NS" defined as an abbreviation ("normal saline (NS)", "nodular sclerosis (NS)", "NS, not significant")
+#: is no claim: it is removed before reading.
+_NS_DEFINED = re.compile(
+    r"(\bn\w*[\s-]+s\w*\s*)\(\s*ns\s*\)|\bns\s*[,=:]\s*not\s+significant\b\W*"
+    r"|\bns(?=\s*\(\s*(?:0?\.9\s*%|normal\s+saline|saline|sodium))",
+    re.IGNORECASE,
+)
+#: "significant <event> occurred in 12 patients" counts events; it compares nothing.
+_EVENT_COUNT = re.compile(r"\b(?:occurred|observed|seen|reported|developed)\s+in\s+\d", re.IGNORECASE)
 
 #: Wordings that say "not statistically significant" unambiguously: a negation followed, within a
 #: few linking words, by "significant", or one of the negative words themselves.
@@ -28,23 +37,37 @@ _LINK = (
     r"found|find|be|been|was|were|is|are|a|an|any|the|evidence|of|to|considered|deemed|observ\w*|"
     r"detect\w*|appear\w*|seem\w*|prov\w*|result\w*|in)"
 )
+#: Nouns (and comparatives) of a comparison: "a significant <noun>" speaks of the difference only with one
+#: of these ("a significant reduction"); before another noun it is a severity ("no significant bleeding").
+_COMPARED = (
+    r"(?:difference|improvement|increase|decrease|reduction|benefit|advantage|effect|association|gain|"
+    r"prolongation|superiority|change|prolong\w*|higher|lower|longer|shorter|better|worse|greater|"
+    r"fewer|more|less|superior|inferior)s?\b"
+)
+#: After a negated "significant": the end of the phrase, a preposition or verb ("not significant in women"),
+#: or a comparison noun, perhaps after one word ("no significant between-group difference").
+_DENIES = (
+    r"(?!t[\s-]+(?!(?:in|at|for|on|between|among|across|with|within|when|after|before|during|and|or|but|by|"
+    rf"overall|either|to|than|from|as|was|were|is|are|compared|versus|vs|statistically|p)\b)\w)"
+    rf"|t(?=(?:[\s-]+[\w-]+)?[\s-]+(?:impacts?\b|{_COMPARED}))"
+)
 _NEGATED = re.compile(
-    r"\b(?:no|not|non|nor|without|never|cannot|can't|didn't|did\s+not|does\s+not|doesn't|"
-    r"was\s+not|wasn't|were\s+not|weren't|is\s+not|isn't|are\s+not|aren't)"
-    rf"(?:[\s-]+{_LINK})*[\s-]+significan\w*"
-    r"|\b(?:in|non-?)significan\w*"
+    r"\b(?:no|not|non|nor|without|never|cannot|\w+n['\u2019\u02bc]t|did\s+not|does\s+not|"
+    r"was\s+not|were\s+not|is\s+not|are\s+not)"
+    rf"(?:[\s-]+{_LINK})*[\s-]+significan(?:{_DENIES})\w*"
+    r"|(?<!not\s)\b(?:in|non-?)significan\w*"
     rf"|{_NS}"
-    r"|\b(?:fail\w*|lack\w*)\b(?:[\s-]+\w+){0,3}?[\s-]+(?:statistical[\s-]+)?significan\w*"
-    r"|\b(?:miss\w*|unable\s+to\s+\w+|f[ae]ll\w*\s+short\s+of)(?:[\s-]+\w+){0,2}?[\s-]+"
-    r"(?:statistical[\s-]+)?significan\w*"
+    r"|\b(?:fail(?:s|ed|ing|ures?(?=\s+to\b))?|lack(?:s|ed|ing)?|miss(?:es|ed|ing)?|unable|"
+    r"f[ae]ll\w*\s+short)"
+    rf"(?:[\s-]+{_LINK})*[\s-]+significan\w*"
     r"|significan\w*\s+(?:was|were|is|has|had)?\s*(?:not|never)\s+(?:been\s+)?"
     r"(?:reached|achieved|attained|shown|found|observed|demonstrated)",
     re.IGNORECASE,
 )
 #: A negation the reading cannot place ("Patients who did not respond had significantly ...").
 _ANY_NEGATION = re.compile(
-    r"\b(?:no|not|non|nor|neither|none|without|never|cannot|\w+n't|fail\w*|lack\w*|absen\w*|miss\w*|"
-    r"unable|short|los[st]\w*|lose\w*)\b",
+    r"\b(?:no|not|non|nor|neither|none|without|never|cannot|\w+n['\u2019\u02bc]t|fail(?:s|ed|ing)?|"
+    r"failures?\s+to|lack\w*|absen\w*|miss(?:es|ed|ing)?|unable|short|los[st]\w*|lose\w*)\b",
     re.IGNORECASE,
 )
 #: Wordings that claim a significant difference: "significantly" beside a comparison, "a significant
@@ -52,9 +75,7 @@ _ANY_NEGATION = re.compile(
 #: ("significant bleeding", "considered significant", "to confirm significance") claim nothing.
 _POSITIVE = re.compile(
     r"\bsignificantly\b"
-    r"|\bsignificant(?:[\s-]+\w+)?[\s-]+(?:difference|improvement|increase|decrease|reduction|benefit|"
-    r"advantage|effect|association|gain|prolongation|superiority|change|prolong\w*|higher|lower|longer|"
-    r"shorter|better|worse|greater|fewer|more|less|superior|inferior)s?\b"
+    rf"|\bsignificant(?:[\s-]+\w+)?[\s-]+{_COMPARED}"
     r"|\b(?:was|were|is|are|became|remained|being|proved|appeared)\s+(?:statistically\s+)?significant\b"
     r"|\b(?:reach\w*|achiev\w*|attain\w*|show\w*|demonstrat\w*)\s+(?:statistical\s+)?significance\b"
     r"|\bsignificant\s+at\b"
@@ -67,7 +88,9 @@ _NOT_A_CLAIM = (
         re.compile(
             r"\bconsidered\b|\bdefined\b|\bsignificance\s+(?:level|threshold)|\bunderpowered\b|"
             r"\b(?:uncertain|questionable|doubtful|unclear|unknown)\b|\bwhether\b|\bconfirm\w*\b|"
-            r"\bneeded\b|\brequired\b",
+            r"\bneeded\b|\brequired\b|\bregarded\b|\bdeemed\b|\bpower(?:ed)?\b|\?|"
+            r"\bsignificance\s+tests?|\bp(?:[\s-]*values?)?\s*(?:<|≤|<=|less\s+than|below)\s*0?\.\d+\s+"
+            r"(?:was|were|is|are|indicat\w*|denot\w*|defin\w*)\b",
             re.IGNORECASE,
         ),
         "it does not claim that this difference is or is not significant (a definition, a doubt or a plan)",
@@ -77,8 +100,24 @@ _NOT_A_CLAIM = (
         "it is about an interaction or a subgroup, not this comparison",
     ),
     (
-        re.compile(r"\badjust\w*|\bmultivariab\w*|\bmultivariate\b|\bpropensity\b", re.IGNORECASE),
-        "it is about an adjusted analysis, which the printed numbers of this row may not be",
+        re.compile(
+            r"\badjust\w*|\bmultivariab\w*|\bmultivariate\b|\bpropensity\b|\bper[\s-]protocol\b|"
+            r"\bas[\s-]treated\b|\bsensitivity\s+analys\w*",
+            re.IGNORECASE,
+        ),
+        "it is about an adjusted analysis or another analysis set (per-protocol, sensitivity), which the "
+        "printed numbers of this row may not be",
+    ),
+    (
+        re.compile(
+            r"\bbaseline\b|\bboth\s+(?:arms|groups)\b|\b(?:each|either)\s+(?:arm|group)\b|"
+            r"\bwithin[\s-]+(?:the\s+)?(?:\w+[\s-]+)?(?:arm|group)\b|\bover\s+time\b|"
+            r"\bdose[\s-]*(?:dependent|response|related)|\bincreasing\s+doses?\b|\bpredictors?\b|"
+            r"\bprognostic\b|\bhistorical\b",
+            re.IGNORECASE,
+        ),
+        "it is about another contrast (from baseline, within an arm, across doses, a prognostic factor, a "
+        "historical control), not the difference between the compared arms",
     ),
     (
         re.compile(
@@ -147,13 +186,16 @@ def read_claim(text: str) -> ClaimReading:
         raise ValueError(f"a claim is text as printed (a string), got {type(text).__name__} {text!r}")
     if len(text) > MAX_CLAIM_LENGTH:
         return ClaimReading(text, None, f"it is longer than {MAX_CLAIM_LENGTH:,} characters, not one claim")
+    printed, text = text, _NS_DEFINED.sub(lambda m: m[1] or " ", text)
     if not _SIGNIFICANCE.search(text):
-        return ClaimReading(text, None, "it does not say whether the difference is statistically significant")
+        return ClaimReading(
+            printed, None, "it does not say whether the difference is statistically significant"
+        )
     if _CLINICAL.search(text):
-        return ClaimReading(text, None, "it speaks of clinical, not statistical, significance")
+        return ClaimReading(printed, None, "it speaks of clinical, not statistical, significance")
     if _MARGIN.search(text):
         return ClaimReading(
-            text,
+            printed,
             None,
             "it is about non-inferiority or equivalence, which is tested against a margin, not against no "
             "difference",
@@ -161,24 +203,24 @@ def read_claim(text: str) -> ClaimReading:
     for m in _LEVEL.finditer(text):
         if m["bound"]:  # "(p<0.01)" is a p-value; "(p<0.1)" sets a level above 5%
             if float(m["bound"]) > 0.05:
-                return ClaimReading(text, None, f"it says p < {float(m['bound']):g}, not p < 0.05")
+                return ClaimReading(printed, None, f"it says p < {float(m['bound']):g}, not p < 0.05")
             continue
         pct = m["pct"] or m["pct2"]
         level = float(pct) / 100 if pct else float(m["alpha"] or m["dec"] or m["p"])
         if abs(level - 0.05) > 1e-12:
-            return ClaimReading(text, None, f"it judges significance at the {level:g} level, not at 0.05")
+            return ClaimReading(printed, None, f"it judges significance at the {level:g} level, not at 0.05")
     for pattern, reason in _NOT_A_CLAIM:
         if pattern.search(text):
-            return ClaimReading(text, None, reason)
+            return ClaimReading(printed, None, reason)
     if _MULTIPLICITY.search(text):
         return ClaimReading(
-            text,
+            printed,
             None,
             "it judges significance after a multiplicity correction, which the printed p may not carry",
         )
     if _HEDGE.search(text):
         return ClaimReading(
-            text,
+            printed,
             None,
             "it is hedged (a trend, borderline): neither a claim of significance nor of its absence",
         )
@@ -187,16 +229,16 @@ def read_claim(text: str) -> ClaimReading:
     if negated:
         if _SIGNIFICANCE.search(rest):
             return ClaimReading(
-                text, None, "it says both that a difference is significant and that one is not"
+                printed, None, "it says both that a difference is significant and that one is not"
             )
-        return ClaimReading(text, False)
+        return ClaimReading(printed, False)
     if _ANY_NEGATION.search(text):
-        return ClaimReading(text, None, "it holds a negation whose scope the audit cannot tell")
-    if not _POSITIVE.search(text):
+        return ClaimReading(printed, None, "it holds a negation whose scope the audit cannot tell")
+    if not _POSITIVE.search(text) or _EVENT_COUNT.search(text):
         return ClaimReading(
-            text,
+            printed,
             None,
             "it uses the word without claiming that the difference is significant (e.g. 'significant "
             "bleeding')",
         )
-    return ClaimReading(text, True)
+    return ClaimReading(printed, True)
