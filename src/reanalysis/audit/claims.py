@@ -186,16 +186,14 @@ def read_claim(text: str) -> ClaimReading:
         raise ValueError(f"a claim is text as printed (a string), got {type(text).__name__} {text!r}")
     if len(text) > MAX_CLAIM_LENGTH:
         return ClaimReading(text, None, f"it is longer than {MAX_CLAIM_LENGTH:,} characters, not one claim")
-    printed, text = text, _NS_DEFINED.sub(lambda m: m[1] or " ", text)
-    if not _SIGNIFICANCE.search(text):
-        return ClaimReading(
-            printed, None, "it does not say whether the difference is statistically significant"
-        )
+    bare = _NS_DEFINED.sub(lambda m: m[1] or " ", text)  # without 'normal saline (NS)'
+    if not _SIGNIFICANCE.search(bare):
+        return ClaimReading(text, None, "it does not say whether the difference is statistically significant")
     if _CLINICAL.search(text):
-        return ClaimReading(printed, None, "it speaks of clinical, not statistical, significance")
+        return ClaimReading(text, None, "it speaks of clinical, not statistical, significance")
     if _MARGIN.search(text):
         return ClaimReading(
-            printed,
+            text,
             None,
             "it is about non-inferiority or equivalence, which is tested against a margin, not against no "
             "difference",
@@ -203,42 +201,42 @@ def read_claim(text: str) -> ClaimReading:
     for m in _LEVEL.finditer(text):
         if m["bound"]:  # "(p<0.01)" is a p-value; "(p<0.1)" sets a level above 5%
             if float(m["bound"]) > 0.05:
-                return ClaimReading(printed, None, f"it says p < {float(m['bound']):g}, not p < 0.05")
+                return ClaimReading(text, None, f"it says p < {float(m['bound']):g}, not p < 0.05")
             continue
         pct = m["pct"] or m["pct2"]
         level = float(pct) / 100 if pct else float(m["alpha"] or m["dec"] or m["p"])
         if abs(level - 0.05) > 1e-12:
-            return ClaimReading(printed, None, f"it judges significance at the {level:g} level, not at 0.05")
+            return ClaimReading(text, None, f"it judges significance at the {level:g} level, not at 0.05")
     for pattern, reason in _NOT_A_CLAIM:
         if pattern.search(text):
-            return ClaimReading(printed, None, reason)
+            return ClaimReading(text, None, reason)
     if _MULTIPLICITY.search(text):
         return ClaimReading(
-            printed,
+            text,
             None,
             "it judges significance after a multiplicity correction, which the printed p may not carry",
         )
     if _HEDGE.search(text):
         return ClaimReading(
-            printed,
+            text,
             None,
             "it is hedged (a trend, borderline): neither a claim of significance nor of its absence",
         )
-    negated = list(_NEGATED.finditer(text))
-    rest = _NEGATED.sub(" ", text)
+    negated = list(_NEGATED.finditer(bare))
+    rest = _NEGATED.sub(" ", bare)
     if negated:
         if _SIGNIFICANCE.search(rest):
             return ClaimReading(
-                printed, None, "it says both that a difference is significant and that one is not"
+                text, None, "it says both that a difference is significant and that one is not"
             )
-        return ClaimReading(printed, False)
+        return ClaimReading(text, False)
     if _ANY_NEGATION.search(text):
-        return ClaimReading(printed, None, "it holds a negation whose scope the audit cannot tell")
+        return ClaimReading(text, None, "it holds a negation whose scope the audit cannot tell")
     if not _POSITIVE.search(text) or _EVENT_COUNT.search(text):
         return ClaimReading(
-            printed,
+            text,
             None,
             "it uses the word without claiming that the difference is significant (e.g. 'significant "
             "bleeding')",
         )
-    return ClaimReading(printed, True)
+    return ClaimReading(text, True)
