@@ -295,7 +295,8 @@ SCHEMAS: dict[str, dict] = {
             _c(
                 "claim",
                 doc="a verbal claim of (no) significant difference, as printed: checked against the "
-                "printed CI or p-value, or left unchecked when no number was published",
+                "printed CI or p-value, or else the published counts; left unchecked, with the reason, "
+                "when nothing decides it",
             ),
             *_SOURCE,
             _WHERE,
@@ -1163,11 +1164,9 @@ def _check_patients(frame, each):
     )
 
 
-#: Key columns that hold ';'-separated lists: the order and spacing of their items say nothing.
+#: Key columns that hold ';'-separated lists (the order and spacing of their items say nothing), and
+#: of free text (case and spacing say nothing); identifiers are compared exactly.
 _LIST_COLUMNS = ("other_arms", "categories", "stratified_by")
-
-
-#: Key columns of free text (identifiers are compared exactly).
 _TEXT_KEY_COLUMNS = ("adjustment",)
 
 

@@ -159,6 +159,24 @@ def denominators_for(count, percent, *, n_max=None, truncated: bool = False) -> 
     return ns[contains(printed, 100.0 * count / ns, truncated=truncated)]
 
 
+def fitting_denominators(count: int, percent: str, n_max=None) -> tuple[np.ndarray | None, bool, str]:
+    """The audit's reading of a count printed without its denominator: (denominators, truncated, why).
+
+    :func:`denominators_for` with the percentage rounded, then truncated if no n fits rounded
+    (``truncated`` says which). The denominators are None, with ``why``, when they cannot be listed
+    (any n would do, or too many); an empty array when none fits either way.
+    """
+    ns = np.empty(0, dtype=np.int64)
+    for truncated in (False, True):
+        try:
+            ns = denominators_for(count, percent, n_max=n_max or None, truncated=truncated)
+        except ValueError as err:
+            return None, False, str(err)
+        if ns.size:
+            return ns, truncated, ""
+    return ns, False, ""
+
+
 def contains(printed, values, *, truncated: bool = False) -> np.ndarray:
     """Vectorised :meth:`Printed.contains` over an array of values."""
     x = np.asarray(values, dtype=float)

@@ -20,7 +20,7 @@ from ..evidence import outcome_counts
 from ..printed import format_value, parse_printed
 from . import tables
 from .claims import read_claim
-from .counts import contains, count_candidates, denominators_for, distance, percent_decimals
+from .counts import contains, count_candidates, distance, fitting_denominators, percent_decimals
 from .effects import (
     SAS_PAIRING,
     NoImpliedPError,
@@ -290,7 +290,7 @@ def _audit_percent(out, base, row, counts, derived, arm_size=None, largest=None)
         return
     if counts is None and not pd.isna(row.responders):
         x = int(row.responders)
-        ns, truncated, why = _denominators(x, row.reported_percent, largest)
+        ns, truncated, why = fitting_denominators(x, row.reported_percent, largest)
         within = f" (of at most {largest}, the arm's largest size in arms.csv)" if largest else ""
         if ns is None:
             out.add(
@@ -707,7 +707,9 @@ def _group_spec(outcomes: dict, row, arm_id, sizes: dict):
     if not pd.isna(o.responders) and o.reported_percent is not None:
         # A count without its denominator: the denominators where it prints as its percentage.
         x = int(o.responders)
-        ns, truncated, why = _denominators(x, o.reported_percent, _largest(sizes, row.study_id, arm_id))
+        ns, truncated, why = fitting_denominators(
+            x, o.reported_percent, _largest(sizes, row.study_id, arm_id)
+        )
         if ns is None:
             return None, f"the count {x} is published but not its denominator: {why}"
         if not ns.size:
@@ -1032,7 +1034,13 @@ def _audit_claim_on_counts(out, base, row, g1, g2, assumed: bool = False):
             + "."
         )
         return
-    significant, says = high < 0.05, reading.significant
+    _claim_verdict(
+        out, base, reading.significant, high < 0.05, f"{tests} {spread}", "claim vs tests on the counts"
+    )
+
+
+def _claim_verdict(out, base, says: bool, significant: bool, basis: str, method: str):
+    """The claim row once a number decides: does what the claim says agree with ``significant``?"""
     if significant != says:
         ending = "which contradicts it."
     elif says:
@@ -1043,8 +1051,8 @@ def _audit_claim_on_counts(out, base, row, g1, g2, assumed: bool = False):
         base,
         verdict="consistent" if significant == says else "inconsistent",
         check="consistency",
-        method="claim vs tests on the counts",
-        explanation=f"The claim says the difference is {'' if says else 'not '}significant; {tests} {spread}, {ending}",
+        method=method,
+        explanation=f"The claim says the difference is {'' if says else 'not '}significant; {basis}, {ending}",
     )
 
 
@@ -1080,21 +1088,8 @@ def _audit_claim(out, base, row):
             ),
         )
         return
-    ok = evidence == says
     basis = reasons[-1] + (f" ({reasons[0]})" if len(reasons) > 1 else "")
-    if not ok:
-        ending = ", which contradicts it."
-    elif says:
-        ending = ", which agrees (about significance: the direction the claim states is not checked)."
-    else:
-        ending = ", which agrees."
-    out.add(
-        base,
-        verdict="consistent" if ok else "inconsistent",
-        check="consistency",
-        method="claim vs CI/p",
-        explanation=f"The claim says the difference is {'' if says else 'not '}significant; {basis}{ending}",
-    )
+    _claim_verdict(out, base, says, evidence, basis, "claim vs CI/p")
 
 
 def _lookup(outcomes: dict):
@@ -1218,21 +1213,6 @@ def _candidates(group):
     if isinstance(second, np.ndarray):  # a published count over the denominators that fit it
         return np.full(second.size, first, dtype=np.int64), second
     return np.array([first]), np.array([second])
-
-
-def _denominators(count: int, percent: str, arm_size):
-    """(denominators up to the arm's size where ``count`` prints as ``percent``, whether only a
-    truncated percentage fits, why none can be listed): rounded first, then truncated. The
-    denominators are None, with the reason, when they cannot be listed (any n would do, or too many)."""
-    ns = np.empty(0, dtype=np.int64)
-    for truncated in (False, True):
-        try:
-            ns = denominators_for(count, percent, n_max=arm_size or None, truncated=truncated)
-        except ValueError as err:
-            return None, False, str(err)
-        if ns.size:
-            return ns, truncated, ""
-    return ns, False, ""
 
 
 def _n_list(ns: np.ndarray) -> str:

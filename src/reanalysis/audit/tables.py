@@ -17,7 +17,7 @@ import pandas as pd
 
 from .. import contingency
 from ..printed import format_value, parse_printed
-from .counts import contains, count_candidates, denominators_for, distance
+from .counts import contains, count_candidates, distance, fitting_denominators
 
 #: Most candidate tables one comparison may expand to (the product of every cell's candidates).
 MAX_TABLES = 20_000
@@ -48,10 +48,9 @@ def cell_candidates(o) -> tuple[list[tuple[int, int]], bool] | tuple[None, str]:
         return list(zip(k.tolist(), n.tolist(), strict=True)), True
     if not pd.isna(o.responders) and o.reported_percent is not None:
         # a count printed without its denominator: the denominators where it prints as its percentage
-        try:
-            ns = denominators_for(int(o.responders), o.reported_percent)
-        except ValueError as err:
-            return None, f"a count without its denominator ({err})"
+        ns, _, why = fitting_denominators(int(o.responders), o.reported_percent)
+        if ns is None:
+            return None, f"a count without its denominator ({why})"
         if not ns.size:
             return None, f"the count {int(o.responders)} prints as {o.reported_percent}% for no denominator"
         return [(int(o.responders), int(n)) for n in ns], True
