@@ -78,3 +78,28 @@ def test_a_folder_whose_only_number_is_model_based_or_that_has_none(tmp_path):
     build_audit_report(evidence.load(tmp_path / "f"), tmp_path / "out")
     text = (tmp_path / "out" / "report.md").read_text()
     assert "The folder has no published numbers to audit: its results tables have no rows." in text
+
+
+def test_the_strength_paragraph_counts_each_kind_of_consistency_check_apart():
+    # outside user (Solberg, BMJ 2024): "6 are printed p-values checked against the p-value implied by their
+    # own estimate and interval", of 3 such checks, 2 counts without a denominator and 1 claim.
+    import pandas as pd
+
+    from reanalysis.report import audit_report, narrative
+
+    methods = ["normal Wald p from the CI (Altman & Bland 2011)"] * 3 + ["count vs percentage"] * 2
+    methods += ["claim vs CI/p"]
+    table = pd.DataFrame(
+        {
+            "verdict": "consistent",
+            "check": "consistency",
+            "explanation": "",
+            "method": methods,
+            "kind": "pvalue",
+        },
+        dtype=object,
+    )
+    text = str(narrative("audit").strength(audit_report._counts(table)))
+    assert "3 are printed p-values checked against the p-value implied" in text
+    assert "2 are counts printed without a denominator" in text
+    assert "1 is a verbal claim of (no) significance" in text

@@ -30,7 +30,8 @@ CHECK_MEANINGS = {
     "arithmetic": "a percentage recomputed from its numerator and denominator, or (no count published) "
     "checked for a count of its denominator that prints as it",
     "threshold": "a p-value printed as a bound (e.g. < 0.001) that the tests reproduce",
-    "consistency": "printed numbers checked against each other (estimate, CI, p-value, range)",
+    "consistency": "printed numbers checked against each other (estimate, CI, p-value, range; a count and its "
+    "percentage; a verbal claim and the numbers)",
     "method": "an exact printed value matched by a named method on the counts, which identifies the method",
 }
 CHECKS = tuple(CHECK_MEANINGS)

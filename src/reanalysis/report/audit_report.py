@@ -52,7 +52,10 @@ def _counts(table: pd.DataFrame) -> dict:
     by_check = {check: int(k.get(check, 0)) for check in CHECKS}
     method_rows = table[table.check == "method"]
     consistency_rows = table[table.check == "consistency"]
-    ordering = int(consistency_rows["method"].fillna("").str.startswith("ordering").sum())
+    consistency_methods = consistency_rows["method"].fillna("")
+    ordering = int(consistency_methods.str.startswith("ordering").sum())
+    count_checks = int((consistency_methods == "count vs percentage").sum())
+    claim_checks = int(consistency_methods.str.startswith("claim vs").sum())
     granularity = int(table["method"].fillna("").str.startswith("granularity").sum())
     return {
         # Check kinds first: the verdict counts below must not be overwritten by a check of the
@@ -79,7 +82,9 @@ def _counts(table: pd.DataFrame) -> dict:
         ),
         "granularity": granularity,
         "reproduced_assumed": int(v.get("reproduced-with-assumptions", 0)),
-        "implied": int(len(consistency_rows) - ordering),
+        "implied": int(len(consistency_rows) - ordering - count_checks - claim_checks),
+        "count_checks": count_checks,
+        "claim_checks": claim_checks,
         "arithmetic_derived": len(derived),
     }
 
