@@ -39,7 +39,7 @@ CHECKS = tuple(CHECK_MEANINGS)
 #: Words in a paper's stated test or adjustment that mark a model-based (adjusted) analysis.
 _MODEL_WORDS = re.compile(
     r"\b(model|adjust\w*|logistic|regression|cox|stratif\w*|multivariable|multivariate|covariate\w*|"
-    r"mixed|gee|propensity|weighted)\b",
+    r"mixed|gee|propensity|weighted|marginal|standardi[sz]ed|g-computation|ipw|inverse\s+probability)\b",
     re.IGNORECASE,
 )
 
