@@ -103,3 +103,30 @@ def test_the_strength_paragraph_counts_each_kind_of_consistency_check_apart():
     assert "3 are printed p-values checked against the p-value implied" in text
     assert "2 are counts printed without a denominator" in text
     assert "1 is a verbal claim of (no) significance" in text
+
+
+def test_a_fingerprint_says_when_tests_tie():
+    # outside user (Solberg, BMJ 2024): "The exactly printed p-value is Pearson's chi-square" from one P that
+    # six tests reproduce.
+    import pandas as pd
+
+    from reanalysis.audit import fingerprint
+
+    table = pd.DataFrame(
+        {
+            "study_id": ["s"],
+            "kind": ["pvalue"],
+            "check": ["method"],
+            "verdict": ["reproduced"],
+            "method": ["chi2;fisher"],
+            "endpoint": ["e"],
+            "timepoint": ["any time"],
+            "arm": ["a vs b"],
+            "reported": ["0.001"],
+        }
+    )
+    fp = fingerprint(table, "s")
+    assert fp.test == "chi2"
+    assert fp.summary == (
+        "The exactly printed p-value is chi2 (or equally fisher: the printed numbers do not tell them apart)."
+    )

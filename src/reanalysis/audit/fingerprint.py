@@ -44,16 +44,27 @@ def _methods(cell) -> list[str]:
     return [m for m in str(cell or "").split(";") if m]
 
 
-def _dominant(rows: pd.DataFrame, order: dict) -> tuple[str, int]:
+def _dominant(rows: pd.DataFrame, order: dict) -> tuple[str, int, list[str]]:
+    """(the method fitting most rows, how many, the others fitting as many): a tie is broken by
+    ``order`` (the more common method first), and the tied methods are kept so the summary can say the
+    printed numbers do not tell them apart."""
     tally: dict[str, int] = {}
     for cell in rows["method"]:
         for m in set(_methods(cell)):
             if m in order:
                 tally[m] = tally.get(m, 0) + 1
     if not tally:
-        return "", 0
-    best = min(tally, key=lambda m: (-tally[m], order[m]))
-    return best, tally[best]
+        return "", 0, []
+    ranked = sorted(tally, key=lambda m: (-tally[m], order[m]))
+    best = ranked[0]
+    return best, tally[best], [m for m in ranked[1:] if tally[m] == tally[best]]
+
+
+def _tied(ties: list[str]) -> str:
+    if not ties:
+        return ""
+    shown = ", ".join(ties[:-1]) + (" or " if len(ties) > 1 else "") + ties[-1]
+    return f" (or equally {shown}: the printed numbers do not tell them apart)"
 
 
 def fingerprint(audit_frame: pd.DataFrame, study_id: str) -> Fingerprint:
@@ -63,8 +74,8 @@ def fingerprint(audit_frame: pd.DataFrame, study_id: str) -> Fingerprint:
         raise ValueError(f"study_id {study_id!r} has no rows in the audit table")
     cis = rows[(rows.kind == "ci") & (rows.verdict != "not-checkable")]
     ps = rows[(rows.kind == "pvalue") & (rows.check == "method")]
-    ci_method, ci_n = _dominant(cis, _CI_ORDER)
-    test, test_n = _dominant(ps, _TEST_ORDER)
+    ci_method, ci_n, ci_ties = _dominant(cis, _CI_ORDER)
+    test, test_n, test_ties = _dominant(ps, _TEST_ORDER)
     outliers = []
     for kind, frame, best in (("ci", cis, ci_method), ("pvalue", ps, test)):
         for r in frame.itertuples(index=False):
@@ -90,6 +101,7 @@ def fingerprint(audit_frame: pd.DataFrame, study_id: str) -> Fingerprint:
                 if len(cis) > 1
                 else f"the interval is {ci_method}"
             )
+            + _tied(ci_ties)
             if ci_method
             else (
                 f"none of {len(cis)} intervals fits a standard method"
@@ -104,6 +116,7 @@ def fingerprint(audit_frame: pd.DataFrame, study_id: str) -> Fingerprint:
                 if len(ps) > 1
                 else f"the exactly printed p-value is {test}"
             )
+            + _tied(test_ties)
             if test
             else (
                 f"none of {len(ps)} exactly printed p-values fits a standard test"
