@@ -32,6 +32,9 @@ _NS_DEFINED = re.compile(
 #: "significant <event> occurred in 12 patients" counts events; it compares nothing.
 _EVENT_COUNT = re.compile(r"\b(?:occurred|observed|seen|reported|developed)\s+in\s+\d", re.IGNORECASE)
 
+#: A one-sided test named in a claim or a stated test (the audit judges two-sided tests at 5%).
+ONE_SIDED = re.compile(r"\bone[\s-]+(?:sided|tailed)\b", re.IGNORECASE)
+
 #: Wordings that say "not statistically significant" unambiguously: a negation followed, within a
 #: few linking words, by "significant", or one of the negative words themselves.
 _LINK = (
@@ -129,7 +132,7 @@ _NOT_A_CLAIM = (
         "it makes an exception or a contrast, so it is not one statement about this comparison",
     ),
     (
-        re.compile(r"\bone[\s-]+(?:sided|tailed)\b", re.IGNORECASE),
+        ONE_SIDED,
         "it is about a one-sided test, which this audit does not judge at 5% two-sided",
     ),
 )

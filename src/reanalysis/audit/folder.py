@@ -19,7 +19,7 @@ from .. import _checks, proportions
 from ..evidence import outcome_counts
 from ..printed import format_value, parse_printed
 from . import tables
-from .claims import read_claim
+from .claims import ONE_SIDED, read_claim
 from .counts import contains, count_candidates, distance, fitting_denominators, percent_decimals
 from .effects import (
     SAS_PAIRING,
@@ -949,14 +949,19 @@ def _audit_claim_on_counts(out, base, row, g1, g2, assumed: bool = False):
     """A claim printed with the arms' counts but no p-value or CI: the stated test on the counts, or
     every standard test when none is stated (decided only when they agree about p < 0.05). With counts
     or denominators inferred from percentages, on every candidate table."""
-    reading = read_claim(str(row.claim))
-    base = dict(base, kind="claim", reported=reading.text)
+    reading, base = _claim_reading(out, base, row)
+    if reading is None:
+        return
 
     def unchecked(why):
         out.add(base, verdict="not-checkable", check="unchecked", explanation=why)
 
-    if reading.significant is None:
-        unchecked(f"The claim is not checked: {reading.reason}.")
+    named = str(row.test_stated or "")
+    if ONE_SIDED.search(named) or re.search(r"mantel|cochran|\bcmh\b", named, re.IGNORECASE):
+        unchecked(
+            f"The claim gives no p-value or CI, and the stated test ({named}) is one-sided or stratified: the "
+            "two-sided tests on the crude counts cannot decide it."
+        )
         return
     if is_model_based(row.adjustment, row.test_stated):
         unchecked(
@@ -980,13 +985,6 @@ def _audit_claim_on_counts(out, base, row, g1, g2, assumed: bool = False):
         return
     i1, i2 = np.meshgrid(np.arange(len(k1)), np.arange(len(k2)), indexing="ij")
     x1, m1, x2, m2 = k1[i1.ravel()], n1[i1.ravel()], k2[i2.ravel()], n2[i2.ravel()]
-    named = str(row.test_stated or "")
-    if re.search(r"one[\s-]+(?:sided|tailed)|mantel|cochran|\bcmh\b", named, re.IGNORECASE):
-        unchecked(
-            f"The claim gives no p-value or CI, and the stated test ({named}) is one-sided or stratified: the "
-            "two-sided tests on the crude counts cannot decide it."
-        )
-        return
     # every test the paper names ("chi-square or Fisher's exact test, as appropriate"); mid-p is not Fisher's
     stated = [m for pattern, m in _STATED_TESTS if pattern.search(named)]
     if "fisher-midp" in stated and "fisher" in stated and not re.search(r"fisher(?!.{0,20}mid)", named, re.I):
@@ -1039,6 +1037,22 @@ def _audit_claim_on_counts(out, base, row, g1, g2, assumed: bool = False):
     )
 
 
+def _claim_reading(out, base, row):
+    """(the claim's reading, the claim row's base); (None, base) after writing the unchecked row of a claim
+    that is not read."""
+    reading = read_claim(str(row.claim))
+    base = dict(base, kind="claim", reported=reading.text)
+    if reading.significant is None:
+        out.add(
+            base,
+            verdict="not-checkable",
+            check="unchecked",
+            explanation=f"The claim is not checked: {reading.reason}.",
+        )
+        return None, base
+    return reading, base
+
+
 def _claim_verdict(out, base, says: bool, significant: bool, basis: str, method: str):
     """The claim row once a number decides: does what the claim says agree with ``significant``?"""
     if significant != says:
@@ -1058,15 +1072,8 @@ def _claim_verdict(out, base, says: bool, significant: bool, basis: str, method:
 
 def _audit_claim(out, base, row):
     """A verbal claim of (no) significant difference against the printed CI or p-value."""
-    reading = read_claim(str(row.claim))
-    base = dict(base, kind="claim", reported=reading.text)
-    if reading.significant is None:
-        out.add(
-            base,
-            verdict="not-checkable",
-            check="unchecked",
-            explanation=f"The claim is not checked: {reading.reason}.",
-        )
+    reading, base = _claim_reading(out, base, row)
+    if reading is None:
         return
     says = reading.significant
     evidence, reasons = None, []
@@ -1407,7 +1414,7 @@ def _write_pvalue_verdict(task, tables, pvals, methods):
             )
             computed = f"{methods[jj]} {dcounts}: {_fmt(pvals[k, jj])}"
     stated = str(task.row.test_stated or "")
-    if re.search(r"one[\s-]+(?:sided|tailed)", stated, re.IGNORECASE):
+    if ONE_SIDED.search(stated):
         # the candidate tests are two-sided: a one-sided p not among them proves nothing
         rec.update(
             verdict="not-checkable",
