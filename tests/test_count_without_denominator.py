@@ -151,7 +151,7 @@ def test_a_k_group_p_uses_the_denominators_of_a_count_printed_without_one(tmp_pa
 
 def test_an_effect_no_candidate_table_gives_says_it_searched_them_all(tmp_path):
     # probe 24: "No crude method on 168/396 vs 177/391 gives it" named one table of the 72 searched.
-    table = _capit_like(tmp_path)
+    _capit_like(tmp_path)
     (tmp_path / "comparisons.csv").write_text(
         (tmp_path / "comparisons.csv")
         .read_text()
@@ -162,7 +162,6 @@ def test_an_effect_no_candidate_table_gives_says_it_searched_them_all(tmp_path):
     assert row.explanation.startswith(
         "No crude method on any candidate table (counts or denominators inferred"
     )
-    del table
 
 
 @pytest.mark.parametrize(
