@@ -107,19 +107,27 @@ def test_failed_build_leaves_the_previous_report(tmp_path, rebuilt, monkeypatch)
 
 
 def test_audit_headline_counts_agree_with_the_verdict_table(flagship_reports):
-    """Every count in the audit headline and its 'strength' sentence is the count of its rows."""
+    """Every count in the audit headline is the count of its published numbers (a p-value checked
+    twice is one), and every count of its 'strength' sentence the count of its rows."""
     import re
 
     import pandas as pd
 
+    from reanalysis.audit import number_verdicts
+
     audit = flagship_reports / "audit"
-    table = pd.read_csv(audit / "tables" / "audit_full.csv")
+    table = pd.read_csv(audit / "tables" / "audit_full.csv", dtype=str, keep_default_na=False)
     md = (audit / "report.md").read_text(encoding="utf-8")
-    verdicts = table.verdict.value_counts()
+    verdicts = number_verdicts(table).value_counts()
     headline = next(line for line in md.splitlines() if line.startswith("> **Finding.**"))
     cannot = re.search(r"(\d+) cannot be checked", headline)
     assert int(cannot.group(1)) == verdicts.get("not-checkable", 0), headline
     assert int(re.search(r"(\d+) are adjusted", headline).group(1)) == verdicts.get("model-based", 0)
+    assert re.search(r"(\d+) of (\d+) published numbers do not hold up", headline).groups() == (
+        str(verdicts.get("not-reproducible", 0) + verdicts.get("inconsistent", 0)),
+        str(verdicts.sum()),
+    )
+    assert f"{verdicts.sum()} published numbers, in {len(table)} checks" in md
     method = table[table.check == "method"]
     matched = method.verdict.str.startswith("reproduced").sum()
     assert f"{matched} are exact matches" in md

@@ -395,14 +395,16 @@ def _cmd_audit(args) -> int:
         _print_frame(frame.drop(columns=["explanation", "source"]))
         print()
         print(frame["verdict"].value_counts().to_string())
-    bad = frame[frame["verdict"].isin(["not-reproducible", "inconsistent"])]
+    bad = frame[frame["verdict"].isin(audit.PROBLEM_VERDICTS)]
     if len(bad):
+        # A p-value checked twice (recomputed, and against its CI) is one published number.
+        n_bad = int(audit.number_verdicts(frame).isin(audit.PROBLEM_VERDICTS).sum())
         if not args.csv:
             print("\nwhy the numbers that do not hold up fail:")
             for r in bad.itertuples(index=False):
                 print(f"- {r.study_id} {r.endpoint} {r.arm} {r.kind} {r.reported}: {r.explanation}")
         raise _NothingFits(
-            f"{len(bad)} published {'number does' if len(bad) == 1 else 'numbers do'} not hold up "
+            f"{n_bad} published {'number does' if n_bad == 1 else 'numbers do'} not hold up "
             "(not-reproducible or inconsistent)"
             + (f"; see the explanation column of {args.csv}" if args.csv else "")
         )

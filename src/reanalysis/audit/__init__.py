@@ -16,7 +16,9 @@ true values that print that way, and searches the counts and methods that land i
 - :func:`ratio_consistency` — does a ratio's CI imply its printed p-value (Altman & Bland 2011)?
 - :func:`interval_order` — is a median inside its CI ("NR" allowed)?
 - :func:`read_claim` — does a verbal claim say "significant", "not significant", or neither?
-- :func:`audit` — one verdict per published number in an evidence folder.
+- :func:`audit` — one row per check of a published number in an evidence folder;
+  :func:`number_verdicts` one verdict per number (a p-value beside an effect and its CI is
+  checked twice).
 - :func:`fingerprint` — a paper's dominant CI method and test, and the numbers that do not fit.
 
 Verdicts (:data:`VERDICTS`, meanings in :data:`VERDICT_MEANINGS`): reproduced,
@@ -58,6 +60,8 @@ from .verdicts import (
     VERDICT_MEANINGS,
     VERDICTS,
     is_model_based,
+    number_ids,
+    number_verdicts,
 )
 
 __all__ = [
@@ -95,6 +99,8 @@ __all__ = [
     "is_model_based",
     "n_values",
     "no_fit_reason",
+    "number_ids",
+    "number_verdicts",
     "parse_printed",
     "pvalue_consistent",
     "ratio_consistency",

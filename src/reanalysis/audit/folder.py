@@ -1,4 +1,4 @@
-"""The audit of an evidence folder: one verdict per published number.
+"""The audit of an evidence folder: one verdict per check of a published number.
 
 The folder audit is built for corpora: every two-group p-value question is turned into candidate
 tables first, all candidate tables of all comparisons are deduplicated and evaluated together per
@@ -111,7 +111,12 @@ class _Rows:
 
 
 def audit(evidence=None, *, n_jobs: int = 1) -> pd.DataFrame:
-    """One row per published percentage, CI, p-value, effect and time-to-event summary.
+    """One row per check of a published percentage, CI, p-value, effect and time-to-event summary.
+
+    Each printed number has one row, except a p-value printed beside an effect and its CI, which
+    has two: recomputed from the counts (kind ``pvalue``) and checked against the p-value its CI
+    implies (kind ``effect-p``). :func:`~reanalysis.audit.number_verdicts` gives one verdict per
+    published number.
 
     Parameters
     ----------

@@ -53,3 +53,82 @@ def is_model_based(adjustment, test_stated) -> bool:
     if isinstance(adjustment, str) and adjustment.strip():
         return adjustment.strip().lower() not in ("none", "crude", "unadjusted")
     return bool(isinstance(test_stated, str) and _MODEL_WORDS.search(test_stated))
+
+
+#: A published number checked more than once takes the first of these verdicts among its checks:
+#: a failed check is a problem whatever the others found, and a recomputation says more than a
+#: consistency check, which says more than nothing.
+_NUMBER_ORDER = (
+    "not-reproducible",
+    "inconsistent",
+    "reproduced",
+    "reproduced-with-assumptions",
+    "consistent",
+    "model-based",
+    "not-checkable",
+)
+
+
+def number_ids(table):
+    """For each row of an audit table, the published number it checks (the label of the row that
+    stands for that number: its own, or for a p-value checked twice the ``pvalue`` row).
+
+    The audit has one row per check. Every check is of its own published number except one: a
+    p-value printed beside an effect and its CI is checked twice, recomputed from the counts (kind
+    ``pvalue``) and against the p-value its CI implies (kind ``effect-p``). Such an ``effect-p``
+    row is given the number of the ``pvalue`` row of the same comparison (same study, endpoint,
+    timepoint and arms, and the same printed p); rows of two comparisons that match alike (a
+    crude and an adjusted ratio with one printed p) are paired in their order.
+
+    Parameters
+    ----------
+    table : DataFrame
+        An audit table (:func:`reanalysis.audit.audit`), in any row order, or a subset of one.
+
+    Returns
+    -------
+    pandas.Series
+        Indexed like ``table``: the label of the row standing for each row's published number.
+    """
+    import pandas as pd
+
+    ids = pd.Series(table.index, index=table.index)
+    key = ["study_id", "endpoint", "timepoint", "arm"]
+    if "kind" not in table.columns:
+        raise ValueError("table: not an audit table (no column 'kind'; see reanalysis.audit.audit)")
+    if not (table["kind"] == "effect-p").any():
+        return ids
+    missing = [c for c in [*key, "reported"] if c not in table.columns]
+    if missing:
+        raise ValueError(
+            f"table: column(s) {', '.join(missing)} missing (see reanalysis.audit.AUDIT_COLUMNS)"
+        )
+    waiting: dict = {}
+    for label, row in table[table["kind"] == "pvalue"][key + ["reported"]].iterrows():
+        waiting.setdefault((*row[key], str(row["reported"])), []).append(label)
+    for label, row in table[table["kind"] == "effect-p"][key + ["reported"]].iterrows():
+        printed_p = str(row["reported"]).rsplit(", p ", 1)[-1]  # "OR 3.2 (1.3-7.8), p 0.01"
+        match = waiting.get((*row[key], printed_p))
+        if match:
+            ids[label] = match.pop(0)
+    return ids
+
+
+def number_verdicts(table):
+    """One verdict per published number of an audit table (see :func:`number_ids`).
+
+    A number checked twice takes the first of its verdicts in the order not-reproducible,
+    inconsistent, reproduced, reproduced-with-assumptions, consistent, model-based, not-checkable:
+    a p-value recomputed from the counts but contradicted by its own CI does not hold up; one the
+    counts cannot reproduce (an adjusted analysis) but that agrees with its CI is consistent.
+
+    Returns
+    -------
+    pandas.Series
+        Indexed by the row label standing for each number (:func:`number_ids`), in table order.
+    """
+    ids = number_ids(table)
+    rank = {v: i for i, v in enumerate(_NUMBER_ORDER)}
+    ranked = table["verdict"].map(rank)
+    best = ranked.groupby(ids, sort=False).min()
+    return best.map(dict(enumerate(_NUMBER_ORDER))).rename("verdict")

@@ -43,7 +43,19 @@ class AuditReport:
 
 
 def _counts(table: pd.DataFrame) -> dict:
-    v = table["verdict"].value_counts()
+    """The report's counts: verdicts per published number (a p-value checked twice is one number,
+    see :func:`reanalysis.audit.number_verdicts`), kinds of check per row of the audit."""
+    numbers = audit_module.number_verdicts(table)
+    v = numbers.value_counts()
+    ids = audit_module.number_ids(table)
+    noted = (
+        (
+            table.verdict.isin(audit_module.PROBLEM_VERDICTS)
+            & table.explanation.str.contains("Note in the evidence folder", regex=False)
+        )
+        .groupby(ids, sort=False)
+        .any()
+    )
     k = table["check"].value_counts()
     derived = table[
         (table.check == "arithmetic")
@@ -61,7 +73,8 @@ def _counts(table: pd.DataFrame) -> dict:
         # Check kinds first: the verdict counts below must not be overwritten by a check of the
         # same name ("unchecked" is a check kind; "not_checkable" the verdict).
         **by_check,
-        "total": len(table),
+        "total": len(numbers),
+        "checks": len(table),
         "reproduced": int(v.get("reproduced", 0) + v.get("reproduced-with-assumptions", 0)),
         "consistent": int(v.get("consistent", 0)),
         "model": int(v.get("model-based", 0)),
@@ -74,12 +87,7 @@ def _counts(table: pd.DataFrame) -> dict:
             len(method_rows) - method_rows.verdict.isin(["reproduced", "reproduced-with-assumptions"]).sum()
         ),
         "ordering": ordering,
-        "problems_noted": int(
-            (
-                table.verdict.isin(["not-reproducible", "inconsistent"])
-                & table.explanation.str.contains("Note in the evidence folder", regex=False)
-            ).sum()
-        ),
+        "problems_noted": int((noted & numbers.isin(audit_module.PROBLEM_VERDICTS)).sum()),
         "granularity": granularity,
         "reproduced_assumed": int(v.get("reproduced-with-assumptions", 0)),
         "implied": int(len(consistency_rows) - ordering - count_checks - claim_checks),
@@ -108,7 +116,7 @@ def _figure_source(table: pd.DataFrame, evidence, label: str) -> str:
     return (
         f"Source: {len(table)} published numbers of {len(plotted)} "
         f"{'study' if len(plotted) == 1 else 'studies'} ({shown}) in {label}/ ({', '.join(files)}); "
-        "each number with its verdict is listed in the full audit table."
+        "every check of each number, with its verdict, is listed in the full audit table."
     )
 
 
@@ -204,12 +212,16 @@ def build(
     read = [(t, len(getattr(evidence, t))) for t in RESULT_TABLES if f"{t}.csv" in evidence.checksums]
     absent = [f"{t}.csv" for t in RESULT_TABLES if f"{t}.csv" not in evidence.checksums]
     intro = (
-        text.intro(label, len(studies), len(table), table.study_id.nunique())
+        text.intro(label, len(studies), c["total"], table.study_id.nunique(), c["checks"])
         + "\n\n"
         + text.tables_read(read, absent)
     )
     rep = Report(name, title, intro, index=index)
-    source = _figure_source(table, evidence, label)
+    # The figure counts published numbers, as the headline does (a p-value checked twice once, with
+    # the verdict of its two checks taken together); the table below it counts checks.
+    numbers = audit_module.number_verdicts(table)
+    per_number = table.loc[numbers.index].assign(verdict=numbers.to_numpy())
+    source = _figure_source(per_number, evidence, label)
 
     s = rep.section("What the audit found", text.headline(c))
     rep.text(s, text.strength(c))
@@ -225,19 +237,19 @@ def build(
         s,
         f"{name}_counts",
         grid.rename_axis("check").reset_index(),
-        caption="Published numbers by kind of check (rows) and verdict (columns)",
+        caption="Checks of the published numbers by kind of check (rows) and verdict (columns)",
         empty="The folder has no published numbers to audit.",
     )
     if len(table):
         labels = {sid: evidence.study_label(sid) for sid in studies}
-        fig = plots.verdict_plot(table, title="Audit verdicts by study", caption=source, labels=labels)
-        rep.figure(s, f"{name}_verdicts", fig, f"Number of published values by verdict and study ({label})")
+        fig = plots.verdict_plot(per_number, title="Audit verdicts by study", caption=source, labels=labels)
+        rep.figure(s, f"{name}_verdicts", fig, f"Published numbers by verdict and study ({label})")
     rep.text(s, text.reading_guide())
 
     bad = labelled[labelled.verdict.isin(audit_module.PROBLEM_VERDICTS)]
     s = rep.section(
         "Numbers that do not hold up",
-        text.problems_finding(len(bad), c["reproduced"], c["reproduced"] + c["consistent"]),
+        text.problems_finding(c["problems"], c["reproduced"], c["reproduced"] + c["consistent"]),
     )
     rep.table(s, f"{name}_problems", bad[_SHOWN], empty=text.problems_empty())
 
@@ -316,8 +328,9 @@ def build(
 
     s = rep.section(
         "Appendix: every published number",
-        "The full audit, one row per published number; `reanalysis audit DIR --csv FILE` writes the same "
-        "table.",
+        "The full audit, one row per published number (two for a p-value printed beside its effect and "
+        "interval: recomputed, and checked against the interval); `reanalysis audit DIR --csv FILE` "
+        "writes the same table.",
     )
     rep.table(
         s,
