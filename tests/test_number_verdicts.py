@@ -104,3 +104,38 @@ def test_every_second_check_of_a_p_value_finds_its_first(folder):
     ids = audit.number_ids(table)
     assert ((ids != table.index) == (table.kind == "effect-p")).all()
     assert len(audit.number_verdicts(table)) == len(table) - (table.kind == "effect-p").sum()
+
+
+def _strength(rows):
+    from reanalysis.report import narrative
+
+    table = pd.DataFrame(rows)
+    return str(narrative("audit").strength(audit_report._counts(table)))
+
+
+def test_the_strength_paragraph_accounts_for_every_check_and_prints_no_zero_category():
+    # Statistical reviewer: "0 are p-values printed as a bound", and 4 granularity checks called
+    # "arithmetic (a percentage recomputed from its own count ...)" where no count is published.
+    granular = dict(_row("percent", "42", "consistent"), check="arithmetic", method="granularity (n = 50)")
+    unchecked = dict(_row("claim", "significant", "not-checkable"), check="unchecked")
+    text = _strength([granular] * 4 + [unchecked] * 2)
+    assert text.startswith("Not every check says as much. Of 6 checks, 4 are granularity checks (no count")
+    assert "recomputed from its own count" not in text and " 0 " not in text
+    assert text.endswith("; the other 2 could check nothing (an adjusted estimate, or too little published).")
+
+
+def test_the_flagship_report_counts_numbers_in_every_section(flagship_reports):
+    md = (flagship_reports / "audit" / "report.md").read_text(encoding="utf-8")
+    assert "130 published numbers, in 139 checks: 9 p-values printed beside their effect" in md
+    # RACE's adjusted p agrees with its CI: a consistent number, not listed as model-based
+    assert "9 published numbers come from an adjusted or model-based analysis" in md
+    assert "Of 139 checks, 66 are arithmetic" in md and "the other 18 could check nothing" in md
+
+
+def test_the_cli_counts_numbers_and_checks(capsys):
+    from reanalysis import cli
+
+    assert cli.main(["audit", "data"]) == 1
+    out, err = capsys.readouterr()
+    assert "130 published numbers in 139 checks" in out
+    assert "3 published numbers do not hold up" in err

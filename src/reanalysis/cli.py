@@ -357,7 +357,8 @@ def _cmd_report(args) -> int:
     c = res.counts
     print(
         f"wrote {args.out}/report.html and report.md: {c['total']} published "
-        f"{'number' if c['total'] == 1 else 'numbers'}, {c['problems']} that do not hold up, {c['model']} "
+        f"{'number' if c['total'] == 1 else 'numbers'}, {c['problems']} that "
+        f"{'does' if c['problems'] == 1 else 'do'} not hold up, {c['model']} "
         f"model-based, {c['not_checkable']} not checkable"
     )
     return 0
@@ -371,6 +372,8 @@ def _load(args):
 
 
 def _cmd_audit(args) -> int:
+    import pandas as pd
+
     from . import audit
 
     if args.csv is not None:
@@ -393,8 +396,15 @@ def _cmd_audit(args) -> int:
         print(f"wrote {len(frame)} rows to {args.csv}")
     else:
         _print_frame(frame.drop(columns=["explanation", "source"]))
-        print()
-        print(frame["verdict"].value_counts().to_string())
+        numbers = audit.number_verdicts(frame)
+        print(
+            f"\n{len(numbers)} published numbers in {len(frame)} checks (a p-value printed beside its effect"
+        )
+        print("and CI is checked twice: recomputed, and against the CI); verdicts:")
+        tally = pd.DataFrame(
+            {"numbers": numbers.value_counts(), "checks": frame["verdict"].value_counts()}
+        ).reindex([v for v in audit.VERDICTS if v in set(frame["verdict"])])
+        print(tally.fillna(0).astype(int).to_string())
     bad = frame[frame["verdict"].isin(audit.PROBLEM_VERDICTS)]
     if len(bad):
         # A p-value checked twice (recomputed, and against its CI) is one published number.

@@ -97,7 +97,7 @@ def fingerprint(audit_frame: pd.DataFrame, study_id: str) -> Fingerprint:
     if len(cis):
         parts.append(
             (
-                f"{ci_n} of {len(cis)} intervals are {ci_method}"
+                f"{ci_n} of {len(cis)} intervals {'is' if ci_n == 1 else 'are'} {ci_method}"
                 if len(cis) > 1
                 else f"the interval is {ci_method}"
             )
@@ -112,7 +112,7 @@ def fingerprint(audit_frame: pd.DataFrame, study_id: str) -> Fingerprint:
     if len(ps):
         parts.append(
             (
-                f"{test_n} of {len(ps)} exactly printed p-values are {test}"
+                f"{test_n} of {len(ps)} exactly printed p-values {'is' if test_n == 1 else 'are'} {test}"
                 if len(ps) > 1
                 else f"the exactly printed p-value is {test}"
             )

@@ -771,13 +771,21 @@ def _audit_comparison(out: _Rows, row, outcomes, arms, tasks):
             if g1 is not None and g2 is not None:
                 _audit_claim_on_counts(out, base, row, g1, g2, how1 != "published" or how2 != "published")
                 return
+        if not two_groups:
+            why = "it compares more than two groups or strata, and no p-value, effect or CI is printed beside it"
+        elif row.effect_measure == "hr":
+            why = "no hazard ratio, CI or p-value is printed beside it"
+        else:
+            why = (
+                "no p-value, effect or CI is printed beside it, and there are no counts of both arms to test"
+            )
         out.add(
             base,
             kind="claim",
             reported=row.claim or "",
             verdict="not-checkable",
             check="unchecked",
-            explanation="A verbal claim with no numbers published behind it.",
+            explanation=f"A verbal claim with nothing to check it against: {why}.",
         )
         return
     if row.effect_measure == "hr":

@@ -253,9 +253,12 @@ def build(
     )
     rep.table(s, f"{name}_problems", bad[_SHOWN], empty=text.problems_empty())
 
-    model = labelled[labelled.verdict == "model-based"]
+    # A row is listed under the verdict of its published number: an adjusted p-value that agrees
+    # with its CI is consistent (not listed here), one its CI contradicts does not hold up.
+    verdict_of_number = audit_module.number_ids(table).map(numbers)
+    model = labelled[(labelled.verdict == "model-based") & (verdict_of_number == "model-based")]
     if len(model):
-        s = rep.section("Adjusted or model-based estimates", text.model_finding(len(model)))
+        s = rep.section("Adjusted or model-based estimates", text.model_finding(c["model"]))
         rep.table(s, f"{name}_model_based", model[_SHOWN])
 
     fps = audit_module.fingerprints(table)
@@ -299,9 +302,9 @@ def build(
                 caption="Intervals and p-values that the paper's dominant method does not reproduce",
             )
 
-    unchecked = labelled[labelled.verdict == "not-checkable"]
+    unchecked = labelled[(labelled.verdict == "not-checkable") & (verdict_of_number == "not-checkable")]
     if len(unchecked):
-        s = rep.section("What could not be checked", text.unchecked_finding(len(unchecked)))
+        s = rep.section("What could not be checked", text.unchecked_finding(c["not_checkable"]))
         rep.table(
             s,
             f"{name}_not_checkable",
@@ -345,6 +348,8 @@ def build(
         columns=["verdict", "meaning"],
     )
     rep.table(s, f"{name}_verdict_meanings", meanings, empty="No verdicts.")
+    checks = pd.DataFrame([(k, CHECK_MEANINGS[k]) for k in CHECKS], columns=["kind of check", "meaning"])
+    rep.table(s, f"{name}_check_meanings", checks, empty="No kinds of check.")
     add_glossary(rep)
     rep.write(out_dir, provenance(evidence, rebuild=rebuild))
     return AuditReport(out_dir, table, c)
