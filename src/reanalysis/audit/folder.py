@@ -246,6 +246,7 @@ def _audit(evidence, n_jobs: int) -> pd.DataFrame:
             pvalue_tasks,
         )
     _resolve_pvalues(pvalue_tasks, n_jobs)
+    _reconcile_effect_p(out.rows)
     _audit_time_to_event(evidence.time_to_event, out)
     frame = pd.DataFrame(out.rows, columns=AUDIT_COLUMNS)
     return frame.astype({c: "object" for c in AUDIT_COLUMNS})
@@ -1474,10 +1475,16 @@ def _subset_note(task) -> str:
     )
 
 
+#: Signs a printed negative bound may start with: the ASCII hyphen-minus, and the minus sign (U+2212)
+#: and en dash that journals (JAMA, PMC) print and that a copy from their pages keeps.
+_MINUS_SIGNS = ("-", "\u2212", "\u2013")
+
+
 def _span(low, high) -> str:
     """A printed interval: "0.23-0.53", or "-32.18 to -5.45" when a bound is negative ("--" misreads)."""
-    low, high = str(low), str(high)
-    return f"{low} to {high}" if low.startswith("-") or high.startswith("-") else f"{low}-{high}"
+    low, high = str(low).strip(), str(high).strip()
+    negative = low.startswith(_MINUS_SIGNS) or high.startswith(_MINUS_SIGNS)
+    return f"{low} to {high}" if negative else f"{low}-{high}"
 
 
 def _model_text(row) -> str:
@@ -1768,7 +1775,7 @@ def _audit_effect_p(out, base, row, reported: str | None = None):
         out.add(base, verdict="inconsistent", check="consistency", explanation=f"{err}.")
         return
     how = "log-scale" if scale == "ratio" else "normal"
-    out.add(
+    rec = out.add(
         base,
         verdict="consistent" if res.consistent else "inconsistent",
         check="consistency",
@@ -1776,6 +1783,52 @@ def _audit_effect_p(out, base, row, reported: str | None = None):
         computed=f"p = {_fmt(res.p_central)}",
         explanation=res.explanation,
     )
+    if not res.consistent and _test_gap(res):
+        rec[_TEST_GAP] = True  # settled by _reconcile_effect_p once the p-value row has its verdict
+
+
+#: Private mark on an effect-p row whose gap a different test explains (dropped from the audit table).
+_TEST_GAP = "_test_gap"
+
+
+def _test_gap(res) -> bool:
+    """The printed p and the p its CI implies agree about significance at 5% and differ by at most a
+    factor of 5, as a p-value from another test than the Wald interval's (Fisher, Yates, log-rank,
+    score) does: no error by itself."""
+    lo_p, hi_p = parse_printed(res.reported_p, kind="pvalue").bounds()
+    same = (res.p_high < 0.05) == (lo_p < 0.05) and (res.p_low < 0.05) == (hi_p < 0.05 or hi_p <= 0.05)
+    gap = max(res.p_central / max(hi_p, 1e-300), lo_p / max(res.p_central, 1e-300))
+    return res.estimate_inside and same and gap <= 5
+
+
+def _reconcile_effect_p(rows: list[dict]) -> None:
+    """An effect's CI and its printed p that differ only as two methods do are consistent.
+
+    When the p-value row of the same comparison is reproduced from the published counts by a named
+    test (Fisher's exact test beside a Wald interval, the commonest pairing in trial reports), the
+    gap between the printed p and the p the CI implies is the gap between that test and the Wald
+    interval, and both printed numbers are right: the effect-p row is ``consistent``, with the test
+    named. A p-value the counts do not reproduce keeps the ``inconsistent`` verdict.
+    """
+    reproduced = {}
+    for r in rows:
+        if r["kind"] == "pvalue" and r["check"] == "method" and r["verdict"].startswith("reproduced"):
+            key = (r["study_id"], r["endpoint"], r["timepoint"], r["arm"], str(r["reported"]))
+            reproduced.setdefault(key, r)
+    for r in rows:
+        if not r.pop(_TEST_GAP, False):
+            continue
+        printed_p = str(r["reported"]).rsplit(", p ", 1)[-1]
+        match = reproduced.get((r["study_id"], r["endpoint"], r["timepoint"], r["arm"], printed_p))
+        if match is None:
+            continue
+        test = str(match["method"]).split(";")[0]
+        r["verdict"] = "consistent"
+        r["explanation"] = (
+            r["explanation"].rstrip(".")
+            + f"; the p-value itself is reproduced from the counts by {test}, so "
+            "the gap is that test's distance from the Wald interval, not an error."
+        )
 
 
 # --------------------------------------------------------------------------------------------
