@@ -822,7 +822,7 @@ def _validate_table(fname, rows, lines, schema, problems) -> tuple[pd.DataFrame,
     key = schema["key"]
     dupkey = _key_frame(frame, key).duplicated(keep=False)
     for i in np.flatnonzero(dupkey.to_numpy()):
-        shown = ", ".join(f"{k}={frame.iloc[i][k]}" for k in key if not pd.isna(frame.iloc[i][k]))
+        shown = ", ".join(f"{k}={_shown_key(frame.iloc[i][k])}" for k in key if not pd.isna(frame.iloc[i][k]))
         problems.append(f"{fname}, line {body_lines[i]}: duplicate key ({shown})")
     if misaligned:
         # On a line with a missing or extra comma every later value sits in the wrong column: what
@@ -832,6 +832,11 @@ def _validate_table(fname, rows, lines, schema, problems) -> tuple[pd.DataFrame,
         )
         problems[first:] = [p for p in problems[first:] if not p.startswith(shifted)]
     return frame, body_lines
+
+
+def _shown_key(value) -> str:
+    """A key value as the file has it: a whole number read through a float (30.0) as 30."""
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
 
 
 def empty_table_from(cols) -> pd.DataFrame:

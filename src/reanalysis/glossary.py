@@ -136,8 +136,10 @@ GLOSSARY: dict[str, tuple[str, str]] = {
     # Audit checks (reanalysis.audit)
     "p-value from the CI (Altman & Bland)": (
         r"altman (?:&|and) bland|\bci [0-9.]+ to [0-9.]+ implies p\b",
-        "A ratio's 95% CI fixes its p-value: z = log(estimate) / SE with SE = (log upper - log lower) / "
-        "3.92 (Altman & Bland, BMJ 2011). A printed p far from it points to a typo or another test.",
+        "A 95% CI fixes its p-value: for a ratio z = log(estimate) / SE with SE = (log upper - log lower) / "
+        "3.92 (the log-scale Wald p); for a difference z = estimate / SE with SE = (upper - lower) / 3.92 "
+        "(the normal Wald p) (Altman & Bland, BMJ 2011). A printed p far from it points to a typo or another "
+        "test.",
     ),
     "granularity check": (
         r"granularity",
@@ -147,7 +149,10 @@ GLOSSARY: dict[str, tuple[str, str]] = {
     "ordering check": (
         r"\bordering\b",
         "Printed numbers that must be in order are: minimum <= median <= maximum, lower bound <= estimate <= "
-        "upper bound. It catches gross typos only.",
+        "upper bound. It catches gross typos only. For a hazard ratio the audit also checks the centre "
+        "('ordering and centre'): a Cox model's Wald interval has the estimate at its geometric centre "
+        "(estimate^2 = lower x upper, to rounding), so an estimate far off it points to a typo or another "
+        "interval method.",
     ),
     "percentage points": (
         r"percentage points|\bpoints\b",

@@ -167,6 +167,9 @@ class RatioConsistency(Result):
     printed numbers could have been rounded from; ``p_central``: from the printed values as
     they stand. ``centred``: the estimate sits at the centre of its CI (geometric centre for a
     ratio, arithmetic for a difference) within rounding, as a Wald interval does.
+    ``another_test``: not consistent, but the printed p and the p the CI implies say the same about
+    significance at 5% and differ by at most a factor of 5, as a p-value from another test than the
+    Wald interval's (Fisher, Yates, log-rank, score, Mantel-Haenszel) does.
     """
 
     estimate: str
@@ -182,6 +185,7 @@ class RatioConsistency(Result):
     estimate_inside: bool
     centred: bool
     explanation: str
+    another_test: bool = False
 
 
 class NoImpliedPError(ValueError):
@@ -358,6 +362,7 @@ def ratio_consistency(estimate, ci_low, ci_high, reported_p, level: float = 0.95
         f"{pct} CI {pl.text} to {ph.text} implies p = {_fmt_p(p_central)} (range {_fmt_p(p_low)} to {_fmt_p(p_high)} "
         f"over the rounding of the printed numbers); printed p {spaced_p(pp.text)}"
     )
+    another_test = False
     if not inside:
         text += "; the estimate lies outside its own CI"
     elif not consistent:
@@ -383,7 +388,8 @@ def ratio_consistency(estimate, ci_low, ci_high, reported_p, level: float = 0.95
                 f"the printed p fits the interval if it is a {shown} CI (trials with interim analyses often "
                 "print such levels): check the level the paper states"
             )
-        if same and gap <= 5:
+        another_test = same and gap <= 5
+        if another_test:
             text += (
                 "; both say the same about significance at 5%, so the gap may come from a different test for the "
                 "p-value (log-rank, score or Mantel-Haenszel) than the Wald CI"
@@ -423,6 +429,7 @@ def ratio_consistency(estimate, ci_low, ci_high, reported_p, level: float = 0.95
         bool(inside),
         bool(centred),
         text + ".",
+        bool(another_test),
     )
 
 

@@ -45,26 +45,30 @@ def _methods(cell) -> list[str]:
 
 
 def _dominant(rows: pd.DataFrame, order: dict) -> tuple[str, int, list[str]]:
-    """(the method fitting most rows, how many, the others fitting as many): a tie is broken by
-    ``order`` (the more common method first), and the tied methods are kept so the summary can say the
-    printed numbers do not tell them apart."""
-    tally: dict[str, int] = {}
-    for cell in rows["method"]:
+    """(the method fitting most rows, how many, the others fitting as many, whether those fit the very
+    same rows): a tie is broken by ``order`` (the more common method first), and the tied methods are
+    kept so the summary can say whether the printed numbers tell them apart."""
+    fits: dict[str, set] = {}  # method -> the rows it fits
+    for i, cell in enumerate(rows["method"]):
         for m in set(_methods(cell)):
             if m in order:
-                tally[m] = tally.get(m, 0) + 1
-    if not tally:
-        return "", 0, []
-    ranked = sorted(tally, key=lambda m: (-tally[m], order[m]))
+                fits.setdefault(m, set()).add(i)
+    if not fits:
+        return "", 0, [], True
+    ranked = sorted(fits, key=lambda m: (-len(fits[m]), order[m]))
     best = ranked[0]
-    return best, tally[best], [m for m in ranked[1:] if tally[m] == tally[best]]
+    ties = [m for m in ranked[1:] if len(fits[m]) == len(fits[best])]
+    return best, len(fits[best]), ties, all(fits[m] == fits[best] for m in ties)
 
 
-def _tied(ties: list[str]) -> str:
+def _tied(ties: list[str], same_numbers: bool) -> str:
     if not ties:
         return ""
     shown = ", ".join(ties[:-1]) + (" or " if len(ties) > 1 else "") + ties[-1]
-    return f" (or equally {shown}: the printed numbers do not tell them apart)"
+    if same_numbers:
+        return f" (or equally {shown}: the printed numbers do not tell them apart)"
+    # the tied methods fit different numbers: no single method explains the paper (outside user)
+    return f" (as many fit {shown}, but other ones: different numbers fit different methods)"
 
 
 def fingerprint(audit_frame: pd.DataFrame, study_id: str) -> Fingerprint:
@@ -74,8 +78,8 @@ def fingerprint(audit_frame: pd.DataFrame, study_id: str) -> Fingerprint:
         raise ValueError(f"study_id {study_id!r} has no rows in the audit table")
     cis = rows[(rows.kind == "ci") & (rows.verdict != "not-checkable")]
     ps = rows[(rows.kind == "pvalue") & (rows.check == "method")]
-    ci_method, ci_n, ci_ties = _dominant(cis, _CI_ORDER)
-    test, test_n, test_ties = _dominant(ps, _TEST_ORDER)
+    ci_method, ci_n, ci_ties, ci_same = _dominant(cis, _CI_ORDER)
+    test, test_n, test_ties, test_same = _dominant(ps, _TEST_ORDER)
     outliers = []
     for kind, frame, best in (("ci", cis, ci_method), ("pvalue", ps, test)):
         for r in frame.itertuples(index=False):
@@ -101,7 +105,7 @@ def fingerprint(audit_frame: pd.DataFrame, study_id: str) -> Fingerprint:
                 if len(cis) > 1
                 else f"the interval is {ci_method}"
             )
-            + _tied(ci_ties)
+            + _tied(ci_ties, ci_same)
             if ci_method
             else (
                 f"none of {len(cis)} intervals fits a standard method"
@@ -116,7 +120,7 @@ def fingerprint(audit_frame: pd.DataFrame, study_id: str) -> Fingerprint:
                 if len(ps) > 1
                 else f"the exactly printed p-value is {test}"
             )
-            + _tied(test_ties)
+            + _tied(test_ties, test_same)
             if test
             else (
                 f"none of {len(ps)} exactly printed p-values fits a standard test"
@@ -129,7 +133,10 @@ def fingerprint(audit_frame: pd.DataFrame, study_id: str) -> Fingerprint:
     n_out = sum(1 for o in outliers if (ci_method if o["kind"] == "ci" else test))
     if parts:
         summary = "; ".join(parts) + (
-            f"; {n_out} {'number does' if n_out == 1 else 'numbers do'} not fit the paper's own method."
+            # "own method" claimed too much: the method is the one that fits most numbers of a kind,
+            # which may be 1 of 3 (statistical reviewer)
+            f"; the method that fits the most numbers of {'its' if n_out == 1 else 'their'} kind leaves "
+            f"{n_out} {'number' if n_out == 1 else 'numbers'} unexplained."
             if n_out
             else "."
         )

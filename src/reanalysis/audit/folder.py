@@ -84,10 +84,22 @@ def _fmt(x: float) -> str:
     return format_value(x)
 
 
-def _two_decimals(x: float) -> str:
-    """A computed effect to two decimals; an infinite ratio (a group with no events) as R prints it,
-    an undefined one as NE (not estimable)."""
-    return "Inf" if x == math.inf else "NE" if math.isnan(x) else f"{x:.2f}"
+def _two_decimals(x: float, decimals: int = 2) -> str:
+    """A computed effect to two decimals (or ``decimals``); an infinite ratio (a group with no events)
+    as R prints it, an undefined one as NE (not estimable)."""
+    return "Inf" if x == math.inf else "NE" if math.isnan(x) else f"{x:.{decimals}f}"
+
+
+def _shown_decimals(*printed) -> int:
+    """Decimals to show a computed effect with: two, or as many as the finest printed value, so that
+    a risk difference printed as a proportion (-0.0261) is not shown as -0.03 beside it."""
+    finest = 0
+    for text in printed:
+        try:
+            finest = max(finest, parse_printed(text).decimals)
+        except (ValueError, TypeError):  # an empty or unreadable bound (other checks say so)
+            continue
+    return max(2, finest)
 
 
 def _missing(v) -> bool:
@@ -334,7 +346,11 @@ def _audit_percent(out, base, row, counts, derived, arm_size=None, largest=None)
             check="unchecked",
             explanation="Neither the count nor the denominator is published"
             + (
-                f"; the arm has {arm_size} patients in arms.csv: if the percentage is of the whole arm, put "
+                # a subgroup is not the whole arm: its own size is what the check needs (outside user)
+                f"; this row is the subgroup {row.stratum!r}: give the subgroup's size in this row's n "
+                "(outcomes.csv) and the audit checks which counts print as it."
+                if not _missing(getattr(row, "stratum", None))
+                else f"; the arm has {arm_size} patients in arms.csv: if the percentage is of the whole arm, put "
                 f"{arm_size} in this row's n (outcomes.csv) and the audit checks which counts print as it."
                 if arm_size
                 else "."
@@ -822,7 +838,7 @@ def _audit_comparison(out: _Rows, row, outcomes, arms, tasks):
     if has_effect and not _missing(row.stratified_by) and row.effect_measure == "or":
         _audit_mh_odds_ratio(out, dict(base, kind="effect"), row, outcomes, model)
     elif has_effect:
-        _audit_effect(out, dict(base, kind="effect"), row, g1, g2, assumed, model)
+        _audit_effect(out, dict(base, kind="effect"), row, g1, g2, assumed, model, outcomes)
     if has_effect and has_ci and has_p:
         _audit_effect_p(out, dict(base, kind="effect-p"), row)
     if not _missing(row.claim):  # a claim beside the numbers is checked against them, as for an HR
@@ -1493,7 +1509,56 @@ def _model_text(row) -> str:
     return f"stated test: {row.test_stated}"
 
 
-def _audit_effect(out, base, row, g1, g2, assumed, model):
+def _swapped_note(match, row, measure: str, scale) -> str:
+    """'; it is the closest value with the arms the other way round ...' when the printed effect is the
+    closest candidate's mirror image (minus the difference, the reciprocal of the ratio)."""
+    try:
+        low, high = parse_printed(row.reported_effect).bounds()
+    except ValueError:
+        return ""
+    est = match.estimate * (100.0 if scale == "percentage-points" else 1.0)
+    if measure == "rd":
+        mirrored = -est
+    elif est > 0 and math.isfinite(est):
+        mirrored = 1.0 / est
+    else:
+        return ""
+    if not (low <= mirrored <= high) or low <= est <= high:
+        return ""
+    return (
+        f"; with the arms the other way round it would be "
+        f"{_two_decimals(mirrored, _shown_decimals(row.reported_effect))}, which prints as published: "
+        f"check that arm_a ({row.arm_a}) is the arm the paper puts first"
+    )
+
+
+def _rounded_difference_note(outcomes, row, scale) -> str:
+    """A sentence when a printed risk difference is the difference of the two printed (rounded) arm
+    percentages: a paper that subtracts rounded percentages prints 70 - 43 = 27 for 74/105 - 44/103
+    = 27.76 points, which no method on the counts gives (outside user, BALL AALL1331)."""
+    arms = [_outcome_of(outcomes, row, arm) for arm in (row.arm_a, row.arm_b)]
+    if any(o is None or _missing(o.reported_percent) for o in arms):
+        return ""
+    try:
+        a, b = (parse_printed(o.reported_percent, kind="percent") for o in arms)
+        printed = parse_printed(row.reported_effect)
+    except ValueError:
+        return ""
+    if a.comparator != "=" or b.comparator != "=" or printed.comparator != "=":
+        return ""
+    difference = a.value - b.value  # percentage points
+    shown = difference if scale == "percentage-points" else difference / 100
+    low, high = printed.bounds()
+    if not low - 1e-9 <= shown <= high + 1e-9:
+        return ""
+    return (
+        f" It is the difference of the printed arm percentages ({_fmt(a.value)} - {_fmt(b.value)} = "
+        f"{_fmt(difference)} points): the paper probably subtracted rounded percentages, which shifts the "
+        "estimate but is not evidence that the counts are wrong."
+    )
+
+
+def _audit_effect(out, base, row, g1, g2, assumed, model, outcomes=None):
     measure = row.effect_measure
     ci = f" ({_span(row.effect_ci_low, row.effect_ci_high)})" if row.effect_ci_low is not None else ""
     base = dict(base, reported=f"{measure.upper()} {row.reported_effect}{ci}")
@@ -1552,7 +1617,8 @@ def _audit_effect(out, base, row, g1, g2, assumed, model):
         )
         return
     match, (x1, n1), (x2, n2) = best
-    est, low, high = (_two_decimals(factor * v) for v in (match.estimate, match.low, match.high))
+    shown = _shown_decimals(row.reported_effect, row.effect_ci_low, row.effect_ci_high)
+    est, low, high = (_two_decimals(factor * v, shown) for v in (match.estimate, match.low, match.high))
     summary = f"{est} ({_span(low, high)})"
     counts = f"{x1}/{n1} vs {x2}/{n2}"
     if match.distance == 0:
@@ -1609,8 +1675,14 @@ def _audit_effect(out, base, row, g1, g2, assumed, model):
                 else "No crude method on any candidate table (counts or denominators inferred from the "
                 f"percentages) gives it: the closest is {match.method} on {counts}, {summary}"
             )
-            + "; the paper does not say it was adjusted (if it was, record that in the adjustment column)"
-            + f"{scale_note}.",
+            + (
+                "; the paper does not say it was adjusted (if it was, record that in the adjustment column)"
+                if _missing(row.adjustment)
+                else f"; the evidence folder records it as unadjusted (adjustment: {row.adjustment})"
+            )
+            + _swapped_note(match, row, measure, scale)
+            + f"{scale_note}."
+            + (_rounded_difference_note(outcomes, row, scale) if measure == "rd" and outcomes else ""),
         )
 
 
@@ -1783,22 +1855,12 @@ def _audit_effect_p(out, base, row, reported: str | None = None):
         computed=f"p = {_fmt(res.p_central)}",
         explanation=res.explanation,
     )
-    if not res.consistent and _test_gap(res):
+    if res.another_test:
         rec[_TEST_GAP] = True  # settled by _reconcile_effect_p once the p-value row has its verdict
 
 
 #: Private mark on an effect-p row whose gap a different test explains (dropped from the audit table).
 _TEST_GAP = "_test_gap"
-
-
-def _test_gap(res) -> bool:
-    """The printed p and the p its CI implies agree about significance at 5% and differ by at most a
-    factor of 5, as a p-value from another test than the Wald interval's (Fisher, Yates, log-rank,
-    score) does: no error by itself."""
-    lo_p, hi_p = parse_printed(res.reported_p, kind="pvalue").bounds()
-    same = (res.p_high < 0.05) == (lo_p < 0.05) and (res.p_low < 0.05) == (hi_p < 0.05 or hi_p <= 0.05)
-    gap = max(res.p_central / max(hi_p, 1e-300), lo_p / max(res.p_central, 1e-300))
-    return res.estimate_inside and same and gap <= 5
 
 
 def _reconcile_effect_p(rows: list[dict]) -> None:
