@@ -37,7 +37,10 @@ def test_the_headline_does_not_lead_with_no_failure_when_little_or_nothing_was_c
     assert headline.startswith("None of the 5 published numbers could be checked")
     headline, finding = _headline({"reproduced": 5, "not-checkable": 1})
     assert headline.startswith("No published number fails a check: of 6 numbers, 5 are reproduced")
-    assert finding == "Every number that could be recomputed prints as published."
+    assert finding == "All 5 numbers that could be recomputed from counts print as published."
+    # statistical reviewer: "Every number that could be recomputed" rested on 1 of 31 (CLL14)
+    _, finding = _headline({"reproduced-with-assumptions": 1, "consistent": 15, "not-checkable": 15})
+    assert finding == "The one number that could be recomputed from counts prints as published."
 
 
 def test_a_folder_whose_only_number_is_model_based_or_that_has_none(tmp_path):
