@@ -147,7 +147,9 @@ _MULTIPLICITY = re.compile(
     r"false\s+discovery|fdr|correct(?:ed|ion)\w*)\b",
     re.IGNORECASE,
 )
-_MARGIN = re.compile(r"\bnon[\s-]?inferior\w*|\bequivalen\w*|\bmargin\b", re.IGNORECASE)
+#: Wordings of a test against a margin (non-inferiority, equivalence): its p-value and claims are
+#: about the margin, not about no difference, so tests of no difference cannot check them.
+MARGIN_TEST = re.compile(r"\bnon[\s-]?inferior\w*|\bequivalen\w*|\bmargin\b", re.IGNORECASE)
 _LEVEL = re.compile(
     r"(?P<pct>\d+(?:\.\d+)?)\s*(?:%|percent)\s*(?:level|significance|alpha|α)"
     r"|\bat\s+(?:the\s+|a\s+)?(?P<pct2>\d+(?:\.\d+)?)\s*(?:%|percent)"
@@ -202,7 +204,7 @@ def read_claim(text: str) -> ClaimReading:
         return ClaimReading(text, None, "it does not say whether the difference is statistically significant")
     if _CLINICAL.search(text):
         return ClaimReading(text, None, "it speaks of clinical, not statistical, significance")
-    if _MARGIN.search(text):
+    if MARGIN_TEST.search(text):
         return ClaimReading(
             text,
             None,

@@ -19,7 +19,7 @@ from .. import _checks, proportions
 from ..evidence import outcome_counts
 from ..printed import format_value, parse_printed
 from . import tables
-from .claims import ONE_SIDED, read_claim
+from .claims import MARGIN_TEST, ONE_SIDED, read_claim
 from .counts import contains, count_candidates, distance, fitting_denominators, percent_decimals
 from .effects import (
     SAS_PAIRING,
@@ -822,7 +822,9 @@ def _audit_comparison(out: _Rows, row, outcomes, arms, tasks):
             check="unchecked",
             explanation="",
         )
-        if multi:
+        if MARGIN_TEST.search(str(row.test_stated or "")):
+            rec["explanation"] = _MARGIN_P.format(stated=row.test_stated, what="each of the audit's tests is")
+        elif multi:
             _audit_table_pvalue(rec, row, outcomes, model)
         elif g1 is None or g2 is None:
             missing, why = (row.arm_a, how1) if g1 is None else (row.arm_b, how2)
@@ -1818,6 +1820,16 @@ def _exact_rd_seconds(n1: int, n2: int, methods) -> float:
     )
 
 
+#: A p-value of a test against a margin (the stated test says non-inferiority or equivalence): the
+#: audit's tests and the p a CI implies are of no difference, so they cannot reproduce it. Calling it
+#: not reproducible, or "a gross inconsistency" with its CI, would flag a correct trial report.
+_MARGIN_P = (
+    "The stated test ({stated}) is against a non-inferiority or equivalence margin, usually one-sided, "
+    "and {what} of no difference, so it is not expected to give this p-value (the evidence folder "
+    "records no margin to test against)."
+)
+
+
 def _audit_effect_p(out, base, row, reported: str | None = None):
     level = (row.effect_ci_level if not pd.isna(row.effect_ci_level) else 95.0) / 100
     measure = row.effect_measure
@@ -1836,6 +1848,14 @@ def _audit_effect_p(out, base, row, reported: str | None = None):
         reported=reported
         or f"{measure.upper()} {row.reported_effect}{points} ({_span(row.effect_ci_low, row.effect_ci_high)}), p {row.reported_p}",
     )
+    if MARGIN_TEST.search(str(row.test_stated or "")):
+        out.add(
+            base,
+            verdict="not-checkable",
+            check="unchecked",
+            explanation=_MARGIN_P.format(stated=row.test_stated, what="the p-value the CI implies is that"),
+        )
+        return
     try:
         res = ratio_consistency(
             row.reported_effect, row.effect_ci_low, row.effect_ci_high, row.reported_p, level, scale=scale
