@@ -298,6 +298,14 @@ SCHEMAS: dict[str, dict] = {
                 "printed CI or p-value, or else the published counts; left unchecked, with the reason, "
                 "when nothing decides it",
             ),
+            _c(
+                "margin",
+                "printed",
+                doc="non-inferiority margin, as the boundary the effect's CI must not cross, on the effect's "
+                "scale and unit: -10 for a risk difference in percentage points whose lower bound must lie "
+                "above -10, 1.25 for a ratio whose upper bound must lie below 1.25; a claim of "
+                "non-inferiority is then checked against the printed CI",
+            ),
             *_SOURCE,
             _WHERE,
             _NOTES,
@@ -1103,6 +1111,32 @@ def _check_comparisons(frame, each):
     each(
         frame["reported_p"].isna() & measure.isna() & frame["claim"].isna(),
         lambda row: "column reported_p: a comparison needs a p-value, an effect or a claim",
+    )
+    margin = [_printed_value(v) for v in frame["margin"].tolist()]
+    null = [1.0 if m in ("or", "rr", "hr") else 0.0 for m in measure.tolist()]
+    each(
+        frame["margin"].notna() & measure.isna(),
+        lambda row: "column margin: a margin needs the effect it bounds (effect_measure and its CI)",
+    )
+    each(
+        [m == n or (n == 1.0 and m <= 0) for m, n in zip(margin, null, strict=True)],
+        lambda row: (
+            f"column margin: {row.margin!r} is no margin for "
+            + (
+                "a ratio: give the boundary its CI must not cross, such as 1.25 or 0.8"
+                if row.effect_measure in ("or", "rr", "hr")
+                else "a difference: give the boundary its CI must not cross, such as -10 (points)"
+            )
+        ),
+    )
+    each(
+        [
+            u == "proportion" and abs(m) >= 1
+            for m, u in zip(margin, frame["effect_unit"].tolist(), strict=True)
+        ],
+        lambda row: (
+            f"column margin: {row.margin!r} is not a proportion, as effect_unit says the difference is"
+        ),
     )
 
 

@@ -253,3 +253,56 @@ def read_claim(text: str) -> ClaimReading:
             "bleeding')",
         )
     return ClaimReading(text, True)
+
+
+#: "non-inferior" and its spellings (non-inferiority, noninferior, non inferiority).
+_NI = r"non[\s-]?inferior\w*"
+#: Wordings that say non-inferiority was shown: "was non-inferior to", "non-inferiority was shown /
+#: demonstrated / established / met / confirmed", "demonstrated non-inferiority".
+_NI_SHOWN = re.compile(
+    rf"\b(?:was|were|is|are|be|proved|proven|found\s+to\s+be|shown\s+to\s+be)\s+{_NI}"
+    rf"|\b{_NI}\s+(?:was|were|is|has\s+been|had\s+been)\s+(?:shown|demonstrated|established|met|achieved|confirmed|proven)"
+    rf"|\b(?:showed|shown|demonstrated|established|met|achieved|confirmed)\s+(?:the\s+)?{_NI}",
+    re.IGNORECASE,
+)
+#: Wordings that say it was not: "not non-inferior", "failed to show non-inferiority",
+#: "non-inferiority was not shown", "did not meet non-inferiority", "could not be established".
+_NI_NOT_SHOWN = re.compile(
+    rf"\bnot\s+(?!only\b)(?:\w+\s+)?{_NI}"
+    rf"|\b(?:fail\w*|unable)\s+to\s+(?:show|demonstrate|establish|meet|achieve|confirm|prove)\s+(?:the\s+)?{_NI}"
+    rf"|\b{_NI}\s+(?:was|were|is|has|had|could|did)\s+not\b"
+    rf"|\b(?:did|does|could)\s+not\s+(?:show|demonstrate|establish|meet|achieve|confirm|prove)\s+(?:the\s+)?{_NI}",
+    re.IGNORECASE,
+)
+
+
+def read_noninferiority(text: str) -> ClaimReading:
+    """Read a verbal claim of non-inferiority: shown (``significant`` True), not shown (False), or
+    neither (None, with the reason).
+
+    Read as narrowly as :func:`read_claim`: a claim about equivalence, a hedged one ("appeared
+    non-inferior"), or one that says both is left unread. ``significant`` here means "non-inferiority
+    was shown", which the audit checks against the printed CI and the margin the evidence folder
+    records (column ``margin``).
+
+    Raises
+    ------
+    ValueError
+        ``text`` is not a string.
+    """
+    if not isinstance(text, str):
+        raise ValueError(f"a claim is text as printed (a string), got {type(text).__name__} {text!r}")
+    if len(text) > MAX_CLAIM_LENGTH:
+        return ClaimReading(text, None, f"it is longer than {MAX_CLAIM_LENGTH:,} characters, not one claim")
+    if not re.search(_NI, text, re.IGNORECASE):
+        return ClaimReading(text, None, "it does not speak of non-inferiority")
+    if re.search(r"\bequivalen", text, re.IGNORECASE):
+        return ClaimReading(text, None, "it speaks of equivalence, which needs two margins")
+    if _HEDGE.search(text) or re.search(r"\b(?:appear\w*|seem\w*)\b", text, re.IGNORECASE):
+        return ClaimReading(text, None, "it is hedged")
+    shown, not_shown = bool(_NI_SHOWN.search(text)), bool(_NI_NOT_SHOWN.search(text))
+    if not_shown:
+        return ClaimReading(text, False)
+    if shown:
+        return ClaimReading(text, True)
+    return ClaimReading(text, None, "it does not say unambiguously whether non-inferiority was shown")

@@ -19,7 +19,7 @@ from .. import _checks, proportions
 from ..evidence import outcome_counts
 from ..printed import format_value, parse_printed
 from . import tables
-from .claims import MARGIN_TEST, ONE_SIDED, read_claim
+from .claims import MARGIN_TEST, ONE_SIDED, read_claim, read_noninferiority
 from .counts import contains, count_candidates, distance, fitting_denominators, percent_decimals
 from .effects import (
     SAS_PAIRING,
@@ -1075,11 +1075,17 @@ def _claim_reading(out, base, row):
     reading = read_claim(str(row.claim))
     base = dict(base, kind="claim", reported=reading.text)
     if reading.significant is None:
+        hint = (
+            " Record the margin (column margin) to check a claim of non-inferiority against the CI."
+            if MARGIN_TEST.search(reading.text)
+            and re.search(r"non[\s-]?inferior", reading.text, re.IGNORECASE)
+            else ""
+        )
         out.add(
             base,
             verdict="not-checkable",
             check="unchecked",
-            explanation=f"The claim is not checked: {reading.reason}.",
+            explanation=f"The claim is not checked: {reading.reason}.{hint}",
         )
         return None, base
     return reading, base
@@ -1103,7 +1109,11 @@ def _claim_verdict(out, base, says: bool, significant: bool, basis: str, method:
 
 
 def _audit_claim(out, base, row):
-    """A verbal claim of (no) significant difference against the printed CI or p-value."""
+    """A verbal claim of (no) significant difference against the printed CI or p-value; a claim of
+    non-inferiority against the printed CI and the recorded margin."""
+    if MARGIN_TEST.search(str(row.claim)) and not _missing(row.margin):
+        _audit_margin_claim(out, base, row)
+        return
     reading, base = _claim_reading(out, base, row)
     if reading is None:
         return
@@ -1129,6 +1139,70 @@ def _audit_claim(out, base, row):
         return
     basis = reasons[-1] + (f" ({reasons[0]})" if len(reasons) > 1 else "")
     _claim_verdict(out, base, says, evidence, basis, "claim vs CI/p")
+
+
+def _audit_margin_claim(out, base, row):
+    """A claim that non-inferiority was (not) shown, against the printed CI and the margin.
+
+    The margin is the boundary the CI must not cross (evidence column ``margin``): below the null
+    (an RD of -10 points, a ratio of 0.8) the lower bound must lie above it; above the null (a ratio
+    of 1.25) the upper bound must lie below it. A bound is read as the range of values that print
+    as it, so a bound printed at the margin decides nothing.
+    """
+    reading = read_noninferiority(str(row.claim))
+    base = dict(base, kind="claim", reported=reading.text)
+    if reading.significant is None:
+        out.add(
+            base,
+            verdict="not-checkable",
+            check="unchecked",
+            explanation=f"The claim is not checked: {reading.reason}.",
+        )
+        return
+    if row.effect_ci_low is None or row.effect_ci_high is None:
+        out.add(
+            base,
+            verdict="not-checkable",
+            check="unchecked",
+            explanation="A claim of non-inferiority is checked against the printed CI and the margin; no CI is printed.",
+        )
+        return
+    margin = parse_printed(row.margin)
+    null = 1.0 if row.effect_measure in ("or", "rr", "hr") else 0.0
+    lower_side = margin.value < null
+    bound = parse_printed(row.effect_ci_low if lower_side else row.effect_ci_high, allow_nr=True)
+    level = 95.0 if pd.isna(row.effect_ci_level) else float(row.effect_ci_level)
+    which = f"{'lower' if lower_side else 'upper'} bound of the {level:g}% CI ({bound.text})"
+    if bound.not_estimable:
+        out.add(
+            base, verdict="not-checkable", check="unchecked", explanation=f"The {which} is not estimable."
+        )
+        return
+    a, b = bound.bounds()
+    if lower_side:
+        shown = True if a > margin.value else False if b <= margin.value else None
+    else:
+        shown = True if b < margin.value else False if a >= margin.value else None
+    if shown is None:
+        out.add(
+            base,
+            verdict="not-checkable",
+            check="unchecked",
+            explanation=f"The {which} stands for values from {a:g} to {b:g}, on both sides of the margin "
+            f"{margin.text}: it does not decide the claim.",
+        )
+        return
+    side = "above" if lower_side else "below"
+    basis = f"the {which} {'lies' if shown else 'does not lie'} {side} the margin {margin.text}"
+    says = reading.significant
+    out.add(
+        base,
+        verdict="consistent" if shown == says else "inconsistent",
+        check="consistency",
+        method="claim vs margin",
+        explanation=f"The claim says non-inferiority was {'' if says else 'not '}shown; {basis}, which "
+        + ("agrees." if shown == says else "contradicts it."),
+    )
 
 
 def _lookup(outcomes: dict):
@@ -1825,8 +1899,8 @@ def _exact_rd_seconds(n1: int, n2: int, methods) -> float:
 #: not reproducible, or "a gross inconsistency" with its CI, would flag a correct trial report.
 _MARGIN_P = (
     "The stated test ({stated}) is against a non-inferiority or equivalence margin, usually one-sided, "
-    "and {what} of no difference, so it is not expected to give this p-value (the evidence folder "
-    "records no margin to test against)."
+    "and {what} of no difference, so it is not expected to give this p-value (tests against a margin "
+    "are not recomputed; a recorded margin checks a claim of non-inferiority against the CI)."
 )
 
 
