@@ -165,6 +165,12 @@ GLOSSARY: dict[str, tuple[str, str]] = {
         "as its percentage (here n = 396-404), and the comparisons of that arm are checked over those. If none "
         "does, the count and the percentage cannot both be right (a GRIM-type check).",
     ),
+    "claim vs margin": (
+        r"claim vs margin",
+        "A claim that non-inferiority was (not) shown, checked against the printed CI and the margin the "
+        "evidence folder records: the CI must lie wholly on the null's side of the margin (lower bound above "
+        "-10 points, or upper bound below a ratio of 1.25, say). A bound printed at the margin decides nothing.",
+    ),
     "claim vs CI/p": (
         r"claim vs (?:ci/p|tests)",
         'A verbal claim ("significantly longer", "no significant difference") checked against the printed '
