@@ -77,13 +77,17 @@ def number_ids(table):
     p-value printed beside an effect and its CI is checked twice, recomputed from the counts (kind
     ``pvalue``) and against the p-value its CI implies (kind ``effect-p``). Such an ``effect-p``
     row is given the number of the ``pvalue`` row of the same comparison (same study, endpoint,
-    timepoint and arms, and the same printed p); rows of two comparisons that match alike (a
-    crude and an adjusted ratio with one printed p) are paired in their order.
+    timepoint and arms, and the same printed p); of two comparisons that match alike (a crude and
+    an adjusted ratio with one printed p, or a non-inferiority p and a superiority p), an
+    ``effect-p`` row takes the nearest ``pvalue`` row before it in the audit's numbering (the
+    table's integer row labels, which sorting and filtering keep), or the first in table order
+    when the labels are not integers.
 
     Parameters
     ----------
     table : DataFrame
-        An audit table (:func:`reanalysis.audit.audit`), in any row order, or a subset of one.
+        An audit table (:func:`reanalysis.audit.audit`), in any row order, or a subset of one, with
+        unique row labels.
 
     Returns
     -------
@@ -96,6 +100,12 @@ def number_ids(table):
     key = ["study_id", "endpoint", "timepoint", "arm"]
     if "kind" not in table.columns:
         raise ValueError("table: not an audit table (no column 'kind'; see reanalysis.audit.audit)")
+    if table.index.has_duplicates:
+        # two audits concatenated keep both row labels 0, 1, ...: a number's label would name two rows
+        raise ValueError(
+            "table: its row labels repeat (e.g. audit tables joined with pd.concat); number the rows "
+            "once, e.g. pd.concat(tables, ignore_index=True)"
+        )
     if not (table["kind"] == "effect-p").any():
         return ids
     missing = [c for c in [*key, "reported"] if c not in table.columns]
@@ -103,14 +113,25 @@ def number_ids(table):
         raise ValueError(
             f"table: column(s) {', '.join(missing)} missing (see reanalysis.audit.AUDIT_COLUMNS)"
         )
+
+    def match_key(row, printed_p):
+        # an empty key cell (NaN, None) matches an empty one: NaN == NaN is False in a dict lookup
+        return (*("" if pd.isna(v) else str(v) for v in row[key]), str(printed_p))
+
     waiting: dict = {}
     for label, row in table[table["kind"] == "pvalue"][key + ["reported"]].iterrows():
-        waiting.setdefault((*row[key], str(row["reported"])), []).append(label)
+        waiting.setdefault(match_key(row, row["reported"]), []).append(label)
+    # The audit writes a comparison's p-value row before its effect-p row, and a reordered or filtered
+    # table keeps the audit's integer labels: of two comparisons with one key and one printed p (a
+    # non-inferiority p with no effect and a superiority p with one), the effect-p row's own p-value
+    # row is the nearest one before it, not the first one in the table's current order.
+    by_label = pd.api.types.is_integer_dtype(table.index)
     for label, row in table[table["kind"] == "effect-p"][key + ["reported"]].iterrows():
         printed_p = str(row["reported"]).rsplit(", p ", 1)[-1]  # "OR 3.2 (1.3-7.8), p 0.01"
-        match = waiting.get((*row[key], printed_p))
+        match = waiting.get(match_key(row, printed_p))
         if match:
-            ids[label] = match.pop(0)
+            before = [m for m in match if m < label] if by_label else []
+            ids[label] = match.pop(match.index(max(before)) if before else 0)
     return ids
 
 
@@ -128,6 +149,11 @@ def number_verdicts(table):
         Indexed by the row label standing for each number (:func:`number_ids`), in table order.
     """
     ids = number_ids(table)
+    if "verdict" not in table.columns:
+        raise ValueError("table: column verdict missing (see reanalysis.audit.AUDIT_COLUMNS)")
+    unknown = sorted(set(table["verdict"].astype(str)) - set(_NUMBER_ORDER))
+    if unknown:
+        raise ValueError(f"table: verdict {unknown[0]!r} is not one of {', '.join(_NUMBER_ORDER)}")
     rank = {v: i for i, v in enumerate(_NUMBER_ORDER)}
     ranked = table["verdict"].map(rank)
     best = ranked.groupby(ids, sort=False).min()
