@@ -1592,15 +1592,28 @@ def _swapped_note(match, row, measure: str, scale) -> str:
         low, high = parse_printed(row.reported_effect).bounds()
     except ValueError:
         return ""
-    est = match.estimate * (100.0 if scale == "percentage-points" else 1.0)
+    factor = 100.0 if scale == "percentage-points" else 1.0
+    est, ci = match.estimate * factor, (match.low * factor, match.high * factor)
     if measure == "rd":
-        mirrored = -est
-    elif est > 0 and math.isfinite(est):
-        mirrored = 1.0 / est
+        mirrored, mirrored_ci = -est, (-ci[1], -ci[0])
+    elif est > 0 and math.isfinite(est) and ci[0] > 0:
+        mirrored, mirrored_ci = 1.0 / est, (1.0 / ci[1], 1.0 / ci[0])
     else:
         return ""
     if not (low <= mirrored <= high) or low <= est <= high:
         return ""
+    # Near no difference (a ratio near 1, an RD near 0) an estimate and its mirror image are close,
+    # and the mirror may print as a rounded or truncated estimate does (RR 1.052 printed 1.0): the
+    # arms are swapped only if the mirrored interval prints as the published one too (swapping the
+    # groups mirrors every interval of the audit's methods).
+    for value, printed in zip(mirrored_ci, (row.effect_ci_low, row.effect_ci_high), strict=True):
+        if _missing(printed):
+            continue
+        try:
+            if not parse_printed(printed).contains(value):
+                return ""
+        except ValueError:
+            return ""
     return (
         f"; with the arms the other way round it would be "
         f"{_two_decimals(mirrored, _shown_decimals(row.reported_effect))}, which prints as published: "
@@ -1608,10 +1621,14 @@ def _swapped_note(match, row, measure: str, scale) -> str:
     )
 
 
-def _rounded_difference_note(outcomes, row, scale) -> str:
+def _rounded_difference_note(outcomes, row, scale, estimate: float | None = None) -> str:
     """A sentence when a printed risk difference is the difference of the two printed (rounded) arm
     percentages: a paper that subtracts rounded percentages prints 70 - 43 = 27 for 74/105 - 44/103
-    = 27.76 points, which no method on the counts gives (outside user, BALL AALL1331)."""
+    = 27.76 points, which no method on the counts gives (outside user, BALL AALL1331).
+
+    ``estimate``: the closest candidate's difference (proportion scale). When it already prints as
+    the published one the gap is in the interval, which subtracting percentages does not explain.
+    """
     arms = [_outcome_of(outcomes, row, arm) for arm in (row.arm_a, row.arm_b)]
     if any(o is None or _missing(o.reported_percent) for o in arms):
         return ""
@@ -1621,6 +1638,9 @@ def _rounded_difference_note(outcomes, row, scale) -> str:
     except ValueError:
         return ""
     if a.comparator != "=" or b.comparator != "=" or printed.comparator != "=":
+        return ""
+    factor = 100.0 if scale == "percentage-points" else 1.0
+    if estimate is not None and printed.contains(estimate * factor):
         return ""
     difference = a.value - b.value  # percentage points
     shown = difference if scale == "percentage-points" else difference / 100
@@ -1758,7 +1778,11 @@ def _audit_effect(out, base, row, g1, g2, assumed, model, outcomes=None):
             )
             + _swapped_note(match, row, measure, scale)
             + f"{scale_note}."
-            + (_rounded_difference_note(outcomes, row, scale) if measure == "rd" and outcomes else ""),
+            + (
+                _rounded_difference_note(outcomes, row, scale, match.estimate)
+                if measure == "rd" and outcomes
+                else ""
+            ),
         )
 
 
