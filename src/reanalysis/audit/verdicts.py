@@ -44,14 +44,24 @@ _MODEL_WORDS = re.compile(
 )
 
 
+#: An adjustment column that says the estimate is crude: "none" (the schema's word), and the ways people
+#: write it ("not adjusted", "unadjusted (crude)"). Read as adjusted, "not adjusted" excused a crude
+#: ratio the counts do not give as "an adjusted or model-based estimate (not adjusted)".
+_CRUDE = re.compile(
+    r"(?:none|crude|unadjusted|not\s+adjusted|no\s+adjustment)(?:\s*\(\s*(?:none|crude|unadjusted)\s*\))?\.?",
+    re.IGNORECASE,
+)
+
+
 def is_model_based(adjustment, test_stated) -> bool:
     """Whether a comparison's estimate is adjusted or model-based, from what the paper says.
 
-    ``adjustment`` (the evidence column) wins: empty = not stated, "none" = crude, anything else
-    = adjusted. Otherwise the stated test is read for model words (logistic, Cox, adjusted...).
+    ``adjustment`` (the evidence column) wins: empty = not stated, "none" (or "crude",
+    "unadjusted", "not adjusted", "no adjustment") = crude, anything else = adjusted. Otherwise the
+    stated test is read for model words (logistic, Cox, adjusted...).
     """
     if isinstance(adjustment, str) and adjustment.strip():
-        return adjustment.strip().lower() not in ("none", "crude", "unadjusted")
+        return not _CRUDE.fullmatch(adjustment.strip())
     return bool(isinstance(test_stated, str) and _MODEL_WORDS.search(test_stated))
 
 
