@@ -121,3 +121,10 @@ def test_a_margin_that_cannot_be_one_is_refused_naming_the_line(tmp_path, effect
     with pytest.raises(evidence.DataValidationError, match="comparisons.csv, line 2") as err:
         _claim(tmp_path, effect, "was non-inferior", margin)
     assert message in str(err.value)
+
+
+def test_a_claim_copied_with_a_unicode_hyphen_is_read_and_hinted(tmp_path):
+    # journal pages print "non‐inferior" with U+2010, which a copy keeps (probe 29)
+    assert read_noninferiority("3 days was non\u2010inferior").significant is True
+    row = _claim(tmp_path, "rd,0.5,-4.1,5.1,percentage-points", "3 days was non\u2010inferior to 7 days", "")
+    assert "Record the margin (column margin)" in row.explanation

@@ -269,8 +269,9 @@ def read_claim(text: str) -> ClaimReading:
     return ClaimReading(text, True)
 
 
-#: "non-inferior" and its spellings (non-inferiority, noninferior, non inferiority).
+#: "non-inferior" and its spellings (non-inferiority, noninferior, non inferiority, Unicode hyphens).
 _NI = rf"non[\s{_HYPHENS}]?inferior\w*"
+NONINFERIORITY = re.compile(rf"\b{_NI}", re.IGNORECASE)
 #: Wordings that say non-inferiority was shown: "was non-inferior to", "non-inferiority was shown /
 #: demonstrated / established / met / confirmed", "demonstrated non-inferiority".
 _NI_SHOWN = re.compile(

@@ -19,7 +19,14 @@ from .. import _checks, proportions
 from ..evidence import outcome_counts
 from ..printed import format_value, parse_printed
 from . import tables
-from .claims import MARGIN_STATED, MARGIN_TEST, ONE_SIDED, read_claim, read_noninferiority
+from .claims import (
+    MARGIN_STATED,
+    MARGIN_TEST,
+    NONINFERIORITY,
+    ONE_SIDED,
+    read_claim,
+    read_noninferiority,
+)
 from .counts import contains, count_candidates, distance, fitting_denominators, percent_decimals
 from .effects import (
     SAS_PAIRING,
@@ -1077,8 +1084,7 @@ def _claim_reading(out, base, row):
     if reading.significant is None:
         hint = (
             " Record the margin (column margin) to check a claim of non-inferiority against the CI."
-            if MARGIN_TEST.search(reading.text)
-            and re.search(r"non[\s-]?inferior", reading.text, re.IGNORECASE)
+            if NONINFERIORITY.search(reading.text)
             else ""
         )
         out.add(
