@@ -128,3 +128,39 @@ def test_a_claim_copied_with_a_unicode_hyphen_is_read_and_hinted(tmp_path):
     assert read_noninferiority("3 days was non\u2010inferior").significant is True
     row = _claim(tmp_path, "rd,0.5,-4.1,5.1,percentage-points", "3 days was non\u2010inferior to 7 days", "")
     assert "Record the margin (column margin)" in row.explanation
+
+
+def _pvalue(tmp_path, p, stated, effect="rd,0.5,-4.1,5.1,percentage-points", margin="8"):
+    for name, text in FILES.items():
+        (tmp_path / name).write_text(text)
+    (tmp_path / "comparisons.csv").write_text(
+        HEAD + f"t,retreatment,28,day,short,long,{p},{stated},{effect},,{margin},confirmed,Table 2\n"
+    )
+    table = audit.audit(evidence.load(tmp_path))
+    (row,) = table[table.kind == "pvalue"].itertuples()
+    return row
+
+
+def test_a_non_inferiority_p_is_recomputed_against_the_recorded_margin(tmp_path):
+    # R (tests/reference/noninferiority.R): Farrington-Manning p = 0.000808, Miettinen-Nurminen
+    # 0.000813, Wald 0.000608 for 50/400 vs 48/400 below a margin of 8 points
+    row = _pvalue(tmp_path, "0.0008", "Farrington-Manning test for non-inferiority")
+    assert (row.verdict, row.check, row.method) == (
+        "reproduced",
+        "method",
+        "farrington-manning;miettinen-nurminen",
+    )
+    assert "lies below the margin 8" in row.explanation
+    row = _pvalue(tmp_path, "<0.001", "non-inferiority")
+    assert (row.verdict, row.check) == ("reproduced", "threshold")
+
+
+def test_a_non_inferiority_p_no_asymptotic_test_gives_is_not_called_wrong(tmp_path):
+    row = _pvalue(tmp_path, "0.03", "non-inferiority (exact)")
+    assert row.verdict == "not-checkable"
+    assert "exact tests against a margin are not tried" in row.explanation
+
+
+def test_a_non_inferiority_p_of_an_odds_ratio_says_what_is_recomputed(tmp_path):
+    row = _pvalue(tmp_path, "0.01", "non-inferiority", effect="or,1.05,0.68,1.61,ratio", margin="1.5")
+    assert row.verdict == "not-checkable" and "not for an OR" in row.explanation

@@ -8,6 +8,7 @@ small module per statistical topic:
 ``reanalysis.printed``      numbers as printed ("65.6", "<0.001", "NR") and what they can mean
 ``reanalysis.proportions``  confidence intervals, two-group tests and effect sizes
 ``reanalysis.contingency``  r x c tables, trend across ordered groups, stratified 2x2 (CMH)
+``reanalysis.noninferiority`` one-sided tests of two proportions against a non-inferiority margin
 ``reanalysis.audit``        which counts and methods reproduce a published number
 ``reanalysis.survival``     Kaplan-Meier, cumulative incidence, log-rank
 ``reanalysis.reconstruction`` IPD from published KM curves (Guyot) and the two-arm reanalysis
@@ -37,6 +38,7 @@ _SUBMODULES = {
     "data",
     "proportions",
     "contingency",
+    "noninferiority",
     "audit",
     "survival",
     "reconstruction",

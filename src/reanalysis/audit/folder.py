@@ -830,7 +830,16 @@ def _audit_comparison(out: _Rows, row, outcomes, arms, tasks):
             explanation="",
         )
         if MARGIN_STATED.search(str(row.test_stated or "")):
-            rec["explanation"] = _MARGIN_P.format(stated=row.test_stated, what="each of the audit's tests is")
+            if _missing(row.margin) or g1 is None or g2 is None:
+                rec["explanation"] = _MARGIN_P.format(
+                    stated=row.test_stated,
+                    what="each of the audit's tests is",
+                    tail=" (record the margin in column margin, and the counts, to recompute it against the margin)"
+                    if _missing(row.margin)
+                    else " (no counts of both arms to recompute it against the margin)",
+                )
+            else:
+                _audit_margin_pvalue(rec, row, g1, g2, assumed)
         elif multi:
             _audit_table_pvalue(rec, row, outcomes, model)
         elif g1 is None or g2 is None:
@@ -1924,13 +1933,75 @@ def _exact_rd_seconds(n1: int, n2: int, methods) -> float:
     )
 
 
+def _audit_margin_pvalue(rec, row, g1, g2, assumed):
+    """A non-inferiority p-value with its margin recorded: every asymptotic test against the margin
+    (:func:`reanalysis.noninferiority.noninferiority_test`) on the counts. Reproduced when one prints
+    as published; otherwise left unchecked, as exact tests against a margin are not tried."""
+    from ..noninferiority import NONINFERIORITY_METHODS, noninferiority_test
+
+    measure = row.effect_measure
+    if measure not in NONINFERIORITY_METHODS:
+        rec["explanation"] = (
+            f"A non-inferiority p-value ({row.test_stated}); the audit recomputes tests against a margin for "
+            f"a risk difference or a risk ratio, not for {'an' if measure in ('or', 'hr') else 'a'} "
+            f"{str(measure).upper() if measure else 'comparison without an effect measure'}."
+        )
+        return
+    if not all(isinstance(g[0], (int, np.integer)) and isinstance(g[1], (int, np.integer)) for g in (g1, g2)):
+        rec["explanation"] = (
+            f"A non-inferiority p-value ({row.test_stated}); tests against a margin are recomputed on published "
+            "(or derived) counts only, and these arms have percentages without both counts."
+        )
+        return
+    margin = parse_printed(row.margin).value
+    if measure == "rd":
+        unit, _ = rd_scale(
+            row.reported_effect if row.reported_effect is not None else row.margin,
+            row.effect_ci_low,
+            row.effect_ci_high,
+            row.effect_unit if not _missing(row.effect_unit) else None,
+        )
+        margin = margin / 100 if unit == "percentage-points" else margin
+    (x1, n1), (x2, n2) = g1, g2
+    results = [
+        noninferiority_test(x1, n1, x2, n2, margin, measure=measure, method=m)
+        for m in NONINFERIORITY_METHODS[measure]
+    ]
+    printed = parse_printed(row.reported_p, kind="pvalue")
+    fits = [r for r in results if r.pvalue == r.pvalue and printed.contains(r.pvalue)]
+    counts = f"{x1}/{n1} vs {x2}/{n2}"
+    side = "above" if results[0].alternative == "larger" else "below"
+    if fits:
+        rec.update(
+            verdict="reproduced-with-assumptions" if assumed else "reproduced",
+            check="threshold" if printed.comparator in ("<", "<=") else "method",
+            method=";".join(r.method for r in fits),
+            computed=f"{fits[0].method} {counts}: {_fmt(fits[0].pvalue)}",
+            explanation=f"The one-sided test that the {measure.upper()} lies {side} the margin {row.margin} by "
+            f"{', '.join(r.method for r in fits)} on {counts} gives p = {_fmt(fits[0].pvalue)}, which prints "
+            f"as published.",
+        )
+        return
+    closest = min(
+        (r for r in results if r.pvalue == r.pvalue),
+        key=lambda r: abs(r.pvalue - printed.value),
+        default=None,
+    )
+    rec.update(
+        computed="" if closest is None else f"{closest.method} {counts}: {_fmt(closest.pvalue)}",
+        explanation=f"None of the asymptotic one-sided tests that the {measure.upper()} lies {side} the margin "
+        f"{row.margin} ({', '.join(NONINFERIORITY_METHODS[measure])}) on {counts} gives p = {printed.text}"
+        + ("" if closest is None else f" (closest: {closest.method}, p = {_fmt(closest.pvalue)})")
+        + "; exact tests against a margin are not tried, so this is not shown to be an error.",
+    )
+
+
 #: A p-value of a test against a margin (the stated test says non-inferiority or equivalence): the
 #: audit's tests and the p a CI implies are of no difference, so they cannot reproduce it. Calling it
 #: not reproducible, or "a gross inconsistency" with its CI, would flag a correct trial report.
 _MARGIN_P = (
     "The stated test ({stated}) is against a non-inferiority or equivalence margin, usually one-sided, "
-    "and {what} of no difference, so it is not expected to give this p-value (tests against a margin "
-    "are not recomputed; a recorded margin checks a claim of non-inferiority against the CI)."
+    "and {what} of no difference, so it is not expected to give this p-value{tail}."
 )
 
 
@@ -1957,7 +2028,11 @@ def _audit_effect_p(out, base, row, reported: str | None = None):
             base,
             verdict="not-checkable",
             check="unchecked",
-            explanation=_MARGIN_P.format(stated=row.test_stated, what="the p-value the CI implies is that"),
+            explanation=_MARGIN_P.format(
+                stated=row.test_stated,
+                what="the p-value the CI implies is that",
+                tail="; the p-value row checks it against the margin when the evidence folder records one",
+            ),
         )
         return
     if ONE_SIDED.search(str(row.test_stated or "")):
