@@ -157,9 +157,11 @@ MARGIN_TEST = re.compile(rf"\bnon[\s{_HYPHENS}]?inferior\w*|\bequivalen\w*|\bmar
 #: The same in the name of a stated test (comparisons.csv test_stated), where a claim's wordings
 #: mislead: "chi-square (equivalent to the z test)", "Fisher or equivalent" and "stratified by
 #: resection margin status" name tests of no difference, and were left unchecked; "NI" and "TOST"
-#: name tests against a margin.
+#: name tests against a margin, and so do the tests of a difference of proportions against a non-zero
+#: margin that a paper may name alone: Farrington-Manning, Blackwelder, Dunnett-Gent.
 MARGIN_STATED = re.compile(
     rf"\bnon[\s{_HYPHENS}]?inferior\w*|\bequivalence\b|\bTOST\b|(?-i:\bNI\b)"
+    rf"|\bfarrington\b|\bblackwelder\b|\bdunnett[\s{_HYPHENS}]+(?:and[\s{_HYPHENS}]+)?gent\b"
     r"|(?<!resection )(?<!surgical )(?<!circumferential )(?<!tumour )(?<!tumor )\bmargin\b"
     r"(?![\s-]*(?:status|positive|negative|involve\w*|free|clear))",
     re.IGNORECASE,
@@ -272,22 +274,49 @@ def read_claim(text: str) -> ClaimReading:
 #: "non-inferior" and its spellings (non-inferiority, noninferior, non inferiority, Unicode hyphens).
 _NI = rf"non[\s{_HYPHENS}]?inferior\w*"
 NONINFERIORITY = re.compile(rf"\b{_NI}", re.IGNORECASE)
-#: Wordings that say non-inferiority was shown: "was non-inferior to", "non-inferiority was shown /
-#: demonstrated / established / met / confirmed", "demonstrated non-inferiority".
+#: "The non-inferiority of <drug> ..." : up to four words naming what was (not) non-inferior.
+_NI_OF = rf"{_NI}(?:\s+(?:of|for)(?:\s+[\w{_HYPHENS}/.]+){{1,4}}?)?"
+#: A criterion, margin or threshold of non-inferiority, named before or after the word.
+_NI_CRITERION = (
+    rf"(?:{_NI}\s+(?:criteri\w+|margin|threshold|boundary|hypothesis|condition)"
+    rf"|(?:criteri\w+|margin|threshold|boundary|condition)\s+(?:for|of)\s+{_NI})"
+)
+#: Wordings that say non-inferiority was shown: "was non-inferior to", "non-inferiority (of X) was
+#: shown / demonstrated / established / met / confirmed", "demonstrated non-inferiority", "indicating
+#: non-inferiority", "meeting the non-inferiority criterion", "the criterion for non-inferiority was met".
 _NI_SHOWN = re.compile(
     rf"\b(?:was|were|is|are|be|proved|proven|found\s+to\s+be|shown\s+to\s+be)\s+{_NI}"
-    rf"|\b{_NI}\s+(?:was|were|is|has\s+been|had\s+been)\s+(?:shown|demonstrated|established|met|achieved|confirmed|proven)"
-    rf"|\b(?:showed|shown|demonstrated|established|met|achieved|confirmed)\s+(?:the\s+)?{_NI}",
+    rf"|\b{_NI_OF}\s+(?:was|were|is|has\s+been|had\s+been)\s+(?:shown|demonstrated|established|met|achieved|confirmed|proven)"
+    rf"|\b(?:showed|shown|demonstrated|established|met|meets|meeting|achieved|confirmed|confirming|indicat\w+|"
+    rf"satisf\w+|fulfill?\w*)\s+(?:the\s+)?(?:\w+\s+){{0,2}}?(?:{_NI_CRITERION}|{_NI})"
+    rf"|\b{_NI_CRITERION}\s+(?:was|were|is|has\s+been|had\s+been)\s+(?:met|achieved|satisfied|fulfill?ed)",
     re.IGNORECASE,
 )
+#: Words that may link a negation to "non-inferior" without changing what it denies: "could not be
+#: shown to be non-inferior", "did not meet the prespecified criterion for non-inferiority", "unable
+#: to show that X is non-inferior" (as :data:`_LINK` does for "not ... significant").
+_NI_LINK = (
+    r"(?:be|been|being|shown|show|found|proven|proved|prove|demonstrated|demonstrate|established|establish|"
+    r"confirmed|confirm|met|meet|achieve\w*|considered|deemed|declared|judged|concluded|conclude|to|the|that|"
+    r"of|for|was|were|is|are|formally|statistically|sufficiently|yet|evidence|prespecified|pre-specified|"
+    r"predefined|pre-defined|criteri\w+|margin|threshold|boundary|hypothesis)"
+)
 #: Wordings that say it was not: "not non-inferior", "failed to show non-inferiority",
-#: "non-inferiority was not shown", "did not meet non-inferiority", "could not be established".
+#: "non-inferiority (of X) was not shown", "did not meet non-inferiority", "could not be established",
+#: "was not shown to be non-inferior", "the non-inferiority margin was not met".
 _NI_NOT_SHOWN = re.compile(
     rf"\bnot\s+(?!only\b)(?:\w+\s+)?{_NI}"
+    rf"|\b(?:not|never|no|cannot|unable|fail\w*|unproven|insufficient)\s+(?:{_NI_LINK}\s+){{0,6}}"
+    rf"(?:that\s+[\w{_HYPHENS}]+\s+(?:is|was|are|were)\s+)?{_NI}"
     rf"|\b(?:fail\w*|unable)\s+to\s+(?:show|demonstrate|establish|meet|achieve|confirm|prove)\s+(?:the\s+)?{_NI}"
-    rf"|\b{_NI}\s+(?:was|were|is|has|had|could|did)\s+not\b"
+    rf"|\b{_NI_OF}\s+(?:was|were|is|has|had|could|did)\s+not\b"
+    rf"|\b{_NI_CRITERION}\s+(?:was|were|is|has|had|could|did)\s+not\b"
     rf"|\b(?:did|does|could)\s+not\s+(?:show|demonstrate|establish|meet|achieve|confirm|prove)\s+(?:the\s+)?{_NI}",
     re.IGNORECASE,
+)
+#: "... non-inferior on day 11, but not on day 5": the claim is about several analyses at once.
+_NI_EXCEPT = re.compile(
+    r"\b(?:but|except|although|though)\s+not\s+(?:on|in|at|for|during|among|after|when|with)\b", re.IGNORECASE
 )
 
 
@@ -315,8 +344,15 @@ def read_noninferiority(text: str) -> ClaimReading:
         return ClaimReading(text, None, "it speaks of equivalence, which needs two margins")
     if _HEDGE.search(text) or re.search(r"\b(?:appear\w*|seem\w*)\b", text, re.IGNORECASE):
         return ClaimReading(text, None, "it is hedged")
-    shown, not_shown = bool(_NI_SHOWN.search(text)), bool(_NI_NOT_SHOWN.search(text))
-    if not_shown:
+    denied = [m.span() for m in _NI_NOT_SHOWN.finditer(text)]
+    # "could not be shown to be non-inferior" holds "shown to be non-inferior": a wording that says it
+    # was shown counts only outside every negated span, else the claim would be read the wrong way round.
+    shown = any(not any(a <= m.start() < b for a, b in denied) for m in _NI_SHOWN.finditer(text))
+    if (denied and shown) or ((denied or shown) and _NI_EXCEPT.search(text)):
+        return ClaimReading(
+            text, None, "it says non-inferiority was shown for one analysis and not for another"
+        )
+    if denied:
         return ClaimReading(text, False)
     if shown:
         return ClaimReading(text, True)
