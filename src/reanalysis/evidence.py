@@ -1139,6 +1139,34 @@ def _check_comparisons(frame, each):
         ),
     )
 
+    def margin_as_proportion(m, effect_measure, effect_unit, estimate, low, high):
+        """A margin below 1 in size beside a difference printed in points whose CI is at least ten times
+        as wide: the margin was typed as a proportion (0.05 for 5 points), and every claim checked against
+        it would be judged at a margin a hundred times too narrow."""
+        if effect_measure != "rd" or m is None or not 0 < abs(m) < 1 or effect_unit == "proportion":
+            return False
+        values = list(printed_values([estimate, low, high]))
+        bounds = list(printed_values([low, high]))
+        points = effect_unit == "percentage-points" or any(1 < abs(v) < math.inf for v in values)
+        return points and len(bounds) == 2 and abs(bounds[1] - bounds[0]) >= 10 * abs(m)
+
+    each(
+        [margin_as_proportion(m, *row) for m, row in zip(margin, effects, strict=True)],
+        lambda row: (
+            f"column margin: {row.margin!r} looks like a proportion, but the difference and its CI "
+            f"({row.effect_ci_low} to {row.effect_ci_high}) are in percentage points: give the margin in "
+            f"points too (e.g. {_points_hint(row.margin)})"
+        ),
+    )
+
+
+def _points_hint(margin) -> str:
+    """The margin multiplied by 100, as the hint of a margin typed as a proportion ("0.05" -> "5")."""
+    try:
+        return f"{100 * _printed_value(margin):g}"
+    except (TypeError, ValueError):
+        return "-10 for -0.10"
+
 
 def _check_time_to_event_units(frame, each):
     """A rate_at is a percentage (unit percent, values 0-100); every other statistic is a time."""
