@@ -1210,12 +1210,21 @@ def _audit_margin_claim(out, base, row):
     side = "above" if lower_side else "below"
     basis = f"the {which} {'lies' if shown else 'does not lie'} {side} the margin {margin.text}"
     says = reading.significant
+    # The margin's sign says which direction is worse, and nothing in the folder can confirm it: say it,
+    # so a margin typed with the wrong sign (10 for a response rate) is caught by the reader.
+    effect = "ratio" if null == 1.0 else "difference"
+    direction = (
+        f" (a margin {'below' if lower_side else 'above'} {null:g} reads a {'lower' if lower_side else 'higher'} "
+        f"{effect} of {row.arm_a} vs {row.arm_b} as worse, as for "
+        + ("a response or cure rate" if lower_side else "failures or harms")
+        + ")"
+    )
     out.add(
         base,
         verdict="consistent" if shown == says else "inconsistent",
         check="consistency",
         method="claim vs margin",
-        explanation=f"The claim says non-inferiority was {'' if says else 'not '}shown; {basis}, which "
+        explanation=f"The claim says non-inferiority was {'' if says else 'not '}shown; {basis}{direction}, which "
         + ("agrees." if shown == says else "contradicts it."),
     )
 
@@ -1545,6 +1554,20 @@ def _write_pvalue_verdict(task, tables, pvals, methods):
             f"expected to give p = {printed.text}; {closest}.",
         )
         return
+    if not _missing(getattr(task.row, "margin", None)):
+        # A comparison with a non-inferiority margin prints, as often as not, the p-value of the test
+        # against the margin ("P < .001 for noninferiority"), which no test of no difference gives:
+        # a mismatch says nothing about the paper unless the stated test is one of no difference.
+        rec.update(
+            verdict="not-checkable",
+            check="unchecked",
+            computed=computed,
+            explanation=f"A non-inferiority margin ({task.row.margin}) is recorded for this comparison and no "
+            f"two-sided test of no difference gives p = {printed.text}, so it is probably the p-value of the "
+            f"test against the margin, which is not recomputed; {closest}. If it is a test of no difference, "
+            "name it in test_stated (e.g. chi-square) and record the margin on its own row.",
+        )
+        return
     rec.update(
         verdict="not-reproducible",
         check="threshold" if threshold else "method",
@@ -1732,7 +1755,19 @@ def _audit_effect(out, base, row, g1, g2, assumed, model, outcomes=None):
     est, low, high = (_two_decimals(factor * v, shown) for v in (match.estimate, match.low, match.high))
     summary = f"{est} ({_span(low, high)})"
     counts = f"{x1}/{n1} vs {x2}/{n2}"
-    if match.distance == 0:
+    if match.distance == 0 and row.effect_ci_low is None and measure in ("rd", "rr"):
+        # Every method gives the same crude difference or ratio: an estimate printed without its CI
+        # matches them all, so it identifies no method and is only arithmetic on the counts.
+        out.add(
+            base,
+            verdict="reproduced-with-assumptions" if assumed else "reproduced",
+            check="arithmetic",
+            method="crude estimate",
+            computed=est,
+            explanation=f"The crude {measure.upper()} on {counts} is {est}, which prints as published; no CI "
+            f"is printed, so no CI method is identified{scale_note}.",
+        )
+    elif match.distance == 0:
         paired = match.method == SAS_PAIRING
         what = (
             f"The {match.method} (two methods paired, as SAS prints them)"
