@@ -985,6 +985,17 @@ _STATED_TESTS = (
 )
 
 
+def _stated_methods(named: str) -> list[str]:
+    """Every test a paper names ("chi-square or Fisher's exact test, as appropriate"), as methods of
+    :func:`~reanalysis.proportions.compare_proportions`; mid-p is not Fisher's, Yates' is not Pearson's."""
+    stated = [m for pattern, m in _STATED_TESTS if pattern.search(named)]
+    if "fisher-midp" in stated and "fisher" in stated and not re.search(r"fisher(?!.{0,20}mid)", named, re.I):
+        stated.remove("fisher")
+    if "chi2-yates" in stated and "chi2" in stated:
+        stated.remove("chi2")
+    return stated
+
+
 #: Most candidate tables a claim over inferred counts is tested on (as for an effect).
 MAX_CLAIM_TABLES = 10_000
 #: Barnard's and Boschloo's tests (a second or more a table at a few hundred patients) run on a claim's
@@ -1033,10 +1044,7 @@ def _audit_claim_on_counts(out, base, row, g1, g2, assumed: bool = False):
         return
     i1, i2 = np.meshgrid(np.arange(len(k1)), np.arange(len(k2)), indexing="ij")
     x1, m1, x2, m2 = k1[i1.ravel()], n1[i1.ravel()], k2[i2.ravel()], n2[i2.ravel()]
-    # every test the paper names ("chi-square or Fisher's exact test, as appropriate"); mid-p is not Fisher's
-    stated = [m for pattern, m in _STATED_TESTS if pattern.search(named)]
-    if "fisher-midp" in stated and "fisher" in stated and not re.search(r"fisher(?!.{0,20}mid)", named, re.I):
-        stated.remove("fisher")
+    stated = _stated_methods(named)
     if len(x1) == 1:
         counts = f"{x1[0]}/{m1[0]} vs {x2[0]}/{m2[0]}" + (
             ", inferred from the percentages," if assumed else ""
@@ -1506,6 +1514,16 @@ def _write_pvalue_verdict(task, tables, pvals, methods):
                 else f" ({task.inferred} inferred from the percentages)"
             )
         text += _subset_note(task)
+        named = [m for m in _stated_methods(str(task.row.test_stated or "")) if m in methods]
+        if named and not threshold and not any(m in found for m in named):
+            # the number is reproduced, but not by the test the paper says it used (outside user: a
+            # 'Fisher' p of 0.02 that only chi-square gives; Fisher gives 0.0605)
+            m = named[0]
+            text += (
+                f"; the test the paper names ({task.row.test_stated}) gives p = "
+                f"{_fmt(pvals[i, methods.index(m)])} on these counts, so the printed value fits "
+                f"{', '.join(found)}, not the named test"
+            )
         rec.update(
             verdict="reproduced-with-assumptions" if task.assumed else "reproduced",
             check="threshold" if threshold else "method",

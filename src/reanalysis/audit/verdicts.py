@@ -28,7 +28,8 @@ PROBLEM_VERDICTS = ("not-reproducible", "inconsistent")
 CHECK_MEANINGS = {
     "unchecked": "nothing could be checked against the counts (see the explanation)",
     "arithmetic": "a percentage recomputed from its numerator and denominator, or (no count published) "
-    "checked for a count of its denominator that prints as it",
+    "checked for a count of its denominator that prints as it; a difference or ratio printed without its CI "
+    "recomputed from the counts",
     "threshold": "a p-value printed as a bound (e.g. < 0.001) that the tests reproduce",
     "consistency": "printed numbers checked against each other (estimate, CI, p-value, range; a count and its "
     "percentage; a verbal claim and the numbers)",

@@ -69,6 +69,7 @@ def _counts(table: pd.DataFrame) -> dict:
     count_checks = int((consistency_methods == "count vs percentage").sum())
     claim_checks = int(consistency_methods.str.startswith("claim vs").sum())
     granularity = int(table["method"].fillna("").str.startswith("granularity").sum())
+    crude = int(((table.check == "arithmetic") & (table["method"].fillna("") == "crude estimate")).sum())
     return {
         # Check kinds first: the verdict counts below must not be overwritten by a check of the
         # same name ("unchecked" is a check kind; "not_checkable" the verdict).
@@ -89,6 +90,7 @@ def _counts(table: pd.DataFrame) -> dict:
         "ordering": ordering,
         "problems_noted": int((noted & numbers.isin(audit_module.PROBLEM_VERDICTS)).sum()),
         "granularity": granularity,
+        "crude": crude,
         "reproduced_assumed": int(v.get("reproduced-with-assumptions", 0)),
         "implied": int(len(consistency_rows) - ordering - count_checks - claim_checks),
         "count_checks": count_checks,
