@@ -301,16 +301,19 @@ _NI_LINK = (
     r"of|for|was|were|is|are|formally|statistically|sufficiently|yet|evidence|prespecified|pre-specified|"
     r"predefined|pre-defined|criteri\w+|margin|threshold|boundary|hypothesis)"
 )
+#: What a CI bound does to a margin when non-inferiority fails: "the non-inferiority margin was not
+#: crossed / exceeded" says it was shown, not that a criterion was not met.
+_CROSSED = r"(?:cross\w*|exceed\w*|breach\w*|violat\w*|surpass\w*|overlap\w*|transgress\w*|include\w*)"
 #: Wordings that say it was not: "not non-inferior", "failed to show non-inferiority",
 #: "non-inferiority (of X) was not shown", "did not meet non-inferiority", "could not be established",
 #: "was not shown to be non-inferior", "the non-inferiority margin was not met".
 _NI_NOT_SHOWN = re.compile(
-    rf"\bnot\s+(?!only\b)(?:\w+\s+)?{_NI}"
+    rf"\bnot\s+(?!(?:only|merely|just|simply|solely|preclude\w*|exclude\w*|contradict\w*|refute\w*)\b)(?:\w+\s+)?{_NI}"
     rf"|\b(?:not|never|no|cannot|unable|fail\w*|unproven|insufficient)\s+(?:{_NI_LINK}\s+){{0,6}}"
     rf"(?:that\s+[\w{_HYPHENS}]+\s+(?:is|was|are|were)\s+)?{_NI}"
     rf"|\b(?:fail\w*|unable)\s+to\s+(?:show|demonstrate|establish|meet|achieve|confirm|prove)\s+(?:the\s+)?{_NI}"
     rf"|\b{_NI_OF}\s+(?:was|were|is|has|had|could|did)\s+not\b"
-    rf"|\b{_NI_CRITERION}\s+(?:was|were|is|has|had|could|did)\s+not\b"
+    rf"|\b{_NI_CRITERION}\s+(?:was|were|is|has|had|could|did)\s+not\b(?!\s+(?:been\s+)?{_CROSSED})"
     rf"|\b(?:did|does|could)\s+not\s+(?:show|demonstrate|establish|meet|achieve|confirm|prove)\s+(?:the\s+)?{_NI}",
     re.IGNORECASE,
 )
