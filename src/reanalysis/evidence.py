@@ -1139,6 +1139,17 @@ def _check_comparisons(frame, each):
         ),
     )
 
+    each(
+        [
+            e == "rd" and m is not None and abs(m) >= 100
+            for m, e in zip(margin, measure.tolist(), strict=True)
+        ],
+        lambda row: (
+            f"column margin: {row.margin!r} is no margin for a risk difference, which lies between -100 and "
+            "100 points (-1 and 1 as a proportion)"
+        ),
+    )
+
     def margin_as_proportion(m, effect_measure, effect_unit, estimate, low, high):
         """A margin below 1 in size beside a difference printed in points whose CI is at least ten times
         as wide: the margin was typed as a proportion (0.05 for 5 points), and every claim checked against
@@ -1150,6 +1161,34 @@ def _check_comparisons(frame, each):
         points = effect_unit == "percentage-points" or any(1 < abs(v) < math.inf for v in values)
         return points and len(bounds) == 2 and abs(bounds[1] - bounds[0]) >= 10 * abs(m)
 
+    def margin_as_points(m, effect_measure, effect_unit, estimate, low, high):
+        """A margin of 1 or more in size (points: no proportion reaches it) beside a difference whose
+        effect_unit is not declared, whose printed numbers all lie within -1 to 1 and whose CI is at least
+        ten times narrower: the difference is in proportions (-0.12 for -12 points), and a claim checked
+        against the margin would be judged at a margin a hundred times too wide."""
+        if (
+            effect_measure != "rd"
+            or m is None
+            or not 1 <= abs(m) < math.inf
+            or effect_unit in ("proportion", "percentage-points")
+        ):
+            return False
+        values = list(printed_values([estimate, low, high]))
+        bounds = list(printed_values([low, high]))
+        return (
+            len(bounds) == 2
+            and all(abs(v) <= 1 for v in values)
+            and abs(bounds[1] - bounds[0]) * 10 <= abs(m)
+        )
+
+    each(
+        [margin_as_points(m, *row) for m, row in zip(margin, effects, strict=True)],
+        lambda row: (
+            f"column margin: {row.margin!r} is in percentage points, but the difference and its CI "
+            f"({row.effect_ci_low} to {row.effect_ci_high}) are proportions: give the margin as a proportion "
+            f"too (e.g. {_proportion_hint(row.margin)}) or set effect_unit"
+        ),
+    )
     each(
         [margin_as_proportion(m, *row) for m, row in zip(margin, effects, strict=True)],
         lambda row: (
@@ -1158,6 +1197,14 @@ def _check_comparisons(frame, each):
             f"points too (e.g. {_points_hint(row.margin)})"
         ),
     )
+
+
+def _proportion_hint(margin) -> str:
+    """The margin divided by 100, as the hint of a margin typed in points ("-10" -> "-0.1")."""
+    try:
+        return f"{_printed_value(margin) / 100:g}"
+    except (TypeError, ValueError):
+        return "-0.10 for -10"
 
 
 def _points_hint(margin) -> str:

@@ -2014,7 +2014,9 @@ def _audit_margin_pvalue(rec, row, g1, g2, assumed):
             row.effect_ci_high,
             row.effect_unit if not _missing(row.effect_unit) else None,
         )
-        margin = margin / 100 if unit == "percentage-points" else margin
+        # A margin of 1 or more in size is no proportion: it is in points whatever the estimate and CI
+        # suggest (a rare harm's difference of 0.1 points (-0.2 to 0.4) reads as a proportion).
+        margin = margin / 100 if unit == "percentage-points" or abs(margin) >= 1 else margin
     (x1, n1), (x2, n2) = g1, g2
     results = [
         noninferiority_test(x1, n1, x2, n2, margin, measure=measure, method=m)
