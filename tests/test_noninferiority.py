@@ -164,3 +164,25 @@ def test_a_non_inferiority_p_no_asymptotic_test_gives_is_not_called_wrong(tmp_pa
 def test_a_non_inferiority_p_of_an_odds_ratio_says_what_is_recomputed(tmp_path):
     row = _pvalue(tmp_path, "0.01", "non-inferiority", effect="or,1.05,0.68,1.61,ratio", margin="1.5")
     assert row.verdict == "not-checkable" and "not for an OR" in row.explanation
+
+
+def test_a_non_inferiority_p_on_percentages_of_a_published_n_uses_the_one_table_that_fits(tmp_path):
+    # probe 31: 75.0% and 77.5% of 400 can only be 300/400 and 310/400 (FM p = 0.00638, Wald 0.00632)
+    files = dict(FILES)
+    files["outcomes.csv"] = (
+        "study_id,arm_id,endpoint,timepoint_value,timepoint_unit,responders,n,reported_percent,"
+        "source_status,source_location\n"
+        "t,short,retreatment,28,day,,400,75.0,confirmed,Table 2\n"
+        "t,long,retreatment,28,day,,400,77.5,confirmed,Table 2\n"
+    )
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    (tmp_path / "comparisons.csv").write_text(
+        HEAD
+        + "t,retreatment,28,day,short,long,0.006,non-inferiority,rd,-2.5,-8.4,3.4,percentage-points,,-10,"
+        "confirmed,Table 2\n"
+    )
+    table = audit.audit(evidence.load(tmp_path))
+    (row,) = table[table.kind == "pvalue"].itertuples()
+    assert row.verdict == "reproduced-with-assumptions", row.explanation
+    assert "300/400 vs 310/400" in row.explanation and "above the margin -10" in row.explanation

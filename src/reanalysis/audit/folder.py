@@ -2000,12 +2000,19 @@ def _audit_margin_pvalue(rec, row, g1, g2, assumed):
             f"{str(measure).upper() if measure else 'comparison without an effect measure'}."
         )
         return
-    if not all(isinstance(g[0], (int, np.integer)) and isinstance(g[1], (int, np.integer)) for g in (g1, g2)):
-        rec["explanation"] = (
-            f"A non-inferiority p-value ({row.test_stated}); tests against a margin are recomputed on published "
-            "(or derived) counts only, and these arms have percentages without both counts."
-        )
-        return
+    groups = []
+    for g in (g1, g2):
+        k, n = _candidates(g)  # a percentage of a published n: the counts that print as it
+        if len(k) != 1 or np.size(n) != 1:
+            rec["explanation"] = (
+                f"A non-inferiority p-value ({row.test_stated}); tests against a margin are recomputed on one "
+                "table of counts, and an arm here fits several (a percentage without its count, or a count "
+                "without its denominator)."
+            )
+            return
+        groups.append((int(k[0]), int(np.ravel(n)[0])))
+        assumed = assumed or not isinstance(g[0], (int, np.integer))
+    g1, g2 = groups
     margin = parse_printed(row.margin).value
     if measure == "rd":
         unit, _ = rd_scale(
