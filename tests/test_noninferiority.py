@@ -90,7 +90,13 @@ def test_reading_a_claim_of_non_inferiority(text, shown):
             "consistent",
             "lower bound of the 95% CI (0.85)",
         ),
-        ("rd,0.5,,,percentage-points", "was non-inferior", "8", "not-checkable", "no CI is printed"),
+        (
+            "rd,0.5,,,percentage-points",
+            "was non-inferior",
+            "8",
+            "not-checkable",
+            "upper bound, which faces the margin, is not printed",
+        ),
     ],
 )
 def test_a_claim_of_non_inferiority_against_the_ci_and_the_margin(

@@ -1002,12 +1002,29 @@ def _check_comparisons(frame, each):
         ),
     )
     each(
-        measure.isna() & (effect.notna() | frame["effect_ci_low"].notna()),
+        measure.isna() & (effect.notna() | frame["effect_ci_low"].notna() | frame["effect_ci_high"].notna()),
         lambda row: "column effect_measure: an effect is given without its measure (or / rr / rd / hr)",
     )
+    # A non-inferiority result may print only the bound that faces the margin ("the upper boundary of
+    # the 90% CI was 5.9"): with a margin recorded, that bound alone is allowed.
+    low_only = frame["effect_ci_low"].notna() & frame["effect_ci_high"].isna()
+    high_only = frame["effect_ci_low"].isna() & frame["effect_ci_high"].notna()
+    margin = [_printed_value(v) for v in frame["margin"].tolist()]  # NaN where none is recorded
+    null = [1.0 if m in ("or", "rr", "hr") else 0.0 for m in measure.tolist()]
+    below = pd.Series([m < n for m, n in zip(margin, null, strict=True)], index=frame.index)
+    above = pd.Series([m > n for m, n in zip(margin, null, strict=True)], index=frame.index)
+    facing = (low_only & below) | (high_only & above)
     each(
-        frame["effect_ci_low"].isna() != frame["effect_ci_high"].isna(),
-        lambda row: "columns effect_ci_low/effect_ci_high: give both bounds or neither",
+        (low_only | high_only) & ~facing,
+        lambda row: (
+            "columns effect_ci_low/effect_ci_high: give both bounds or neither"
+            + (
+                " (with a margin, the bound facing it may be given alone: effect_ci_low for a margin below no "
+                "difference, effect_ci_high for one above)"
+                if isinstance(row.margin, str)
+                else ""
+            )
+        ),
     )
 
     def repeated(arm_a, arm_b, other_arms) -> str:
@@ -1112,8 +1129,6 @@ def _check_comparisons(frame, each):
         frame["reported_p"].isna() & measure.isna() & frame["claim"].isna(),
         lambda row: "column reported_p: a comparison needs a p-value, an effect or a claim",
     )
-    margin = [_printed_value(v) for v in frame["margin"].tolist()]
-    null = [1.0 if m in ("or", "rr", "hr") else 0.0 for m in measure.tolist()]
     each(
         frame["margin"].notna() & measure.isna(),
         lambda row: "column margin: a margin needs the effect it bounds (effect_measure and its CI)",

@@ -786,9 +786,11 @@ def _audit_comparison(out: _Rows, row, outcomes, arms, tasks):
     has_p, has_effect, has_ci = (
         row.reported_p is not None,
         row.reported_effect is not None,
-        row.effect_ci_low is not None,
+        row.effect_ci_low is not None and row.effect_ci_high is not None,
     )
-    if not (has_p or has_effect or has_ci):
+    # the one bound of a non-inferiority CI that faces the margin (evidence allows it alone)
+    one_bound = (row.effect_ci_low is None) != (row.effect_ci_high is None)
+    if not (has_p or has_effect or has_ci or one_bound):
         two_groups = all(_missing(getattr(row, c)) for c in ("other_arms", "categories", "stratified_by"))
         if not _missing(row.claim) and two_groups and row.effect_measure != "hr":
             (g1, how1), (g2, how2) = (_group_spec(outcomes, row, arm, arms) for arm in (row.arm_a, row.arm_b))
@@ -869,7 +871,9 @@ def _audit_hazard_ratio(out, base, row):
     The HR row checks that the estimate lies in its CI, at the geometric centre a Cox (Wald) interval
     has; the p-value row checks the p-value the CI implies (Altman & Bland 2011).
     """
-    has_ci = row.reported_effect is not None and row.effect_ci_low is not None
+    has_ci = (
+        row.reported_effect is not None and row.effect_ci_low is not None and row.effect_ci_high is not None
+    )
     why = (
         "A hazard ratio or survival p-value cannot be recomputed from summary numbers, and no CI is "
         "published to check it against."
@@ -1182,18 +1186,20 @@ def _audit_margin_claim(out, base, row):
             explanation=f"The claim is not checked: {reading.reason}.",
         )
         return
-    if row.effect_ci_low is None or row.effect_ci_high is None:
+    margin = parse_printed(row.margin)
+    null = 1.0 if row.effect_measure in ("or", "rr", "hr") else 0.0
+    lower_side = margin.value < null
+    facing = row.effect_ci_low if lower_side else row.effect_ci_high
+    if facing is None:
         out.add(
             base,
             verdict="not-checkable",
             check="unchecked",
-            explanation="A claim of non-inferiority is checked against the printed CI and the margin; no CI is printed.",
+            explanation="A claim of non-inferiority is checked against the printed CI and the margin; the "
+            f"CI's {'lower' if lower_side else 'upper'} bound, which faces the margin, is not printed.",
         )
         return
-    margin = parse_printed(row.margin)
-    null = 1.0 if row.effect_measure in ("or", "rr", "hr") else 0.0
-    lower_side = margin.value < null
-    bound = parse_printed(row.effect_ci_low if lower_side else row.effect_ci_high, allow_nr=True)
+    bound = parse_printed(facing, allow_nr=True)
     level = 95.0 if pd.isna(row.effect_ci_level) else float(row.effect_ci_level)
     which = f"{'lower' if lower_side else 'upper'} bound of the {level:g}% CI ({bound.text})"
     if bound.not_estimable:
@@ -1712,7 +1718,15 @@ def _rounded_difference_note(outcomes, row, scale, estimate: float | None = None
 
 def _audit_effect(out, base, row, g1, g2, assumed, model, outcomes=None):
     measure = row.effect_measure
+    one_bound = ""
+    if (row.effect_ci_low is None) != (row.effect_ci_high is None):
+        # only the bound facing a non-inferiority margin is printed: it is checked by the claim, and the
+        # estimate here on its own (a single bound identifies no CI method)
+        which = "lower" if row.effect_ci_low is not None else "upper"
+        one_bound = f"{which} CI bound {row.effect_ci_low if which == 'lower' else row.effect_ci_high}"
+        row = row._replace(effect_ci_low=None, effect_ci_high=None)
     ci = f" ({_span(row.effect_ci_low, row.effect_ci_high)})" if row.effect_ci_low is not None else ""
+    ci = ci or (f" ({one_bound})" if one_bound else "")
     base = dict(base, reported=f"{measure.upper()} {row.reported_effect}{ci}")
     level = (row.effect_ci_level if not pd.isna(row.effect_ci_level) else 95.0) / 100
     scale_note = ""
@@ -1782,8 +1796,9 @@ def _audit_effect(out, base, row, g1, g2, assumed, model, outcomes=None):
             check="arithmetic",
             method="crude estimate",
             computed=est,
-            explanation=f"The crude {measure.upper()} on {counts} is {est}, which prints as published; no CI "
-            f"is printed, so no CI method is identified{scale_note}.",
+            explanation=f"The crude {measure.upper()} on {counts} is {est}, which prints as published; "
+            + ("only one bound of its CI is printed" if one_bound else "no CI is printed")
+            + f", so no CI method is identified{scale_note}.",
         )
     elif match.distance == 0:
         paired = match.method == SAS_PAIRING
