@@ -121,7 +121,10 @@ def test_the_strength_paragraph_accounts_for_every_check_and_prints_no_zero_cate
     text = _strength([granular] * 4 + [unchecked] * 2)
     assert text.startswith("Not every check says as much. Of 6 checks, 4 are granularity checks (no count")
     assert "recomputed from its own count" not in text and " 0 " not in text
-    assert text.endswith("; the other 2 could check nothing (an adjusted estimate, or too little published).")
+    assert text.endswith(
+        "; the other 2 could check nothing (an adjusted estimate, too little published, or a check that does "
+        "not apply; each row says which)."
+    )
 
 
 def test_the_flagship_report_counts_numbers_in_every_section(flagship_reports):
