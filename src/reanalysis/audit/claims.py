@@ -188,6 +188,16 @@ class ClaimReading(Result):
     reason: str = ""
 
 
+def _too_long(text) -> ClaimReading | None:
+    """The unread reading of text too long to be one claim (None for a claim to read); a claim that
+    is not text is refused."""
+    if not isinstance(text, str):
+        raise ValueError(f"a claim is text as printed (a string), got {type(text).__name__} {text!r}")
+    if len(text) > MAX_CLAIM_LENGTH:
+        return ClaimReading(text, None, f"it is longer than {MAX_CLAIM_LENGTH:,} characters, not one claim")
+    return None
+
+
 def read_claim(text: str) -> ClaimReading:
     """Read a verbal claim as "significant at 5%", "not significant", or neither (with the reason).
 
@@ -211,10 +221,9 @@ def read_claim(text: str) -> ClaimReading:
     ValueError
         ``text`` is not a string.
     """
-    if not isinstance(text, str):
-        raise ValueError(f"a claim is text as printed (a string), got {type(text).__name__} {text!r}")
-    if len(text) > MAX_CLAIM_LENGTH:
-        return ClaimReading(text, None, f"it is longer than {MAX_CLAIM_LENGTH:,} characters, not one claim")
+    too_long = _too_long(text)
+    if too_long is not None:
+        return too_long
     bare = _NS_DEFINED.sub(lambda m: m[1] or " ", text)  # without 'normal saline (NS)'
     if not _SIGNIFICANCE.search(bare):
         return ClaimReading(text, None, "it does not say whether the difference is statistically significant")
@@ -337,10 +346,9 @@ def read_noninferiority(text: str) -> ClaimReading:
     ValueError
         ``text`` is not a string.
     """
-    if not isinstance(text, str):
-        raise ValueError(f"a claim is text as printed (a string), got {type(text).__name__} {text!r}")
-    if len(text) > MAX_CLAIM_LENGTH:
-        return ClaimReading(text, None, f"it is longer than {MAX_CLAIM_LENGTH:,} characters, not one claim")
+    too_long = _too_long(text)
+    if too_long is not None:
+        return too_long
     if not re.search(_NI, text, re.IGNORECASE):
         return ClaimReading(text, None, "it does not speak of non-inferiority")
     if re.search(r"\bequivalen", text, re.IGNORECASE):
