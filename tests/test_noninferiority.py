@@ -192,3 +192,22 @@ def test_a_non_inferiority_p_on_percentages_of_a_published_n_uses_the_one_table_
     (row,) = table[table.kind == "pvalue"].itertuples()
     assert row.verdict == "reproduced-with-assumptions", row.explanation
     assert "300/400 vs 310/400" in row.explanation and "above the margin -10" in row.explanation
+
+
+@pytest.mark.parametrize(
+    "text, shown",
+    [
+        # probe 31's unread wordings, and their negations, which must stay negations
+        ("These data establish the noninferiority of rivaroxaban", True),
+        ("demonstrates non-inferiority of the short course", True),
+        ("shows noninferiority", True),
+        ("The noninferiority endpoint was met", True),
+        ("The primary noninferiority end point was not met", False),
+        ("did not show noninferiority", False),
+        ("could not demonstrate noninferiority", False),
+        ("These data do not establish the noninferiority of rivaroxaban", False),
+        ("Superiority was not shown, but noninferiority was", None),
+    ],
+)
+def test_more_wordings_of_non_inferiority(text, shown):
+    assert read_noninferiority(text).significant is shown

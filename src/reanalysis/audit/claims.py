@@ -287,7 +287,7 @@ NONINFERIORITY = re.compile(rf"\b{_NI}", re.IGNORECASE)
 _NI_OF = rf"{_NI}(?:\s+(?:of|for)(?:\s+[\w{_HYPHENS}/.]+){{1,4}}?)?"
 #: A criterion, margin or threshold of non-inferiority, named before or after the word.
 _NI_CRITERION = (
-    rf"(?:{_NI}\s+(?:criteri\w+|margin|threshold|boundary|hypothesis|condition)"
+    rf"(?:{_NI}\s+(?:criteri\w+|margin|threshold|boundary|hypothesis|condition|(?:primary\s+)?end[\s-]?points?)"
     rf"|(?:criteri\w+|margin|threshold|boundary|condition)\s+(?:for|of)\s+{_NI})"
 )
 #: Wordings that say non-inferiority was shown: "was non-inferior to", "non-inferiority (of X) was
@@ -296,7 +296,7 @@ _NI_CRITERION = (
 _NI_SHOWN = re.compile(
     rf"\b(?:was|were|is|are|be|proved|proven|found\s+to\s+be|shown\s+to\s+be)\s+{_NI}"
     rf"|\b{_NI_OF}\s+(?:was|were|is|has\s+been|had\s+been)\s+(?:shown|demonstrated|established|met|achieved|confirmed|proven)"
-    rf"|\b(?:showed|shown|demonstrated|established|met|meets|meeting|achieved|confirmed|confirming|indicat\w+|"
+    rf"|\b(?:show\w*|demonstrat\w+|establish\w*|met|meets|meeting|achieved|confirm\w*|indicat\w+|"
     rf"satisf\w+|fulfill?\w*)\s+(?:the\s+)?(?:\w+\s+){{0,2}}?(?:{_NI_CRITERION}|{_NI})"
     rf"|\b{_NI_CRITERION}\s+(?:was|were|is|has\s+been|had\s+been)\s+(?:met|achieved|satisfied|fulfill?ed)",
     re.IGNORECASE,
