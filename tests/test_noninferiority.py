@@ -28,15 +28,20 @@ HEAD = (
 )
 
 
-def _claim(tmp_path, effect, claim, margin):
+def _row(tmp_path, kind, p, stated, effect, claim, margin):
+    """The audit row of ``kind`` for one comparison of the retreatment table."""
     for name, text in FILES.items():
         (tmp_path / name).write_text(text)
     (tmp_path / "comparisons.csv").write_text(
-        HEAD + f"t,retreatment,28,day,short,long,,not stated,{effect},{claim},{margin},confirmed,Table 2\n"
+        HEAD + f"t,retreatment,28,day,short,long,{p},{stated},{effect},{claim},{margin},confirmed,Table 2\n"
     )
     table = audit.audit(evidence.load(tmp_path))
-    (row,) = table[table.kind == "claim"].itertuples()
+    (row,) = table[table.kind == kind].itertuples()
     return row
+
+
+def _claim(tmp_path, effect, claim, margin):
+    return _row(tmp_path, "claim", "", "not stated", effect, claim, margin)
 
 
 @pytest.mark.parametrize(
@@ -137,14 +142,7 @@ def test_a_claim_copied_with_a_unicode_hyphen_is_read_and_hinted(tmp_path):
 
 
 def _pvalue(tmp_path, p, stated, effect="rd,0.5,-4.1,5.1,percentage-points", margin="8"):
-    for name, text in FILES.items():
-        (tmp_path / name).write_text(text)
-    (tmp_path / "comparisons.csv").write_text(
-        HEAD + f"t,retreatment,28,day,short,long,{p},{stated},{effect},,{margin},confirmed,Table 2\n"
-    )
-    table = audit.audit(evidence.load(tmp_path))
-    (row,) = table[table.kind == "pvalue"].itertuples()
-    return row
+    return _row(tmp_path, "pvalue", p, stated, effect, "", margin)
 
 
 def test_a_non_inferiority_p_is_recomputed_against_the_recorded_margin(tmp_path):
