@@ -92,6 +92,8 @@ def closest_effect(
     all; the SAS pairing of an odds ratio comes with "conditional"). None when no method gives an
     interval for these counts. ``refused`` of the result names the methods that refused these counts
     as too costly: a mismatch then does not show that no method gives the printed numbers.
+    Methods are tried in order and ties keep the first: once one prints exactly as published, the
+    later ones are not run (nor named in ``refused``), as none of them could be reported instead.
     """
     measure = _checks.choice(measure, "measure", tuple(proportions.EFFECT_METHODS))
     if methods is None:
@@ -110,6 +112,17 @@ def closest_effect(
         factor = 100.0 if scale == "percentage-points" else 1.0
     else:
         scale = "ratio"
+    dist = (lambda p, x: float(ratio_distance(p, x))) if ratio else (lambda p, x: p.distance(x))
+
+    def rank(est, low, high):
+        parts = [dist(pe, factor * est)]
+        if pl is not None:
+            parts += [dist(pl, factor * low), dist(ph, factor * high)]
+        # The largest distance decides; where it is infinite for every method (a printed Inf or NE
+        # that no method gives), the numbers that can be compared rank them.
+        worst = max(parts)
+        return (worst, sum(x for x in parts if math.isfinite(x)) if math.isinf(worst) else 0.0)
+
     candidates = []
     refused = []
     for method in methods:
@@ -119,6 +132,10 @@ def closest_effect(
             refused.append(method)
             continue
         candidates.append((method, res.estimate, res.low, res.high))
+        if rank(res.estimate, res.low, res.high) == (0.0, 0.0):
+            # It prints as published: no later candidate can rank before it (ties keep the first),
+            # so the later methods (the exact intervals last, at up to seconds a table) are not run.
+            return _best_match(candidates, rank, measure, scale, refused)
     if measure in ("or", "rr") and "wald" in methods:
         # The library's Wald interval adds 0.5 to every cell of a table with an empty cell; most
         # software does not (epitools prints 0 (0-NaN), glm with confint.default 0 (0-Inf), SAS leaves
@@ -142,17 +159,14 @@ def closest_effect(
             exact = None
         if exact is not None:
             candidates.append((SAS_PAIRING, sample.estimate, exact.low, exact.high))
-    best = None
-    dist = (lambda p, x: float(ratio_distance(p, x))) if ratio else (lambda p, x: p.distance(x))
-    best_key = None
+    return _best_match(candidates, rank, measure, scale, refused)
+
+
+def _best_match(candidates, rank, measure, scale, refused) -> EffectMatch | None:
+    """The first of the candidates (method, estimate, low, high) with the smallest ``rank``."""
+    best, best_key = None, None
     for method, est, low, high in candidates:
-        parts = [dist(pe, factor * est)]
-        if pl is not None:
-            parts += [dist(pl, factor * low), dist(ph, factor * high)]
-        # The largest distance decides; where it is infinite for every method (a printed Inf or NE
-        # that no method gives), the numbers that can be compared rank them.
-        worst = max(parts)
-        key = (worst, sum(x for x in parts if math.isfinite(x)) if math.isinf(worst) else 0.0)
+        key = rank(est, low, high)
         if best_key is None or key < best_key:
             best_key = key
             best = EffectMatch(measure, method, est, low, high, float(key[0]), scale, tuple(refused))
