@@ -732,7 +732,12 @@ def _printed_value(text) -> float:
 
 def empty_table(name: str) -> pd.DataFrame:
     """A table with no rows and every column typed as the schema says."""
-    return pd.DataFrame({c.name: pd.Series(dtype=_dtype(c.kind)) for c in SCHEMAS[name]["columns"]})
+    if name not in _EMPTY:  # built once: typing each column costs ~5 ms a table, a copy ~0.1 ms
+        _EMPTY[name] = pd.DataFrame({c.name: pd.Series(dtype=_dtype(c.kind)) for c in SCHEMAS[name]["columns"]})
+    return _EMPTY[name].copy()
+
+
+_EMPTY: dict[str, pd.DataFrame] = {}
 
 
 def _dtype(kind):
