@@ -293,6 +293,24 @@ def test_closest_effect_skips_refused_methods():
     assert math.isfinite(match.low)
 
 
+def test_closest_effect_runs_no_exact_interval_once_a_method_prints_as_published(monkeypatch):
+    # Ties keep the first method, so nothing after an exact match could be reported: the exact
+    # intervals (up to seconds a table) are not run. Where nothing earlier matches they still are.
+    calls = []
+    original = P._exact_rd_interval
+
+    def counted(*args):
+        calls.append(args)
+        return original(*args)
+
+    monkeypatch.setattr(P, "_exact_rd_interval", counted)
+    P._effect.cache_clear()  # (intervals computed by earlier tests are remembered)
+    match = closest_effect(60, 100, 40, 100, "rd", "20", "6.4", "33.6", scale="percentage-points")
+    assert match.method == "wald" and match.distance == 0 and calls == []
+    match = closest_effect(44, 49, 26, 48, "rd", "35.6", "15.6", "52.5", scale="percentage-points")
+    assert match.method == "santner-snell" and match.distance == 0 and len(calls) == 1
+
+
 def test_effects_all_reports_a_refused_exact_interval_instead_of_failing():
     frame = P.effects_all(500, 1000, 540, 1000)
     row = frame[frame["method"] == "chan-zhang"].iloc[0]
