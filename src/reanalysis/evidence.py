@@ -1346,10 +1346,10 @@ _TEXT_KEY_COLUMNS = ("adjustment",)
 def _duplicated_keys(frame: pd.DataFrame, key: list[str]) -> np.ndarray:
     """Whether each row's key is another row's too (every row of a repeated key is marked).
 
-    Keys are compared as their values are, but that the order and spacing of a list's items, and
-    the case and spacing of free text, do not make two rows different ("c; d" is "d;c", "None" is
-    "none"), and all missing values are one value (as pandas' ``duplicated`` has it, without its
-    ~2 ms a table).
+    Keys are compared value by value, except that the order and spacing of a list's items, and the
+    case and spacing of free text, do not make two rows different ("c; d" is "d;c", "None" is
+    "none"); all missing values count as one value, as in pandas' ``duplicated`` (which costs ~2 ms
+    a table).
     """
     columns = []
     for col in key:
