@@ -1314,9 +1314,18 @@ def _fm_statistic(p1, p2, n1: int, n2: int, d: float):
     return np.where(var > 0, z, np.where(num == 0, 0.0, np.copysign(np.inf, num)))
 
 
+@functools.lru_cache(maxsize=512)
 def _fm_statistic_matrix(n1: int, n2: int, d: float) -> np.ndarray:
-    """:func:`_fm_statistic` of every table, x1 = 0..n1 (rows) by x2 = 0..n2 (columns)."""
-    return _fm_statistic((np.arange(n1 + 1) / n1)[:, None], (np.arange(n2 + 1) / n2)[None, :], n1, n2, d)
+    """:func:`_fm_statistic` of every table, x1 = 0..n1 (rows) by x2 = 0..n2 (columns); read-only.
+
+    It depends on the group sizes and d only, not on the observed table: the two tails of an
+    interval, and the intervals of tables with the same group sizes (a coverage enumeration, a
+    corpus), ask for it at the same d (the search halves [-1, 1] alike for every table), so it is
+    kept (at most 512 matrices of at most 20,000 cells, ~80 MB; only small tables use it).
+    """
+    stat = _fm_statistic((np.arange(n1 + 1) / n1)[:, None], (np.arange(n2 + 1) / n2)[None, :], n1, n2, d)
+    stat.flags.writeable = False
+    return stat
 
 
 class _ExactRDTail:
