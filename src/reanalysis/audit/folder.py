@@ -433,6 +433,7 @@ def _audit_ci(out, base, row, counts, derived):
             explanation=f"{pct_level} CI for {x}/{n} by {' or '.join(methods)}"
             + (" (printed unclipped, beyond the possible range)" if unclipped else "")
             + scale_note
+            + _named_ci_note(row, methods, x, n, level, f, unit)
             + ".",
         )
         return
@@ -447,7 +448,9 @@ def _audit_ci(out, base, row, counts, derived):
                 method=";".join(methods),
                 computed=_bounds_text(f, res.low, res.high),
                 explanation=f"Not at {pct_level} as printed, but at the unrounded level {100 * exact_level:.4g}% = "
-                f"{why}: CI for {x}/{n} by {' or '.join(methods)}.",
+                f"{why}: CI for {x}/{n} by {' or '.join(methods)}"
+                + _named_ci_note(row, methods, x, n, exact_level, f, unit)
+                + ".",
             )
             return
     pl, ph = parse_printed(row.ci_low), parse_printed(row.ci_high)
@@ -466,12 +469,67 @@ def _audit_ci(out, base, row, counts, derived):
         text += f"; {misprint}"
     elif ph.value < f * x / n or pl.value > f * x / n:
         text += "; the printed interval does not contain the estimate (a typo in the source?)"
+    named = _stated_ci_methods(row.ci_method)
+    if named and named[0] != method:
+        res = proportions.proportion_ci(x, n, method=named[0], level=level)
+        text += (
+            f"; the method the paper names ({row.ci_method}) gives {f * res.low:.1f}-{f * res.high:.1f}{unit}"
+        )
     out.add(
         base,
         verdict="not-reproducible",
         check="method",
         computed=f"{method}: {_bounds_text(f, lo, hi)}",
         explanation=text + scale_note + ".",
+    )
+
+
+#: The CI method a paper names (outcomes.csv ci_method), as methods of
+#: :func:`~reanalysis.proportions.proportion_ci`; the first pattern that names a method wins its place.
+_STATED_CIS = (
+    (re.compile(r"mid-?p", re.IGNORECASE), "mid-p"),
+    (re.compile(r"clopper|\bexact\b", re.IGNORECASE), "clopper-pearson"),
+    (re.compile(r"wilson.{0,40}(continuity|correct|\bcc\b)|\byates\b", re.IGNORECASE), "wilson-cc"),
+    (re.compile(r"wilson|\bscore\b", re.IGNORECASE), "wilson"),
+    (re.compile(r"agresti|coull", re.IGNORECASE), "agresti-coull"),
+    (re.compile(r"jeffreys", re.IGNORECASE), "jeffreys"),
+    (re.compile(r"wald-t|\bt[- ]distribution|student", re.IGNORECASE), "wald-t"),
+    (re.compile(r"wald|normal approximation|asymptotic", re.IGNORECASE), "wald"),
+)
+
+
+def _stated_ci_methods(named) -> list[str]:
+    """The CI methods a paper names ("exact binomial (Clopper-Pearson)", "Wilson score"); [] for none
+    or "not stated". A mid-p interval is not Clopper-Pearson's unless that is named too; a Wilson
+    interval with continuity correction is not the plain Wilson; a Wald interval on the t
+    distribution is not the normal one."""
+    if _missing(named):
+        return []
+    named = str(named)
+    stated = [m for pattern, m in _STATED_CIS if pattern.search(named)]
+    if "mid-p" in stated and not re.search(r"clopper", named, re.IGNORECASE):
+        stated = [m for m in stated if m != "clopper-pearson"]
+    if "wilson-cc" in stated:
+        stated = [m for m in stated if m != "wilson"]
+    if "wald-t" in stated:
+        stated = [m for m in stated if m != "wald"]
+    return stated
+
+
+def _named_ci_note(row, found, x, n, level, f, unit) -> str:
+    """When the interval is reproduced, but not by the method the paper names, what that method gives.
+
+    As for p-values (a 'Fisher' p that only chi-square gives): the printed number holds up, the
+    paper's description of it does not (outside user: 'Wilson score' printed beside a
+    Clopper-Pearson interval was reported as reproduced with no word on the mismatch).
+    """
+    named = _stated_ci_methods(row.ci_method)
+    if not named or any(m in found for m in named):
+        return ""
+    res = proportions.proportion_ci(x, n, method=named[0], level=level)
+    return (
+        f"; the method the paper names ({row.ci_method}) gives {f * res.low:.1f}-{f * res.high:.1f}{unit} on "
+        f"{x}/{n}, so the printed interval fits {' or '.join(found)}, not the named method"
     )
 
 
@@ -593,7 +651,17 @@ def _audit_ci_inferred(out, base, row, n, level, pct_level):
             method=";".join(dict.fromkeys(m for ms, _ in fits.values() for m in ms)),
             computed=_bounds_text(f, res.low, res.high),
             explanation=f"No count is published; of {whence}, the {pct_level} CI is reproduced by {which}, "
-            "which also narrows down the unpublished count.",
+            "which also narrows down the unpublished count"
+            + _named_ci_note(
+                row,
+                list(dict.fromkeys(m for ms, _ in fits.values() for m in ms)),
+                first,
+                n,
+                level,
+                f,
+                "%" if scale == "percent" else "",
+            )
+            + ".",
         )
         return
     out.add(
@@ -671,13 +739,34 @@ def _misprint(x, n, pl, ph, f, level) -> tuple[str, tuple | None]:
             if not good.contains(f * (lo if name == "upper" else hi)):
                 continue
             shown = f"{other:.{good.decimals}f}" if good.decimals else f"{other:.0f}"
-            if len(shown) == len(bad.text) and sum(a != b for a, b in zip(shown, bad.text, strict=True)) == 1:
+            slip = _digit_slip(shown, bad.text)
+            if slip is not None:
                 other_name = "lower" if name == "upper" else "upper"
                 return (
                     f"the {other_name} bound matches {method} and the {name} bound would print as {shown}: "
-                    f"the printed {bad.text} is probably a misprint of {shown}"
+                    f"the printed {bad.text} is probably a misprint of {shown}{slip}"
                 ), (method, lo, hi)
     return "", None
+
+
+def _digit_slip(meant: str, printed: str) -> str | None:
+    """How ``printed`` is a typing slip of ``meant``: "" for one digit changed, " (two digits
+    swapped)" for two neighbouring digits exchanged, across a decimal point too (27.1 printed 21.7
+    or 72.1), None otherwise. Both are printed the same way: same length, point in the same place."""
+    if len(meant) != len(printed):
+        return None
+    differ = [i for i, (a, b) in enumerate(zip(meant, printed, strict=True)) if a != b]
+    if len(differ) == 1:
+        return ""
+    if [c.isdigit() for c in meant] != [c.isdigit() for c in printed]:
+        return None
+    where = [i for i, c in enumerate(meant) if c.isdigit()]  # the digits, the point left out
+    a, b = "".join(meant[i] for i in where), "".join(printed[i] for i in where)
+    swapped = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+    if len(swapped) == 2 and swapped[1] == swapped[0] + 1 and a[swapped[0]] == b[swapped[1]]:
+        if a[swapped[1]] == b[swapped[0]]:
+            return " (two digits swapped)"
+    return None
 
 
 # --------------------------------------------------------------------------------------------
