@@ -165,6 +165,20 @@ GLOSSARY: dict[str, tuple[str, str]] = {
         "as its percentage (here n = 396-404), and the comparisons of that arm are checked over those. If none "
         "does, the count and the percentage cannot both be right (a GRIM-type check).",
     ),
+    "denominator vs arm size": (
+        r"denominator vs arm size",
+        "A denominator printed beside a count (63/431) cannot exceed the arm it counts in (430 randomised): "
+        "the arm's largest recorded size in arms.csv (evaluable, randomised or enrolled) is the bound. A "
+        "larger one is a misprint, or arms.csv holds another population or data cut.",
+    ),
+    "landmark rates vs p": (
+        r"two landmark rates",
+        "A p-value printed for the difference of two rates at a landmark (e.g. 12-month survival), checked "
+        "against the rates and their CIs: each standard error read off its CI as (upper - lower) / 3.92, and "
+        "z = difference / sqrt(SE1^2 + SE2^2) (the z test of two Kaplan-Meier rates with Greenwood's "
+        "standard errors; Klein et al., Stat Med 2007), over every value the printed numbers could have "
+        "been rounded from.",
+    ),
     "claim vs margin": (
         r"claim vs margin",
         "A claim that non-inferiority was (not) shown, checked against the printed CI and the margin the "

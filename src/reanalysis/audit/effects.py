@@ -6,6 +6,8 @@
   (OR, RR, HR) confidence interval on the log scale (Altman & Bland, BMJ 2011;343:d2090 "How to
   obtain the P value from a confidence interval"), over every value the printed numbers could
   have been rounded from, against the printed p-value.
+- :func:`landmark_consistency` — two rates at a landmark (e.g. 12-month survival) with their CIs,
+  against the printed p-value of their difference.
 - :func:`interval_order` — a median (or rate) with its CI: is the estimate inside its interval,
   the interval ordered, "NR" (not reached) where it can be?
 """
@@ -454,6 +456,95 @@ OTHER_CI_LEVELS = (0.90, 0.95, 0.975, 0.98, 0.99, 0.995, 0.999)
 
 def _outside(lo_p, hi_p, ps) -> bool:
     return hi_p < min(ps) * (1 - 1e-9) or lo_p > max(ps) * (1 + 1e-9)
+
+
+@dataclasses.dataclass(frozen=True)
+class LandmarkConsistency(Result):
+    """The p-value two landmark rates (e.g. 12-month survival) and their CIs imply, against the
+    printed p-value: ``p_low``/``p_high`` over every value the printed numbers could have been
+    rounded from, ``p_central`` from the printed values as they stand."""
+
+    rates: tuple[str, str]
+    cis: tuple[tuple[str, str], tuple[str, str]]
+    reported_p: str
+    level: float
+    p_central: float
+    p_low: float
+    p_high: float
+    consistent: bool
+    explanation: str
+
+
+def landmark_consistency(rate_a, ci_a, rate_b, ci_b, reported_p, level: float = 0.95) -> LandmarkConsistency:
+    """Whether two printed rates at a landmark, their CIs and the p-value of their difference agree.
+
+    Parameters
+    ----------
+    rate_a, rate_b : str
+        The rates as printed (percent or proportion, both on one scale).
+    ci_a, ci_b : tuple of str
+        Their CIs as printed (low, high).
+    reported_p : str
+        The p-value of the difference as printed ("0.008", "<0.001").
+    level : float
+        Confidence level of the CIs in (0, 1).
+
+    Notes
+    -----
+    The z test of a difference of two independent Kaplan-Meier rates, each with its Greenwood
+    standard error (Klein, Logan, Harhoff & Andersen, Stat Med 2007;26:4505-19), with each
+    standard error read off its CI as (high - low) / (2 z) (Altman & Bland, BMJ 2011): exact for
+    a CI on the plain scale, close for one on the log-log scale (not symmetric). Every corner of
+    the rounding box of the six printed numbers is tried, and only a p-value outside the whole range
+    is called inconsistent.
+    """
+    level = _checks.level(level)
+    printed = [parse_printed(v) for v in (rate_a, *ci_a, rate_b, *ci_b)]
+    pp = parse_printed(reported_p, kind="pvalue")
+    for p, name in zip(
+        printed, ("rate_a", "ci_a low", "ci_a high", "rate_b", "ci_b low", "ci_b high"), strict=True
+    ):
+        if not math.isfinite(p.value):
+            raise NoImpliedPError(f"{name} ({p.text}) is not a number")
+    (ra, la, ha, rb, lb, hb) = printed
+    for lo, hi in ((la, ha), (lb, hb)):
+        if not lo.value < hi.value:
+            raise ValueError(f"a CI must have low < high, got {lo.text}-{hi.text}")
+    z = _NORMAL.inv_cdf(1 - (1 - level) / 2)
+
+    def implied(a, lo_a, hi_a, b, lo_b, hi_b):
+        se = math.hypot((hi_a - lo_a) / (2 * z), (hi_b - lo_b) / (2 * z))
+        return math.erfc(abs(a - b) / se / math.sqrt(2))
+
+    def corners(p):
+        return (p.low, p.value, p.high)
+
+    ps = [
+        implied(*c) for c in itertools.product(*(corners(p) for p in printed)) if c[1] < c[2] and c[4] < c[5]
+    ]
+    p_central = implied(*(p.value for p in printed))
+    p_low, p_high = min(ps), max(ps)
+    lo_p, hi_p = pp.bounds()
+    consistent = not _outside(lo_p, hi_p, ps)
+    pct = f"{level * 100:g}%"
+    text = (
+        f"{ra.text} ({la.text}-{ha.text}) vs {rb.text} ({lb.text}-{hb.text}), each standard error from its {pct} "
+        f"CI: a z test of the difference gives p = {_fmt_p(p_central)} (range {_fmt_p(p_low)} to {_fmt_p(p_high)} "
+        f"over the rounding of the printed numbers); printed p {spaced_p(pp.text)}"
+    )
+    if not consistent:
+        text += "; it lies outside that range"
+    return LandmarkConsistency(
+        (ra.text, rb.text),
+        ((la.text, ha.text), (lb.text, hb.text)),
+        pp.text,
+        level,
+        p_central,
+        p_low,
+        p_high,
+        consistent,
+        text + ".",
+    )
 
 
 def spaced_p(text: str) -> str:

@@ -34,13 +34,14 @@ from .effects import (
     ci_centred,
     closest_effect,
     interval_order,
+    landmark_consistency,
     ratio_consistency,
     ratio_distance,
     rd_scale,
     spaced_p,
 )
 from .intervals import closest_ci_method, identify_ci_method, unrounded_levels
-from .verdicts import VERDICTS, is_model_based
+from .verdicts import PROBLEM_VERDICTS, VERDICTS, is_model_based
 
 AUDIT_COLUMNS = [
     "study_id",
@@ -251,6 +252,7 @@ def _audit(evidence, n_jobs: int) -> pd.DataFrame:
         _in_context(evidence, "outcomes.csv", lines, i, _audit_outcome, out, row, sizes)
     pvalue_tasks = []
     lines = evidence.lines.get("comparisons")
+    landmarks = _landmark_index(evidence.time_to_event)
     for i, row in enumerate(evidence.comparisons.itertuples(index=False)):
         _in_context(
             evidence,
@@ -263,6 +265,7 @@ def _audit(evidence, n_jobs: int) -> pd.DataFrame:
             outcome_index,
             sizes,
             pvalue_tasks,
+            landmarks,
         )
     _resolve_pvalues(pvalue_tasks, n_jobs)
     _reconcile_effect_p(out.rows)
@@ -293,6 +296,8 @@ def _audit_outcome(out: _Rows, row, sizes: dict | None = None):
     )
     found = outcome_counts(row)
     counts, derived = (found[:2], found[2]) if found else (None, False)
+    start = len(out.rows)
+    largest = _largest(sizes, row.study_id, row.arm_id)
     if row.reported_percent is not None:
         _audit_percent(
             out,
@@ -301,10 +306,37 @@ def _audit_outcome(out: _Rows, row, sizes: dict | None = None):
             counts,
             derived,
             (sizes or {}).get((row.study_id, row.arm_id)),
-            _largest(sizes, row.study_id, row.arm_id),
+            largest,
         )
     if row.ci_low is not None:
         _audit_ci(out, dict(base, kind="ci", reported=f"{row.ci_low}-{row.ci_high}"), row, counts, derived)
+    _denominator_beyond_arm(out.rows[start:], row, largest)
+
+
+def _denominator_beyond_arm(rows: list, row, largest) -> None:
+    """A published denominator larger than its arm (arms.csv) makes the row's first check inconsistent.
+
+    Outside user (MPACT, NEJM 2013, Table 3): "63/431 (15%)" in an arm of 430 randomised and 402
+    treated was reproduced, as the percentage is 63/431; no patient count of an arm, or of a subgroup
+    of it, can exceed the arm. The arm's largest recorded size (evaluable, randomised or enrolled)
+    is the bound, so a row of any of those populations passes.
+    """
+    if not rows or largest is None or pd.isna(row.n) or int(row.n) <= largest:
+        return
+    rec = rows[0]
+    note = (
+        f"its denominator {int(row.n)} is more than the {largest} patients of the arm in arms.csv (its largest "
+        "recorded size): a misprint in the paper, or arms.csv holds another population or data cut"
+    )
+    if rec["verdict"] in PROBLEM_VERDICTS:
+        rec["explanation"] = rec["explanation"].rstrip(".") + f"; also, {note}."
+    else:
+        rec.update(
+            verdict="inconsistent",
+            check="consistency",
+            method="denominator vs arm size",
+            explanation=rec["explanation"].rstrip(".") + f", but {note}.",
+        )
 
 
 def _audit_percent(out, base, row, counts, derived, arm_size=None, largest=None):
@@ -863,7 +895,66 @@ def _derived_table(outcomes: dict, row):
     return tuple(found)
 
 
-def _audit_comparison(out: _Rows, row, outcomes, arms, tasks):
+def _landmark_index(tte: pd.DataFrame) -> dict:
+    """Rates at a landmark (time_to_event.csv rate_at) by (study, quantity, unit, time), then arm."""
+    index: dict = {}
+    for t in tte.itertuples(index=False):
+        if t.statistic == "rate_at" and not pd.isna(t.at_time) and not _missing(t.at_time_unit):
+            key = (t.study_id, t.quantity, t.at_time_unit, float(t.at_time))
+            index.setdefault(key, {}).setdefault(t.arm_id, t)
+    return index
+
+
+def _audit_landmark_pvalue(rec: dict, row, landmarks: dict) -> bool:
+    """A p-value of two rates at a landmark (time_to_event.csv): checked against their CIs.
+
+    Outside user (MPACT, NEJM 2013, Table 2): the p-values of the 6- to 24-month survival rates
+    were "not checkable" for want of counts, which invited counts; Kaplan-Meier rates of censored
+    data are no counts. Returns whether the comparison is such a p-value (``rec`` is then filled).
+    """
+    if _missing(row.timepoint_unit) or pd.isna(row.timepoint_value):
+        return False
+    found = landmarks.get((row.study_id, row.endpoint, row.timepoint_unit, float(row.timepoint_value)), {})
+    rates = [found.get(arm) for arm in (row.arm_a, row.arm_b)]
+    if any(r is None for r in rates):
+        return False
+    at = _timepoint(row)
+    if any(r.ci_low is None or r.ci_high is None for r in rates):
+        rec["explanation"] = (
+            f"A p-value of the rates at {at} (time_to_event.csv), printed without both CIs: with them it is "
+            "checked against the difference of the rates; counts do not apply to rates of censored data."
+        )
+        return True
+    levels = {95.0 if pd.isna(r.ci_level) else float(r.ci_level) for r in rates}
+    if len(levels) != 1:
+        rec["explanation"] = f"A p-value of the rates at {at}: their CIs have different levels ({levels})."
+        return True
+    try:
+        res = landmark_consistency(
+            rates[0].value,
+            (rates[0].ci_low, rates[0].ci_high),
+            rates[1].value,
+            (rates[1].ci_low, rates[1].ci_high),
+            row.reported_p,
+            levels.pop() / 100,
+        )
+    except NoImpliedPError as err:
+        rec["explanation"] = f"A p-value of the rates at {at} (time_to_event.csv), not checked: {err}."
+        return True
+    except ValueError as err:
+        rec.update(verdict="inconsistent", check="consistency", explanation=f"Rates at {at}: {err}.")
+        return True
+    rec.update(
+        verdict="consistent" if res.consistent else "inconsistent",
+        check="consistency",
+        method="z test of two landmark rates, SEs from their CIs",
+        computed=f"p = {_fmt(res.p_central)}",
+        explanation=f"Rates at {at} (time_to_event.csv): " + res.explanation,
+    )
+    return True
+
+
+def _audit_comparison(out: _Rows, row, outcomes, arms, tasks, landmarks=None):
     arms_compared = [row.arm_a, row.arm_b, *tables.split(row.other_arms)]
     base = dict(
         study_id=row.study_id,
@@ -933,6 +1024,12 @@ def _audit_comparison(out: _Rows, row, outcomes, arms, tasks):
                 _audit_margin_pvalue(rec, row, g1, g2, assumed)
         elif multi:
             _audit_table_pvalue(rec, row, outcomes, model)
+        elif (
+            how1 == how2 == "no outcome data"
+            and not has_effect
+            and _audit_landmark_pvalue(rec, row, landmarks or {})
+        ):
+            pass
         elif g1 is None or g2 is None:
             missing, why = (row.arm_a, how1) if g1 is None else (row.arm_b, how2)
             rec["explanation"] = f"No counts for {missing} ({why}); the p-value cannot be recomputed."

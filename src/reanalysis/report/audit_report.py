@@ -68,6 +68,7 @@ def _counts(table: pd.DataFrame) -> dict:
     ordering = int(consistency_methods.str.startswith("ordering").sum())
     count_checks = int((consistency_methods == "count vs percentage").sum())
     claim_checks = int(consistency_methods.str.startswith("claim vs").sum())
+    denominator_checks = int((consistency_methods == "denominator vs arm size").sum())
     granularity = int(table["method"].fillna("").str.startswith("granularity").sum())
     crude = int(((table.check == "arithmetic") & (table["method"].fillna("") == "crude estimate")).sum())
     return {
@@ -92,8 +93,9 @@ def _counts(table: pd.DataFrame) -> dict:
         "granularity": granularity,
         "crude": crude,
         "reproduced_assumed": int(v.get("reproduced-with-assumptions", 0)),
-        "implied": int(len(consistency_rows) - ordering - count_checks - claim_checks),
+        "implied": int(len(consistency_rows) - ordering - count_checks - claim_checks - denominator_checks),
         "count_checks": count_checks,
+        "denominator_checks": denominator_checks,
         "claim_checks": claim_checks,
         "arithmetic_derived": len(derived),
     }

@@ -1,0 +1,144 @@
+"""Two checks an outside user missed on MPACT (Von Hoff et al., N Engl J Med 2013;369:1691-703,
+doi:10.1056/NEJMoa1304369; nab-paclitaxel + gemcitabine, 431 patients, vs gemcitabine, 430):
+
+- the p-values of the survival rates at 6, 12, 18 and 24 months (Table 2) were "not checkable:
+  no counts", which invited counts; they are now checked against the two rates and their CIs;
+- "63/431 (15%)" in the gemcitabine arm of 430 patients (Table 3) was reproduced; a denominator
+  larger than its arm now makes the row inconsistent.
+"""
+
+import math
+
+import pytest
+from scipy import stats
+
+from reanalysis import audit, evidence
+from reanalysis.audit.effects import landmark_consistency
+from reanalysis.audit.folder import _fmt
+
+STUDIES = (
+    "study_id,label,indication,design,citation,status,source_status,source\n"
+    "mpact,MPACT 2013,metastatic pancreatic cancer,randomised open-label phase 3,"
+    "Von Hoff DD et al. N Engl J Med 2013;369:1691-703,completed,confirmed,https://doi.org/10.1056/NEJMoa1304369\n"
+)
+ARMS = (
+    "study_id,arm_id,regimen,n_randomised,source_status,source\n"
+    "mpact,nabp_gem,nab-paclitaxel + gemcitabine,431,confirmed,Figure 1\n"
+    "mpact,gem,gemcitabine,430,confirmed,Figure 1\n"
+)
+TTE_HEAD = "study_id,arm_id,quantity,statistic,value,unit,ci_low,ci_high,ci_level,at_time,at_time_unit,source_status,source_location\n"
+#: Table 2, survival rate % (95% CI) at 6, 12, 18 and 24 months, and the printed p-values.
+RATES = {6: ("67 62 71", "55 50 60", "<0.001"), 12: ("35 30 39", "22 18 27", "<0.001"),
+         18: ("16 12 20", "9 6 12", "0.008"), 24: ("9 6 13", "4 2 7", "0.02")}  # fmt: skip
+CMP_HEAD = (
+    "study_id,endpoint,timepoint_value,timepoint_unit,arm_a,arm_b,reported_p,test_stated,source_status,"
+    "source_location\n"
+)
+
+
+def _folder(tmp_path, rates=RATES, ci=True, outcomes=None):
+    (tmp_path / "studies.csv").write_text(STUDIES)
+    (tmp_path / "arms.csv").write_text(ARMS)
+    tte, cmp = TTE_HEAD, CMP_HEAD
+    for month, (a, b, p) in rates.items():
+        for arm, printed in (("nabp_gem", a), ("gem", b)):
+            value, low, high = printed.split()
+            low, high = (low, high) if ci else ("", "")
+            tte += f"mpact,{arm},overall_survival,rate_at,{value},percent,{low},{high},95,{month},month,confirmed,Table 2\n"
+        cmp += f"mpact,overall_survival,{month},month,nabp_gem,gem,{p},not stated,confirmed,Table 2\n"
+    (tmp_path / "time_to_event.csv").write_text(tte)
+    (tmp_path / "comparisons.csv").write_text(cmp)
+    if outcomes:
+        (tmp_path / "outcomes.csv").write_text(outcomes)
+    return audit.audit(evidence.load(tmp_path))
+
+
+def _z_test_p(a, b):
+    """The two-sided p of the difference of two rates, each SE from its 95% CI, by scipy."""
+    (ra, la, ha), (rb, lb, hb) = ([float(v) for v in x.split()] for x in (a, b))
+    z = stats.norm.ppf(0.975)
+    se = math.sqrt(((ha - la) / (2 * z)) ** 2 + ((hb - lb) / (2 * z)) ** 2)
+    return 2 * stats.norm.sf(abs(ra - rb) / se)
+
+
+def test_landmark_survival_pvalues_are_checked_against_the_rates_and_their_cis(tmp_path):
+    table = _folder(tmp_path)
+    rows = table[table.kind == "pvalue"].set_index("timepoint")
+    assert (rows.verdict == "consistent").all(), rows.explanation.tolist()
+    assert set(rows.method) == {"z test of two landmark rates, SEs from their CIs"}
+    for month, (a, b, _) in RATES.items():
+        assert rows.loc[f"{month} month", "computed"] == f"p = {_fmt(_z_test_p(a, b))}"
+    assert (
+        "Rates at 18 month (time_to_event.csv): 16 (12-20) vs 9 (6-12)" in rows.loc["18 month", "explanation"]
+    )
+    assert "printed p 0.008" in rows.loc["18 month", "explanation"]
+    assert not rows.explanation.str.contains("No counts").any()
+
+
+def test_a_landmark_pvalue_outside_every_rounding_of_the_rates_is_inconsistent(tmp_path):
+    table = _folder(tmp_path, {6: ("67 62 71", "55 50 60", "0.40")})
+    row = table[table.kind == "pvalue"].iloc[0]
+    assert row.verdict == "inconsistent" and "it lies outside that range" in row.explanation
+
+
+def test_landmark_rates_without_cis_are_named_and_counts_are_not_asked_for(tmp_path):
+    table = _folder(tmp_path, {6: ("67 62 71", "55 50 60", "<0.001")}, ci=False)
+    row = table[table.kind == "pvalue"].iloc[0]
+    assert row.verdict == "not-checkable"
+    assert "rates at 6 month (time_to_event.csv), printed without both CIs" in row.explanation
+    assert "counts do not apply" in row.explanation
+
+
+def test_landmark_consistency_brackets_the_central_p_by_the_rounding_of_the_prints():
+    res = landmark_consistency("16", ("12", "20"), "9", ("6", "12"), "0.008")
+    assert res.p_central == pytest.approx(_z_test_p("16 12 20", "9 6 12"), rel=1e-12)
+    assert res.p_low < res.p_central < res.p_high and res.consistent
+    with pytest.raises(ValueError, match="low < high"):
+        landmark_consistency("16", ("20", "12"), "9", ("6", "12"), "0.008")
+
+
+OUTCOMES_HEAD = (
+    "study_id,arm_id,endpoint,timepoint_value,timepoint_unit,responders,n,reported_percent,source_status,"
+    "source_location\n"
+)
+
+
+def test_a_denominator_larger_than_its_arm_is_inconsistent(tmp_path):
+    outcomes = OUTCOMES_HEAD + (
+        "mpact,gem,growth_factor_use,,best,63,431,15,confirmed,Table 3\n"
+        "mpact,nabp_gem,growth_factor_use,,best,110,421,26,confirmed,Table 3\n"
+    )
+    table = _folder(tmp_path, {}, outcomes=outcomes)
+    rows = table[table.kind == "percent"].set_index("arm")
+    gem = rows.loc["gem"]
+    assert (gem.verdict, gem.check, gem.method) == ("inconsistent", "consistency", "denominator vs arm size")
+    assert gem.explanation == (
+        "63/431 = 14.62% prints as 15%, but its denominator 431 is more than the 430 patients of the arm in "
+        "arms.csv (its largest recorded size): a misprint in the paper, or arms.csv holds another population "
+        "or data cut."
+    )
+    assert rows.loc["nabp_gem"].verdict == "reproduced"  # 421 treated of 431 randomised
+
+
+def test_a_denominator_larger_than_its_arm_is_added_to_a_row_that_fails_anyway(tmp_path):
+    outcomes = OUTCOMES_HEAD + "mpact,gem,growth_factor_use,,best,63,431,17,confirmed,Table 3\n"
+    row = _folder(tmp_path, {}, outcomes=outcomes).query("kind == 'percent'").iloc[0]
+    assert row.verdict == "not-reproducible"
+    assert row.explanation.endswith("; also, its denominator 431 is more than the 430 patients of the arm in "
+                                    "arms.csv (its largest recorded size): a misprint in the paper, or arms.csv "
+                                    "holds another population or data cut.")  # fmt: skip
+
+
+def test_the_audit_report_counts_a_denominator_check_as_such_and_explains_both_checks(tmp_path):
+    from reanalysis.report import build_audit_report
+
+    folder = tmp_path / "mpact"
+    folder.mkdir()
+    outcomes = OUTCOMES_HEAD + "mpact,gem,growth_factor_use,,best,63,431,15,confirmed,Table 3\n"
+    _folder(folder, {6: RATES[6]}, outcomes=outcomes)
+    build_audit_report(evidence.load(folder), tmp_path / "report")
+    md = (tmp_path / "report" / "report.md").read_text(encoding="utf-8")
+    assert "1 is a percentage whose denominator is larger than the arm in arms.csv" in md
+    assert "1 is a printed p-value checked against the p-value implied by its own estimate and interval" in md
+    assert "| denominator vs arm size | A denominator printed beside a count" in md
+    assert "| landmark rates vs p | A p-value printed for the difference of two rates at a landmark" in md
