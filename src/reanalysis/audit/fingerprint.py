@@ -71,6 +71,39 @@ def _tied(ties: list[str], same_numbers: bool) -> str:
     return f" (as many fit {shown}, but other ones: different numbers fit different methods)"
 
 
+def _telling(rows: pd.DataFrame, order: dict, best: str, noun: str) -> str:
+    """What the numbers the dominant method fits can say about it: how many fit every method tried
+    (and so identify none), and how many rest on counts inferred from percentages.
+
+    Outside users: "6 of 6 intervals are Clopper-Pearson" rested on 2 intervals that tell methods
+    apart (the other 4 fit all 8), and "the interval is Clopper-Pearson" on one interval of a count
+    inferred from its percentage.
+    """
+    fitting = [r for r in rows.itertuples(index=False) if best in _methods(r.method)]
+    every = sum(1 for r in fitting if set(order) <= set(_methods(r.method)))
+    assumed = sum(1 for r in fitting if r.verdict == "reproduced-with-assumptions")
+    notes = []
+    if every == len(fitting):
+        notes.append(
+            f"{'it fits' if every == 1 else 'they fit'} every standard {noun} as well, so "
+            f"{'it identifies' if every == 1 else 'they identify'} none"
+        )
+    elif every:
+        notes.append(
+            f"{every} of them fit every standard {noun}, so only {len(fitting) - every} tell the {noun}s apart"
+        )
+    if assumed:
+        who = (
+            "it rests"
+            if len(fitting) == 1
+            else "all rest"
+            if assumed == len(fitting)
+            else f"{assumed} of them rest"
+        )
+        notes.append(f"{who} on counts inferred from the printed percentages")
+    return "".join(f"; {n}" for n in notes)
+
+
 def fingerprint(audit_frame: pd.DataFrame, study_id: str) -> Fingerprint:
     """The method fingerprint of one study from an audit table (:func:`reanalysis.audit.audit`)."""
     rows = audit_frame[audit_frame.study_id == study_id]
@@ -106,6 +139,7 @@ def fingerprint(audit_frame: pd.DataFrame, study_id: str) -> Fingerprint:
                 else f"the interval is {ci_method}"
             )
             + _tied(ci_ties, ci_same)
+            + _telling(cis, _CI_ORDER, ci_method, "method")
             if ci_method
             else (
                 f"none of {len(cis)} intervals fits a standard method"
@@ -121,6 +155,7 @@ def fingerprint(audit_frame: pd.DataFrame, study_id: str) -> Fingerprint:
                 else f"the exactly printed p-value is {test}"
             )
             + _tied(test_ties, test_same)
+            + _telling(ps, _TEST_ORDER, test, "test")
             if test
             else (
                 f"none of {len(ps)} exactly printed p-values fits a standard test"
