@@ -237,6 +237,19 @@ def arm_label(d, study_id: str, arm_id: str) -> str:
     return str(sel.iloc[0].regimen) if len(sel) else arm_id
 
 
+def _why_no_effect(d, q, e) -> str:
+    """Why a question's first study gives no effect (the outcomes lookup's own message)."""
+    if not e.endpoint:
+        return "the question names no endpoint"
+    tv, tu = _timepoint(q)
+    for arm in [*_arms(e.arm_a), *_arms(e.arm_b or "")]:
+        try:
+            d.counts(e.study_id, arm, e.endpoint, tv, tu)
+        except ValueError as err:
+            return str(err)
+    return "its arms' counts give no effect"
+
+
 def evidence_table(d, indication: str | None = None) -> pd.DataFrame:
     """One row per clinical question: studies, design, effect with CI, certainty, reasons, interpretation."""
     from . import narrative
@@ -251,7 +264,10 @@ def evidence_table(d, indication: str | None = None) -> pd.DataFrame:
             raise ValueError(
                 f"certainty.csv, question {q.question_id!r}: certainty {q.certainty!r} but "
                 + (
-                    "no effect can be computed; use "
+                    f"no effect can be computed from its first study ({e.study_id}): {_why_no_effect(d, q, e)}; "
+                    "give that arm's counts in outcomes.csv (responders and n, or derived_responders and "
+                    "derived_n with the derivation, e.g. the count the audit infers from a percentage), list "
+                    "first a study that has them, or use "
                     if e.kind == "none"
                     else "an effect is computed; do not use "
                 )
