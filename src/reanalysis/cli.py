@@ -368,6 +368,19 @@ def _load(args):
     from . import evidence
 
     folder = getattr(args, "folder", None) or getattr(args, "data_dir", None)
+    if folder is None:
+        # The library's message advises load('path/to/folder'); on the command line the folder is
+        # an argument. A folder found by default is named, so nobody audits data/ unawares.
+        try:
+            folder = evidence.default_folder()
+        except evidence.DataValidationError:
+            raise ValueError(
+                "no evidence folder given, $REANALYSIS_DATA is not set and ./data/studies.csv does not exist "
+                f"here: name the folder (reanalysis {args.command} path/to/folder), or create one with "
+                "`reanalysis init DIR`"
+            ) from None
+        where = "$REANALYSIS_DATA" if os.environ.get("REANALYSIS_DATA") else "the default, ./data"
+        print(f"reanalysis: no folder given; reading {folder} ({where})", file=sys.stderr)
     return evidence.load(folder)
 
 

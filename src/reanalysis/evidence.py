@@ -968,8 +968,11 @@ def _check_rows(fname: str, frame: pd.DataFrame, lines: list[int], problems: lis
     if {"timepoint_value", "timepoint_unit"} <= cols:
         tv, tu, no_unit = table["timepoint_value"], table["timepoint_unit"], table.isna("timepoint_unit")
         best = tu == "best"
+        # A unit that is not one of the allowed ones is reported once, by the column check; asking
+        # for a value "required for unit 'months'" would send the user to fix the wrong cell.
+        known = table.isin("timepoint_unit", TIMEPOINT_UNITS)
         each(
-            np.isnan(tv) & ~best & ~no_unit,
+            np.isnan(tv) & ~best & ~no_unit & known,
             lambda row: f"column timepoint_value: required for unit {row.timepoint_unit!r}",
         )
         each(~np.isnan(tv) & best, lambda row: "column timepoint_value: must be empty for unit 'best'")

@@ -79,6 +79,13 @@ KINDS = (
 )
 
 
+def _after_p(text) -> str:
+    """A printed p-value as it reads after the letter p: "P<0.001" -> "<0.001", "p = .03" -> ".03"
+    (an outside user's "P<0.001" read "p P<0.001"); "<0.001" and "0.03" as they are."""
+    text = re.sub(r"^\s*[pP]\s*(?=[=<>≤≥])", "", str(text)).strip()
+    return text[1:].strip() if text.startswith("=") else text
+
+
 def _timepoint(row) -> str:
     if _missing(row.timepoint_unit):
         return "whole follow-up"
@@ -1157,10 +1164,10 @@ def _claim_from_p(reported_p: str):
     p = parse_printed(reported_p, kind="pvalue")
     lo, hi = p.bounds()
     if hi < 0.05 or (p.comparator == "<" and p.value <= 0.05):  # "<0.05" is below 0.05
-        return True, f"p {reported_p}"
+        return True, f"p {_after_p(reported_p)}"
     if lo >= 0.05:
-        return False, f"p {reported_p}"
-    return None, f"p {reported_p} stands for values on both sides of 0.05"
+        return False, f"p {_after_p(reported_p)}"
+    return None, f"p {_after_p(reported_p)} stands for values on both sides of 0.05"
 
 
 #: A test a paper names, as the method of :func:`~reanalysis.proportions.compare_proportions`.
@@ -2284,7 +2291,7 @@ def _audit_effect_p(out, base, row, reported: str | None = None):
     base = dict(
         base,
         reported=reported
-        or f"{measure.upper()} {row.reported_effect}{points} ({_span(row.effect_ci_low, row.effect_ci_high)}), p {row.reported_p}",
+        or f"{measure.upper()} {row.reported_effect}{points} ({_span(row.effect_ci_low, row.effect_ci_high)}), p {_after_p(row.reported_p)}",
     )
     if MARGIN_STATED.search(str(row.test_stated or "")):
         out.add(
