@@ -113,7 +113,7 @@ def test_a_denominator_larger_than_its_arm_is_inconsistent(tmp_path):
     gem = rows.loc["gem"]
     assert (gem.verdict, gem.check, gem.method) == ("inconsistent", "consistency", "denominator vs arm size")
     assert gem.explanation == (
-        "63/431 = 14.62% prints as 15%, but its denominator 431 is more than the 430 patients of the arm in "
+        "63/431 = 14.62% prints as 15%. But its denominator 431 is more than the 430 patients of the arm in "
         "arms.csv (its largest recorded size): a misprint in the paper, or arms.csv holds another population "
         "or data cut."
     )
@@ -124,7 +124,7 @@ def test_a_denominator_larger_than_its_arm_is_added_to_a_row_that_fails_anyway(t
     outcomes = OUTCOMES_HEAD + "mpact,gem,growth_factor_use,,best,63,431,17,confirmed,Table 3\n"
     row = _folder(tmp_path, {}, outcomes=outcomes).query("kind == 'percent'").iloc[0]
     assert row.verdict == "not-reproducible"
-    assert row.explanation.endswith("; also, its denominator 431 is more than the 430 patients of the arm in "
+    assert row.explanation.endswith(". Also, its denominator 431 is more than the 430 patients of the arm in "
                                     "arms.csv (its largest recorded size): a misprint in the paper, or arms.csv "
                                     "holds another population or data cut.")  # fmt: skip
 

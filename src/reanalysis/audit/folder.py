@@ -335,14 +335,15 @@ def _denominator_beyond_arm(rows: list, row, largest) -> None:
         f"its denominator {int(row.n)} is more than the {largest} patients of the arm in arms.csv (its largest "
         "recorded size): a misprint in the paper, or arms.csv holds another population or data cut"
     )
+    text = rec["explanation"].rstrip(".") + "."
     if rec["verdict"] in PROBLEM_VERDICTS:
-        rec["explanation"] = rec["explanation"].rstrip(".") + f"; also, {note}."
+        rec["explanation"] = f"{text} Also, {note}."
     else:
         rec.update(
             verdict="inconsistent",
             check="consistency",
             method="denominator vs arm size",
-            explanation=rec["explanation"].rstrip(".") + f", but {note}.",
+            explanation=f"{text} But {note}.",
         )
 
 
