@@ -50,3 +50,11 @@ def test_a_folder_found_by_default_is_named(tmp_path, monkeypatch, capsys, outsi
     assert (
         f"reanalysis: no folder given; reading {outside_folder} ($REANALYSIS_DATA)" in capsys.readouterr().err
     )
+
+
+def test_the_appendix_puts_the_verdict_and_why_beside_the_number(tmp_path, outside_folder):
+    from reanalysis.report import build_audit_report
+
+    build_audit_report(evidence.load(outside_folder), tmp_path / "r")
+    header = (tmp_path / "r" / "tables" / "audit_full.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert header.startswith("published number,reported,verdict,explanation,")

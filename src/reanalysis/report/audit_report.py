@@ -336,13 +336,17 @@ def build(
     s = rep.section(
         "Appendix: every published number",
         "The full audit, one row per published number (two for a p-value printed beside its effect and "
-        "interval: recomputed, and checked against the interval); `reanalysis audit DIR --csv FILE` "
-        "writes the same table.",
+        "interval: recomputed, and checked against the interval), its verdict beside it; `reanalysis "
+        "audit DIR --csv FILE` writes the same table.",
     )
+    full = labelled.drop(columns=["study"])
+    # The verdict and why next to the number: at the end of 13 columns, a reader of a page 1280 px
+    # wide saw numbers without verdicts unless they scrolled sideways (outside user).
+    first = ["published number", "reported", "verdict", "explanation"]
     rep.table(
         s,
         f"{name}_full",
-        labelled.drop(columns=["study"]),
+        full[[c for c in first if c in full] + [c for c in full if c not in first]],
         empty="The folder has no published numbers to audit: its results tables have no rows.",
     )
 
