@@ -115,3 +115,21 @@ def test_digit_slips(meant, printed, slip):
 )
 def test_what_is_not_a_slip(meant, printed):
     assert _digit_slip(meant, printed) is None
+
+
+def test_an_inferred_count_whose_interval_fails_gets_the_closest_candidate_and_the_slip(tmp_path):
+    row = _ci_row(tmp_path, "", 11.4, 21.7, "not stated")
+    assert row.verdict == "not-reproducible"
+    assert "closest is clopper-pearson on 19/104" in row.explanation
+    assert "the printed 21.7 is probably a misprint of 27.1 (two digits swapped)" in row.explanation
+    assert row.computed.startswith("clopper-pearson: 11.3")
+
+
+def test_an_inferred_count_whose_interval_fails_without_a_slip_gets_the_closest_candidate(tmp_path):
+    row = _ci_row(tmp_path, "", 11.4, 29.9, "not stated")
+    assert (
+        row.verdict == "not-reproducible"
+        and "; closest is " in row.explanation
+        and " on 19/104 (" in row.explanation
+    )
+    assert row.computed

@@ -704,13 +704,46 @@ def _audit_ci_inferred(out, base, row, n, level, pct_level):
             + ".",
         )
         return
-    out.add(
-        base,
-        verdict="not-reproducible",
-        check="method",
-        explanation=f"No count is published; for none of {whence} does a standard {pct_level} CI print as "
-        f"{row.ci_low}-{row.ci_high} (another level, denominator or method?).",
+    text = (
+        f"No count is published; for none of {whence} does a standard {pct_level} CI print as "
+        f"{row.ci_low}-{row.ci_high} (another level, denominator or method?)"
     )
+    computed = ""
+    near = _closest_inferred_ci(ks, n, row, level)
+    if near is not None:
+        # The report promises the closest candidate for every number that does not hold up (outside
+        # user: an inferred count's interval printed with a slip came with none).
+        k, method, lo, hi, f, misprint = near
+        unit = "%" if f == 100.0 else ""
+        text += f"; closest is {method} on {k}/{n} ({f * lo:.1f}-{f * hi:.1f}{unit})" + (
+            f"; {misprint}" if misprint else ""
+        )
+        computed = f"{method}: {_bounds_text(f, lo, hi)}"
+    out.add(base, verdict="not-reproducible", check="method", computed=computed, explanation=text + ".")
+
+
+#: Most counts an inferred CI's closest candidate is searched over (each costs every CI method).
+_CLOSEST_INFERRED_COUNTS = 50
+
+
+def _closest_inferred_ci(ks, n, row, level):
+    """(count, method, low, high, scale factor, misprint note) of the candidate interval closest to the
+    printed one over the counts ``ks`` (None for more than :data:`_CLOSEST_INFERRED_COUNTS`); a bound
+    off by a one-digit or two-digit slip is named, as for a published count."""
+    if not ks or len(ks) > _CLOSEST_INFERRED_COUNTS:
+        return None
+    pl, ph = parse_printed(row.ci_low), parse_printed(row.ci_high)
+    best = None
+    for k in ks:
+        scale, _ = _ci_scale(row, k, n)
+        f = 100.0 if scale == "percent" else 1.0
+        misprint, bounds = _misprint(k, n, pl, ph, f, level)
+        if misprint:
+            return (k, *bounds, f, misprint)
+        method, lo, hi, dist = closest_ci_method(k, n, row.ci_low, row.ci_high, level=level, scale=scale)
+        if best is None or dist < best[0]:
+            best = (dist, (k, method, lo, hi, f, ""))
+    return best[1]
 
 
 def _ci_survivors(ks, n, row, level) -> list[int]:
