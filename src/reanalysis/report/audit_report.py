@@ -70,6 +70,12 @@ def _counts(table: pd.DataFrame) -> dict:
     claim_checks = int(consistency_methods.str.startswith("claim vs").sum())
     denominator_checks = int((consistency_methods == "denominator vs arm size").sum())
     granularity = int(table["method"].fillna("").str.startswith("granularity").sum())
+    # Consistent numbers whose every check is an ordering check (an estimate inside its interval):
+    # the headline says how many, as "consistent" was read as "verified" (outside users).
+    only_order = (
+        (table.check == "consistency") & table["method"].fillna("").str.startswith("ordering")
+    ).groupby(ids, sort=False).all()
+    consistent_ordering = int((only_order & (numbers.reindex(only_order.index) == "consistent")).sum())
     crude = int(((table.check == "arithmetic") & (table["method"].fillna("") == "crude estimate")).sum())
     return {
         # Check kinds first: the verdict counts below must not be overwritten by a check of the
@@ -79,6 +85,7 @@ def _counts(table: pd.DataFrame) -> dict:
         "checks": len(table),
         "reproduced": int(v.get("reproduced", 0) + v.get("reproduced-with-assumptions", 0)),
         "consistent": int(v.get("consistent", 0)),
+        "consistent_ordering": consistent_ordering,
         "model": int(v.get("model-based", 0)),
         "not_reproducible": int(v.get("not-reproducible", 0)),
         "inconsistent": int(v.get("inconsistent", 0)),
