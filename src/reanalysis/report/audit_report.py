@@ -73,8 +73,10 @@ def _counts(table: pd.DataFrame) -> dict:
     # Consistent numbers whose every check is an ordering check (an estimate inside its interval):
     # the headline says how many, as "consistent" was read as "verified" (outside users).
     only_order = (
-        (table.check == "consistency") & table["method"].fillna("").str.startswith("ordering")
-    ).groupby(ids, sort=False).all()
+        ((table.check == "consistency") & table["method"].fillna("").str.startswith("ordering"))
+        .groupby(ids, sort=False)
+        .all()
+    )
     consistent_ordering = int((only_order & (numbers.reindex(only_order.index) == "consistent")).sum())
     crude = int(((table.check == "arithmetic") & (table["method"].fillna("") == "crude estimate")).sum())
     return {
