@@ -41,7 +41,10 @@ class MetaResult(Result):
     ``estimate``/``low``/``high`` and ``pi_low``/``pi_high`` (prediction interval) are on the
     natural scale (a proportion, an OR, RR or RD); the ``*_transformed`` fields and ``se`` on the
     analysis scale (logit, arcsine, log ratio). ``studies`` holds per-study estimates, CIs and
-    random-effects weights (percent).
+    random-effects weights (percent); each study's CI is the Wald interval on the analysis scale,
+    back-transformed (for a logit proportion: a logit-Wald interval, as metafor's ``forest()``
+    shows), so it need not equal the interval the paper prints (often Clopper-Pearson for a
+    proportion); :func:`reanalysis.proportions.proportion_ci` gives that one.
     """
 
     measure: str
