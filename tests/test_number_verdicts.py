@@ -96,7 +96,13 @@ def test_the_report_counts_numbers_and_says_how_many_checks(tmp_path):
 
 @pytest.mark.parametrize(
     "folder",
-    ["examples/cll14", "examples/ascembl", "examples/haem_rct_landscape", "examples/optic_ponatinib"],
+    [
+        "examples/cll14",
+        "examples/ascembl",
+        "examples/haem_rct_landscape",
+        "examples/optic_ponatinib",
+        "examples/mpact",
+    ],
 )
 def test_every_second_check_of_a_p_value_finds_its_first(folder):
     # The audit writes a pvalue row for every printed p, so every effect-p row has one to join.
