@@ -337,6 +337,11 @@ def build(
             "pmid",
             "doi",
             "source",
+            # How far each study was checked (a press release is 'secondary', a study known only from
+            # the summary document 'seed-only') and the curator's caveats ("the same 104 patients as
+            # ..."): a reader of the verdicts needs both (outside user).
+            "source_status",
+            "notes",
         )
         if c in evidence.studies
     ]
