@@ -511,10 +511,7 @@ def _audit_ci(out, base, row, counts, derived):
         text += "; the printed interval does not contain the estimate (a typo in the source?)"
     named = _stated_ci_methods(row.ci_method)
     if named and named[0] != method:
-        res = proportions.proportion_ci(x, n, method=named[0], level=level)
-        text += (
-            f"; the method the paper names ({row.ci_method}) gives {f * res.low:.1f}-{f * res.high:.1f}{unit}"
-        )
+        text += f"; {_named_ci_gives(row, named[0], x, n, level, f, unit)}"
     out.add(
         base,
         verdict="not-reproducible",
@@ -566,11 +563,16 @@ def _named_ci_note(row, found, x, n, level, f, unit) -> str:
     named = _stated_ci_methods(row.ci_method)
     if not named or any(m in found for m in named):
         return ""
-    res = proportions.proportion_ci(x, n, method=named[0], level=level)
     return (
-        f"; the method the paper names ({row.ci_method}) gives {f * res.low:.1f}-{f * res.high:.1f}{unit} on "
-        f"{x}/{n}, so the printed interval fits {' or '.join(found)}, not the named method"
+        f"; {_named_ci_gives(row, named[0], x, n, level, f, unit)} on {x}/{n}, so the printed interval fits "
+        f"{' or '.join(found)}, not the named method"
     )
+
+
+def _named_ci_gives(row, method, x, n, level, f, unit) -> str:
+    """'the method the paper names (Wilson score) gives 12.0-26.8%'."""
+    res = proportions.proportion_ci(x, n, method=method, level=level)
+    return f"the method the paper names ({row.ci_method}) gives {f * res.low:.1f}-{f * res.high:.1f}{unit}"
 
 
 def _audit_percent_granularity(out, base, printed, shown, n):
