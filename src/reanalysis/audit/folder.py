@@ -955,7 +955,8 @@ def _audit_landmark_pvalue(rec: dict, row, landmarks: dict) -> bool:
     were "not checkable" for want of counts, which invited counts; Kaplan-Meier rates of censored
     data are no counts. Returns whether the comparison is such a p-value (``rec`` is then filled).
     """
-    if _missing(row.timepoint_unit) or pd.isna(row.timepoint_value):
+    # time_to_event.csv has no strata: a subgroup's p-value is not the whole arms' rates'
+    if _missing(row.timepoint_unit) or pd.isna(row.timepoint_value) or not _missing(row.stratum):
         return False
     found = landmarks.get((row.study_id, row.endpoint, row.timepoint_unit, float(row.timepoint_value)), {})
     rates = [found.get(arm) for arm in (row.arm_a, row.arm_b)]
