@@ -144,3 +144,20 @@ def test_the_audit_report_counts_a_denominator_check_as_such_and_explains_both_c
     assert "1 is a printed p-value checked against the p-value implied by its own estimate and interval" in md
     assert "| denominator vs arm size | A denominator printed beside a count" in md
     assert "| landmark rates vs p | A p-value printed for the difference of two rates at a landmark" in md
+
+
+def test_a_subgroups_landmark_pvalue_is_not_checked_against_the_whole_arms_rates(tmp_path):
+    (tmp_path / "studies.csv").write_text(STUDIES)
+    (tmp_path / "arms.csv").write_text(ARMS)
+    tte = TTE_HEAD + "".join(
+        f"mpact,{arm},overall_survival,rate_at,{v},percent,{lo},{hi},95,6,month,confirmed,Table 2\n"
+        for arm, (v, lo, hi) in (("nabp_gem", ("67", "62", "71")), ("gem", ("55", "50", "60")))
+    )
+    (tmp_path / "time_to_event.csv").write_text(tte)
+    (tmp_path / "comparisons.csv").write_text(
+        "study_id,endpoint,timepoint_value,timepoint_unit,stratum,arm_a,arm_b,reported_p,test_stated,source_status,"
+        "source_location\nmpact,overall_survival,6,month,liver metastases,nabp_gem,gem,0.04,not stated,confirmed,"
+        "Figure 3\n"
+    )
+    row = audit.audit(evidence.load(tmp_path)).query("kind == 'pvalue'").iloc[0]
+    assert row.verdict == "not-checkable" and "landmark" not in row.method
