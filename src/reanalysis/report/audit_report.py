@@ -69,6 +69,7 @@ def _counts(table: pd.DataFrame) -> dict:
     count_checks = int((consistency_methods == "count vs percentage").sum())
     claim_checks = int(consistency_methods.str.startswith("claim vs").sum())
     denominator_checks = int((consistency_methods == "denominator vs arm size").sum())
+    landmark_checks = int(consistency_methods.str.startswith("z test of two landmark rates").sum())
     granularity = int(table["method"].fillna("").str.startswith("granularity").sum())
     # Consistent numbers whose every check is an ordering check (an estimate inside its interval):
     # the headline says how many, as "consistent" was read as "verified" (outside users).
@@ -102,7 +103,15 @@ def _counts(table: pd.DataFrame) -> dict:
         "granularity": granularity,
         "crude": crude,
         "reproduced_assumed": int(v.get("reproduced-with-assumptions", 0)),
-        "implied": int(len(consistency_rows) - ordering - count_checks - claim_checks - denominator_checks),
+        "implied": int(
+            len(consistency_rows)
+            - ordering
+            - count_checks
+            - claim_checks
+            - denominator_checks
+            - landmark_checks
+        ),
+        "landmark_checks": landmark_checks,
         "count_checks": count_checks,
         "denominator_checks": denominator_checks,
         "claim_checks": claim_checks,
