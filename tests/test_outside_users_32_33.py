@@ -58,3 +58,48 @@ def test_the_appendix_puts_the_verdict_and_why_beside_the_number(tmp_path, outsi
     build_audit_report(evidence.load(outside_folder), tmp_path / "r")
     header = (tmp_path / "r" / "tables" / "audit_full.csv").read_text(encoding="utf-8").splitlines()[0]
     assert header.startswith("published number,reported,verdict,explanation,")
+
+
+def test_a_p_value_printed_with_its_letter_is_still_one_number_with_its_ci_check(outside_folder):
+    ev = evidence.load(outside_folder)
+    ev.comparisons.loc[ev.comparisons.effect_measure == "rd", "reported_p"] = "P=0.005"
+    table = audit.audit(ev)
+    ids = audit.number_ids(table)
+    pvalue = table[(table.kind == "pvalue") & (table.reported == "P=0.005")].index[0]
+    effect_p = table[table.kind == "effect-p"].index[0]
+    assert ids[effect_p] == pvalue
+
+
+ASTER = {  # Lapergue et al., JAMA 2017;318:443 (ASTER), Table 2: 55/192 vs 67/189, OR 0.73 (0.54-1.13), P .16
+    "studies.csv": "study_id,label,indication,design,citation,status,source_status,source\n"
+    "aster,ASTER 2017,acute ischaemic stroke,randomised open-label,Lapergue B et al. JAMA 2017;318:443,"
+    "completed,confirmed,https://pmc.ncbi.nlm.nih.gov/articles/PMC5817613/table/joi170084t2\n",
+    "arms.csv": "study_id,arm_id,regimen,n_randomised,source_status,source\n"
+    "aster,aspiration,contact aspiration,192,confirmed,Table 2\naster,stent,stent retriever,189,confirmed,Table 2\n",
+    "outcomes.csv": "study_id,arm_id,endpoint,timepoint_value,timepoint_unit,responders,n,reported_percent,"
+    "source_status,source_location\n"
+    "aster,aspiration,mrs_0_2,90,day,55,192,28.6,confirmed,Table 2\n"
+    "aster,stent,mrs_0_2,90,day,67,189,35.4,confirmed,Table 2\n",
+}
+
+
+def _aster(tmp_path, low):
+    for name, text in ASTER.items():
+        (tmp_path / name).write_text(text)
+    (tmp_path / "comparisons.csv").write_text(
+        "study_id,endpoint,timepoint_value,timepoint_unit,arm_a,arm_b,reported_p,test_stated,effect_measure,"
+        "reported_effect,effect_ci_low,effect_ci_high,effect_unit,source_status,source_location\n"
+        f"aster,mrs_0_2,90,day,aspiration,stent,.16,not stated,or,0.73,{low},1.13,ratio,confirmed,Table 2\n"
+    )
+    return audit.audit(evidence.load(tmp_path)).query("kind == 'effect-p'").iloc[0]
+
+
+def test_an_off_centre_interval_no_method_gives_is_not_excused_by_a_test_that_gives_the_p(tmp_path):
+    row = _aster(tmp_path, "0.54")  # the lower bound alone implies p = 0.04; Woolf on the counts: 0.475
+    assert row.verdict == "inconsistent"
+    assert "a bound is more likely misprinted than the p" in row.explanation
+
+
+def test_the_printed_interval_the_counts_give_agrees_with_its_p(tmp_path):
+    row = _aster(tmp_path, "0.48")
+    assert row.verdict == "consistent"

@@ -41,7 +41,7 @@ from .effects import (
     spaced_p,
 )
 from .intervals import closest_ci_method, identify_ci_method, unrounded_levels
-from .verdicts import PROBLEM_VERDICTS, VERDICTS, is_model_based
+from .verdicts import PROBLEM_VERDICTS, VERDICTS, _after_p, is_model_based
 
 AUDIT_COLUMNS = [
     "study_id",
@@ -77,13 +77,6 @@ KINDS = (
     "q1",
     "q3",
 )
-
-
-def _after_p(text) -> str:
-    """A printed p-value as it reads after the letter p: "P<0.001" -> "<0.001", "p = .03" -> ".03"
-    (an outside user's "P<0.001" read "p P<0.001"); "<0.001" and "0.03" as they are."""
-    text = re.sub(r"^\s*[pP]\s*(?=[=<>≤≥])", "", str(text)).strip()
-    return text[1:].strip() if text.startswith("=") else text
 
 
 def _timepoint(row) -> str:
@@ -2373,7 +2366,8 @@ def _audit_effect_p(out, base, row, reported: str | None = None):
         explanation=res.explanation,
     )
     if res.another_test:
-        rec[_TEST_GAP] = True  # settled by _reconcile_effect_p once the p-value row has its verdict
+        # settled by _reconcile_effect_p once the p-value and effect rows have their verdicts
+        rec[_TEST_GAP] = res.centred
 
 
 #: Private mark on an effect-p row whose gap a different test explains (dropped from the audit table).
@@ -2396,16 +2390,36 @@ def _reconcile_effect_p(rows: list[dict]) -> None:
         # 2,700 for percentages without denominators), perhaps none that the printed CI fits, and the
         # effect-p check is then what catches a p the CI contradicts (0.006 beside a CI implying 0.017).
         if r["kind"] == "pvalue" and r["check"] == "method" and r["verdict"] == "reproduced":
-            key = (r["study_id"], r["endpoint"], r["timepoint"], r["arm"], str(r["reported"]))
+            key = (r["study_id"], r["endpoint"], r["timepoint"], r["arm"], _after_p(r["reported"]))
             reproduced.setdefault(key, r)
+    # effects whose CI some method on the counts gives
+    effects = {
+        (r["study_id"], r["endpoint"], r["timepoint"], r["arm"], str(r["reported"]))
+        for r in rows
+        if r["kind"] == "effect" and r["verdict"] in ("reproduced", "reproduced-with-assumptions")
+    }
     for r in rows:
-        if not r.pop(_TEST_GAP, False):
+        centred = r.pop(_TEST_GAP, None)
+        if centred is None:
             continue
-        printed_p = str(r["reported"]).rsplit(", p ", 1)[-1]
-        match = reproduced.get((r["study_id"], r["endpoint"], r["timepoint"], r["arm"], printed_p))
+        where = (r["study_id"], r["endpoint"], r["timepoint"], r["arm"])
+        printed_p = _after_p(str(r["reported"]).rsplit(", p ", 1)[-1])
+        match = reproduced.get((*where, printed_p))
         if match is None:
             continue
         test = str(match["method"]).split(";")[0]
+        effect = str(r["reported"]).rsplit(", p ", 1)[0]  # "OR 0.73 (0.54-1.13)", as its effect row
+        if not centred and (*where, effect) not in effects:
+            # The gap between two tests explains a p beside a Wald interval; an interval off its own
+            # estimate's centre that no method on the counts gives is itself in doubt (outside user,
+            # ASTER: OR 0.73 (0.54-1.13), P .16, whose lower bound alone implies p = 0.04).
+            r["explanation"] = (
+                r["explanation"].rstrip(".")
+                + f"; the p-value itself is reproduced from the counts by {test}, but this interval is not "
+                "centred on its estimate and no method on the counts gives it, so a bound is more likely "
+                "misprinted than the p."
+            )
+            continue
         r["verdict"] = "consistent"
         r["explanation"] = (
             r["explanation"].rstrip(".")

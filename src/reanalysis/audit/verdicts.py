@@ -80,6 +80,13 @@ _NUMBER_ORDER = (
 )
 
 
+def _after_p(text) -> str:
+    """A printed p-value as it reads after the letter p: "P<0.001" -> "<0.001", "p = .03" -> ".03"
+    (an outside user's "P<0.001" read "p P<0.001"); "<0.001" and "0.03" as they are."""
+    text = re.sub(r"^\s*[pP]\s*(?=[=<>≤≥])", "", str(text)).strip()
+    return text[1:].strip() if text.startswith("=") else text
+
+
 def number_ids(table):
     """For each row of an audit table, the published number it checks (the label of the row that
     stands for that number: its own, or for a p-value checked twice the ``pvalue`` row).
@@ -127,7 +134,7 @@ def number_ids(table):
 
     def match_key(row, printed_p):
         # an empty key cell (NaN, None) matches an empty one: NaN == NaN is False in a dict lookup
-        return (*("" if pd.isna(v) else str(v) for v in row[key]), str(printed_p))
+        return (*("" if pd.isna(v) else str(v) for v in row[key]), _after_p(printed_p))
 
     waiting: dict = {}
     for label, row in table[table["kind"] == "pvalue"][key + ["reported"]].iterrows():
