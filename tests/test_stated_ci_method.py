@@ -133,3 +133,26 @@ def test_an_inferred_count_whose_interval_fails_without_a_slip_gets_the_closest_
         and " on 19/104 (" in row.explanation
     )
     assert row.computed
+
+
+def test_a_percentage_that_only_rounding_twice_prints_keeps_its_flag_and_says_so(tmp_path):
+    # Outside user (ASTER, JAMA 2017): 140/165 = 84.848% printed 84.9 (84.85, rounded again half up)
+    (tmp_path / "studies.csv").write_text(STUDIES)
+    (tmp_path / "outcomes.csv").write_text(
+        "study_id,arm_id,endpoint,timepoint_value,timepoint_unit,responders,n,reported_percent,source_status,"
+        "source_location\nkn224,pembro,objective_response,,best,140,165,84.9,confirmed,Table 2\n"
+    )
+    row = audit.audit(evidence.load(tmp_path)).query("kind == 'percent'").iloc[0]
+    assert row.verdict == "not-reproducible"
+    assert (
+        "rounded twice, half up (84.848% to 84.85% to 84.9%), it would: a misprint, or a paper"
+        in row.explanation
+    )
+
+
+@pytest.mark.parametrize("x, n, printed", [(140, 165, "84.8"), (19, 104, "18.2"), (1, 3, "33.4")])
+def test_no_twice_rounding_note_where_it_does_not_print_so(tmp_path, x, n, printed):
+    from reanalysis.audit.folder import _rounded_twice
+    from reanalysis.printed import parse_printed
+
+    assert _rounded_twice(x, n, parse_printed(printed, kind="percent")) is None

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
+from fractions import Fraction
 
 import numpy as np
 import pandas as pd
@@ -427,8 +428,22 @@ def _audit_percent(out, base, row, counts, derived, arm_size=None, largest=None)
             verdict="not-reproducible",
             check="arithmetic",
             computed=computed,
-            explanation=f"{source} = {pct:.2f}% does not print as {shown}%.",
+            explanation=f"{source} = {pct:.2f}% does not print as {shown}%"
+            + _twice_note(x, n, printed, shown)
+            + ".",
         )
+
+
+def _twice_note(x, n, printed, shown) -> str:
+    """What rounding twice would print (a misprint and a twice-rounding paper cannot be told apart
+    from one number, so the row keeps its verdict; several such rows in one table point to the rule)."""
+    twice = _rounded_twice(x, n, printed)
+    if twice is None:
+        return ""
+    return (
+        f"; rounded twice, half up ({100 * x / n:.3f}% to {twice}% to {shown}%), it would: a misprint, or a "
+        "paper that rounds twice (several such rows in one table point to the second)"
+    )
 
 
 def _audit_ci(out, base, row, counts, derived):
@@ -566,6 +581,27 @@ def _named_ci_gives(row, method, x, n, level, f, unit) -> str:
     """'the method the paper names (Wilson score) gives 12.0-26.8%'."""
     res = proportions.proportion_ci(x, n, method=method, level=level)
     return f"the method the paper names ({row.ci_method}) gives {f * res.low:.1f}-{f * res.high:.1f}{unit}"
+
+
+def _rounded_twice(x: int, n: int, printed) -> str | None:
+    """The one-decimal-more rounding of x/n (as text) when rounding it again, half up, gives the print.
+
+    Outside user (ASTER, JAMA 2017): 140/165 = 84.848% printed 84.9, as 84.85 rounded half up; 3 of
+    the table's 20 percentages fit only that. Exact (fractions), as the values sit on a half.
+    """
+    if printed.comparator != "=" or not math.isfinite(printed.value):
+        return None
+    d = percent_decimals(printed)
+    pct = Fraction(100 * x, n)
+    first = math.floor(pct * 10 ** (d + 1) + Fraction(1, 2))  # half up, one decimal more
+    second = math.floor(Fraction(first, 10) + Fraction(1, 2))  # then half up to d decimals
+    try:
+        target = Fraction(printed.text.strip().rstrip("%").strip()) * 10**d
+    except ValueError:  # a print Fraction does not read: no claim either way
+        return None
+    if second != target or Fraction(first, 10 ** (d + 1)) == pct:
+        return None
+    return f"{first / 10 ** (d + 1):.{d + 1}f}"
 
 
 def _audit_percent_granularity(out, base, printed, shown, n):
