@@ -165,3 +165,9 @@ def test_a_subgroups_landmark_pvalue_is_not_checked_against_the_whole_arms_rates
     )
     row = audit.audit(evidence.load(tmp_path)).query("kind == 'pvalue'").iloc[0]
     assert row.verdict == "not-checkable" and "landmark" not in row.method
+
+
+@pytest.mark.parametrize("nobody_died", ["100 100 100", "67 62 NE"])
+def test_a_landmark_ci_that_implies_no_standard_error_leaves_the_p_unchecked(tmp_path, nobody_died):
+    row = _folder(tmp_path, {6: (nobody_died, "55 50 60", "<0.001")}).query("kind == 'pvalue'").iloc[0]
+    assert row.verdict == "not-checkable" and "not checked" in row.explanation
