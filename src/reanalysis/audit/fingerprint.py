@@ -98,7 +98,7 @@ def _telling(rows: pd.DataFrame, order: dict, best: str, noun: str) -> str:
             if len(fitting) == 1
             else "all rest"
             if assumed == len(fitting)
-            else f"{assumed} of them rest"
+            else f"{assumed} of them {'rests' if assumed == 1 else 'rest'}"
         )
         notes.append(f"{who} on counts inferred from the printed percentages")
     return "".join(f"; {n}" for n in notes)
