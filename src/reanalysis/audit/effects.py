@@ -458,11 +458,30 @@ def _outside(lo_p, hi_p, ps) -> bool:
     return hi_p < min(ps) * (1 - 1e-9) or lo_p > max(ps) * (1 + 1e-9)
 
 
+#: The scales of a survival rate S in (0, 1), as (transform, its derivative in S): a Kaplan-Meier
+#: rate's CI is symmetric on one of them (R's survfit, conf.type: "plain", "log" (its default),
+#: "log-log" (SAS's and lifelines' default), "logit", "arcsin"), and Klein, Logan, Harhoff &
+#: Andersen (Stat Med 2007;26:4505-19) compare the z tests of two rates on the same five.
+_RATE_SCALES = {
+    "plain": (lambda s: s, lambda s: np.ones_like(s)),
+    "log": (np.log, lambda s: 1.0 / s),
+    "log-log": (lambda s: np.log(-np.log(s)), lambda s: 1.0 / (s * np.log(s))),
+    "logit": (lambda s: np.log(s / (1.0 - s)), lambda s: 1.0 / (s * (1.0 - s))),
+    "arcsine": (lambda s: np.arcsin(np.sqrt(s)), lambda s: 0.5 / np.sqrt(s * (1.0 - s))),
+}
+
+
 @dataclasses.dataclass(frozen=True)
 class LandmarkConsistency(Result):
     """The p-value two landmark rates (e.g. 12-month survival) and their CIs imply, against the
-    printed p-value: ``p_low``/``p_high`` over every value the printed numbers could have been
-    rounded from, ``p_central`` from the printed values as they stand."""
+    printed p-value.
+
+    ``p_central`` is the z test on the scale of the CIs, from the printed values as they stand;
+    ``p_low``/``p_high`` span the tests on the five scales of Klein et al. (2007), with each
+    standard error read off its CI on every scale both CIs could be symmetric on (``ci_scales``;
+    empty when there is none, and every scale is tried), over every value the printed numbers
+    could have been rounded from. The span is wide: the check
+    catches gross errors (a p from another comparison, a slipped digit), not small ones."""
 
     rates: tuple[str, str]
     cis: tuple[tuple[str, str], tuple[str, str]]
@@ -473,67 +492,120 @@ class LandmarkConsistency(Result):
     p_high: float
     consistent: bool
     explanation: str
+    ci_scales: tuple[str, ...] = ()
 
 
-def landmark_consistency(rate_a, ci_a, rate_b, ci_b, reported_p, level: float = 0.95) -> LandmarkConsistency:
+def _box(printed, scale: float) -> np.ndarray:
+    """Every corner of the rounding box of the printed numbers (rows), on the proportion scale."""
+    return np.array(list(itertools.product(*((p.low, p.value, p.high) for p in printed)))) / scale
+
+
+def _symmetric_on(name: str, est, low, high) -> np.ndarray:
+    """Whether a CI (low, high) can be symmetric about ``est`` on the scale ``name`` within the
+    rounding of the three: g(high) + g(low) - 2 g(est) is monotone in each, so it takes the value 0
+    in the box when its corners have both signs."""
+    g = _RATE_SCALES[name][0]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        f = g(high) + g(low) - 2 * g(est)
+    f = f[np.isfinite(f)]
+    tol = 1e-12
+    return f.size > 0 and f.min() <= tol and f.max() >= -tol
+
+
+def _landmark_p(box: np.ndarray, ci_scales, test_scales, z: float) -> np.ndarray:
+    """Two-sided p of the z tests on ``test_scales`` at the rows of ``box`` (rate, low, high of each
+    arm), each standard error read off its CI on each of ``ci_scales`` and carried over to the test's
+    scale by the delta method; the finite ones, flattened."""
+    from scipy import special
+
+    scales = {*ci_scales, *test_scales}
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        g = {name: _RATE_SCALES[name][0](box) for name in scales}
+        dg = {name: _RATE_SCALES[name][1](box[:, [0, 3]]) for name in scales}
+        stats = []
+        for c in ci_scales:
+            se = np.abs(g[c][:, [2, 5]] - g[c][:, [1, 4]]) / (2 * z)
+            for t in test_scales:
+                sd = np.sqrt(((dg[t] / dg[c] * se) ** 2).sum(axis=1))
+                stats.append((g[t][:, 0] - g[t][:, 3]) / sd)
+        p = special.erfc(np.abs(np.concatenate(stats)) / math.sqrt(2))
+    return p[np.isfinite(p)]
+
+
+def landmark_consistency(
+    rate_a, ci_a, rate_b, ci_b, reported_p, level: float = 0.95, *, scale: str = "percent"
+) -> LandmarkConsistency:
     """Whether two printed rates at a landmark, their CIs and the p-value of their difference agree.
 
     Parameters
     ----------
     rate_a, rate_b : str
-        The rates as printed (percent or proportion, both on one scale).
+        The rates as printed (e.g. 12-month survival "35").
     ci_a, ci_b : tuple of str
         Their CIs as printed (low, high).
     reported_p : str
         The p-value of the difference as printed ("0.008", "<0.001").
     level : float
         Confidence level of the CIs in (0, 1).
+    scale : {"percent", "proportion"}
+        The scale the rates and CIs are printed on.
 
     Notes
     -----
     The z test of a difference of two independent Kaplan-Meier rates, each with its Greenwood
-    standard error (Klein, Logan, Harhoff & Andersen, Stat Med 2007;26:4505-19), with each
-    standard error read off its CI as (high - low) / (2 z) (Altman & Bland, BMJ 2011): exact for
-    a CI on the plain scale, close for one on the log-log scale (not symmetric). Every corner of
-    the rounding box of the six printed numbers is tried, and only a p-value outside the whole range
-    is called inconsistent.
+    standard error (Klein, Logan, Harhoff & Andersen, Stat Med 2007;26:4505-19), each standard
+    error read off its CI as (g(high) - g(low)) / (2 z) on the scale g the CI is symmetric on
+    (Altman & Bland, BMJ 2011). Papers rarely say on which scale their CIs were computed (R's
+    survfit uses log, SAS and lifelines log-log) or which test gave the p: every scale on which
+    both CIs are symmetric within rounding is taken (all five when none is), the test is made on
+    each of the five scales Klein et al. compare (plain, log, log-log, logit, arcsine), at every
+    corner of the rounding box of the six printed numbers, and only a p-value outside the whole
+    range is called inconsistent.
     """
     level = _checks.level(level)
+    scale = _checks.choice(scale, "scale", ("percent", "proportion"))
+    top = 100.0 if scale == "percent" else 1.0
     printed = [parse_printed(v) for v in (rate_a, *ci_a, rate_b, *ci_b)]
     pp = parse_printed(reported_p, kind="pvalue")
-    for p, name in zip(
-        printed, ("rate_a", "ci_a low", "ci_a high", "rate_b", "ci_b low", "ci_b high"), strict=True
-    ):
+    names = ("rate_a", "ci_a low", "ci_a high", "rate_b", "ci_b low", "ci_b high")
+    for p, name in zip(printed, names, strict=True):
         if not math.isfinite(p.value):
             raise NoImpliedPError(f"{name} ({p.text}) is not a number")
+        if not 0 <= p.value <= top:
+            raise ValueError(f"{name} ({p.text}) is not a rate on the {scale} scale (0 to {top:g})")
     (ra, la, ha, rb, lb, hb) = printed
     for lo, hi in ((la, ha), (lb, hb)):
         if not lo.value < hi.value:
             raise ValueError(f"a CI must have low < high, got {lo.text}-{hi.text}")
     z = _NORMAL.inv_cdf(1 - (1 - level) / 2)
-
-    def implied(a, lo_a, hi_a, b, lo_b, hi_b):
-        se = math.hypot((hi_a - lo_a) / (2 * z), (hi_b - lo_b) / (2 * z))
-        return math.erfc(abs(a - b) / se / math.sqrt(2))
-
-    def corners(p):
-        return (p.low, p.value, p.high)
-
-    ps = [
-        implied(*c) for c in itertools.product(*(corners(p) for p in printed)) if c[1] < c[2] and c[4] < c[5]
-    ]
-    p_central = implied(*(p.value for p in printed))
-    p_low, p_high = min(ps), max(ps)
-    lo_p, hi_p = pp.bounds()
-    consistent = not _outside(lo_p, hi_p, ps)
-    pct = f"{level * 100:g}%"
-    text = (
-        f"{ra.text} ({la.text}-{ha.text}) vs {rb.text} ({lb.text}-{hb.text}), each standard error from its {pct} "
-        f"CI: a z test of the difference gives p = {_fmt_p(p_central)} (range {_fmt_p(p_low)} to {_fmt_p(p_high)} "
-        f"over the rounding of the printed numbers); printed p {spaced_p(pp.text)}"
+    box = np.clip(_box(printed, top), 0.0, 1.0)
+    box = box[(box[:, 1] < box[:, 2]) & (box[:, 4] < box[:, 5])]
+    symmetric = tuple(
+        name for name in _RATE_SCALES if all(_symmetric_on(name, *box[:, k : k + 3].T) for k in (0, 3))
     )
-    if not consistent:
-        text += "; it lies outside that range"
+    ci_scales = symmetric or tuple(_RATE_SCALES)
+    as_printed = np.array([[p.value for p in printed]]) / top
+    central = _landmark_p(as_printed, ci_scales[:1], ci_scales[:1], z)
+    ps = _landmark_p(box, ci_scales, tuple(_RATE_SCALES), z)
+    if not ps.size or not central.size:
+        raise NoImpliedPError("the rates and CIs imply no standard error on any scale")
+    p_central, p_low, p_high = float(central[0]), float(ps.min()), float(ps.max())
+    lo_p, hi_p = pp.bounds()
+    consistent = not _outside(lo_p, hi_p, [p_low, p_high])
+    pct = f"{level * 100:g}%"
+    if symmetric:
+        plural = "s" if len(symmetric) > 1 else ""
+        where = f"both could be symmetric, within rounding, on the {_and_list(symmetric)} scale{plural}"
+    else:
+        where = "neither is symmetric on any of the five scales, so each is tried"
+    text = (
+        f"{ra.text} ({la.text}-{ha.text}) vs {rb.text} ({lb.text}-{hb.text}), each standard error read off its "
+        f"{pct} CI ({where}): a z test of the difference on the {ci_scales[0]} scale gives p = "
+        f"{_fmt_p(p_central)}; the tests on the five scales of Klein et al. (2007), over every value the printed "
+        f"numbers could have been rounded from, give {_fmt_p(p_low)} to {_fmt_p(p_high)}; printed p "
+        f"{spaced_p(pp.text)}"
+    )
+    text += "; it lies outside that range" if not consistent else " (a check that catches gross errors only)"
     return LandmarkConsistency(
         (ra.text, rb.text),
         ((la.text, ha.text), (lb.text, hb.text)),
@@ -544,7 +616,13 @@ def landmark_consistency(rate_a, ci_a, rate_b, ci_b, reported_p, level: float = 
         p_high,
         consistent,
         text + ".",
+        symmetric,
     )
+
+
+def _and_list(items) -> str:
+    items = list(items)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def spaced_p(text: str) -> str:

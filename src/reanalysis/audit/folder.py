@@ -977,6 +977,12 @@ def _landmark_index(tte: pd.DataFrame) -> dict:
     return index
 
 
+#: Tests of whole survival curves (or of a hazard model), not of the rates at one landmark.
+_CURVE_TEST = re.compile(
+    r"log[\s-]?rank|\bcox\b|hazard|wilcoxon|breslow|gehan|peto|tarone|fleming|harrington", re.IGNORECASE
+)
+
+
 def _audit_landmark_pvalue(rec: dict, row, landmarks: dict) -> bool:
     """A p-value of two rates at a landmark (time_to_event.csv): checked against their CIs.
 
@@ -992,6 +998,21 @@ def _audit_landmark_pvalue(rec: dict, row, landmarks: dict) -> bool:
     if any(r is None for r in rates):
         return False
     at = _timepoint(row)
+    stated = str(row.test_stated or "")
+    # A log-rank or Cox p printed beside the rates tests the whole curves, and an adjusted p a model:
+    # neither is the difference at this landmark, which the rates could contradict (statistical reviewer).
+    if _CURVE_TEST.search(stated):
+        what = f"it is from a {stated} test, which compares the whole curves"
+    elif is_model_based(row.adjustment, row.test_stated):
+        what = f"it is adjusted ({row.adjustment if not _missing(row.adjustment) else stated})"
+    else:
+        what = None
+    if what:
+        rec["explanation"] = (
+            f"A p-value beside the rates at {at} (time_to_event.csv) that is not checked against them: {what}, "
+            "not the difference of the rates at this landmark."
+        )
+        return True
     if any(r.ci_low is None or r.ci_high is None for r in rates):
         rec["explanation"] = (
             f"A p-value of the rates at {at} (time_to_event.csv), printed without both CIs: with them it is "
@@ -1010,6 +1031,7 @@ def _audit_landmark_pvalue(rec: dict, row, landmarks: dict) -> bool:
             (rates[1].ci_low, rates[1].ci_high),
             row.reported_p,
             levels.pop() / 100,
+            scale="percent",  # a rate_at is a percentage (evidence schema)
         )
     except ValueError as err:
         # A CI of 100 (100-100) (nobody died) or one printed NE implies no standard error: that is not a
