@@ -171,3 +171,54 @@ def test_a_subgroups_landmark_pvalue_is_not_checked_against_the_whole_arms_rates
 def test_a_landmark_ci_that_implies_no_standard_error_leaves_the_p_unchecked(tmp_path, nobody_died):
     row = _folder(tmp_path, {6: (nobody_died, "55 50 60", "<0.001")}).query("kind == 'pvalue'").iloc[0]
     assert row.verdict == "not-checkable" and "not checked" in row.explanation
+
+
+@pytest.mark.parametrize(
+    "endpoint,responders,n,printed,notes,why",
+    [
+        (
+            "infusion_reaction",
+            45,
+            2100,
+            "2.1",
+            "",
+            'its unit of analysis looks like "infusion" (its endpoint or notes)',
+        ),
+        (
+            "neutropenia",
+            90,
+            1500,
+            "6.0",
+            "per cycle",
+            'its unit of analysis looks like "per cycle" (its endpoint or notes)',
+        ),
+        ("neutropenia", 90, 900, "10.0", "", "so far above it that it likelier counts something other than"),
+    ],
+)
+def test_a_denominator_of_events_or_far_above_its_arm_is_named_not_called_inconsistent(
+    tmp_path, endpoint, responders, n, printed, notes, why
+):
+    # Statistical reviewer: per-event or per-cycle denominators, and later data cuts, legitimately
+    # exceed the patients of an arm; only a small excess (the other arm's size, a slipped digit) is a
+    # likely misprint.
+    outcomes = (
+        OUTCOMES_HEAD.rstrip("\n")
+        + ",notes\n"
+        + (f"mpact,gem,{endpoint},,best,{responders},{n},{printed},confirmed,Table 3,{notes}\n")
+    )
+    row = _folder(tmp_path, {}, outcomes=outcomes).query("kind == 'percent'").iloc[0]
+    assert row.verdict == "reproduced" and row.method != "denominator vs arm size"
+    assert (
+        f"Note: its denominator {n} is more than the 430 patients of the arm in arms.csv" in row.explanation
+    )
+    assert why in row.explanation and row.explanation.endswith("; the percentage is checked as printed.")
+
+
+@pytest.mark.parametrize("n,verdict", [(473, "inconsistent"), (474, "reproduced")])
+def test_a_denominator_up_to_ten_percent_above_its_arm_is_inconsistent(tmp_path, n, verdict):
+    outcomes = (
+        OUTCOMES_HEAD
+        + f"mpact,gem,growth_factor_use,,best,{n // 10},{n},{100 * (n // 10) / n:.0f},confirmed,T3\n"
+    )
+    row = _folder(tmp_path, {}, outcomes=outcomes).query("kind == 'percent'").iloc[0]
+    assert row.verdict == verdict, row.explanation

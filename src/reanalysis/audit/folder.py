@@ -314,8 +314,25 @@ def _audit_outcome(out: _Rows, row, sizes: dict | None = None):
     _denominator_beyond_arm(out.rows[start:], row, largest)
 
 
+#: Words by which a row counts something other than patients (its endpoint or notes). Not "events"
+#: or "infections": "patients with adverse events" is the usual denominator.
+_NOT_PATIENTS = re.compile(
+    r"\b(?:episodes?|cycles?|lesions?|infusions?|courses?|doses?|visits?|samples?|procedures?|"
+    r"admissions?|transfusions?|eyes?|teeth|per[ _-](?!protocol)\w+)\b",
+    re.IGNORECASE,
+)
+
+
+def _slightly_more(n: int, largest: int) -> bool:
+    """A denominator a few patients above its arm (at most 10% or 2 more): a misprint, the other arm's
+    size, another population's count. Far above it, a count of events, cycles or lesions, or a later
+    data cut, is likelier than a misprint (statistical reviewer)."""
+    return n - largest <= max(2, math.ceil(0.1 * largest))
+
+
 def _denominator_beyond_arm(rows: list, row, largest) -> None:
-    """A published denominator larger than its arm (arms.csv) makes the row's first check inconsistent.
+    """A published denominator a little larger than its arm (arms.csv) makes the row's first check
+    inconsistent; one far larger, or of a row that counts events, cycles or lesions, is named only.
 
     Outside user (MPACT, NEJM 2013, Table 3): "63/431 (15%)" in an arm of 430 randomised and 402
     treated was reproduced, as the percentage is 63/431; no patient count of an arm, or of a subgroup
@@ -324,12 +341,22 @@ def _denominator_beyond_arm(rows: list, row, largest) -> None:
     """
     if not rows or largest is None or pd.isna(row.n) or int(row.n) <= largest:
         return
-    rec = rows[0]
-    note = (
-        f"its denominator {int(row.n)} is more than the {largest} patients of the arm in arms.csv (its largest "
-        "recorded size): a misprint in the paper, or arms.csv holds another population or data cut"
-    )
+    rec, n = rows[0], int(row.n)
     text = rec["explanation"].rstrip(".") + "."
+    what = " ".join(str(v) for v in (row.endpoint, getattr(row, "notes", None)) if not _missing(v))
+    what = what.replace("_", " ")  # overall_response is two words
+    unit = _NOT_PATIENTS.search(what)
+    beyond = f"its denominator {n} is more than the {largest} patients of the arm in arms.csv (its largest recorded size)"
+    if unit or not _slightly_more(n, largest):
+        why = (
+            f'its unit of analysis looks like "{unit.group(0).lower()}" (its endpoint or notes), not patients'
+            if unit
+            else "so far above it that it likelier counts something other than patients (events, cycles, "
+            "lesions), or comes from a later data cut, than it is a misprint (name the unit in notes)"
+        )
+        rec["explanation"] = f"{text} Note: {beyond}: {why}; the percentage is checked as printed."
+        return
+    note = f"{beyond}: a misprint in the paper, or arms.csv holds another population or data cut"
     if rec["verdict"] in PROBLEM_VERDICTS:
         rec["explanation"] = f"{text} Also, {note}."
     else:
