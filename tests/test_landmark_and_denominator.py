@@ -222,3 +222,13 @@ def test_a_denominator_up_to_ten_percent_above_its_arm_is_inconsistent(tmp_path,
     )
     row = _folder(tmp_path, {}, outcomes=outcomes).query("kind == 'percent'").iloc[0]
     assert row.verdict == verdict, row.explanation
+
+
+def test_a_denominator_a_hundredfold_its_arm_is_inconsistent_unless_the_row_names_its_unit(tmp_path):
+    outcomes = OUTCOMES_HEAD + "mpact,gem,anaemia,,best,4301,43001,10,confirmed,T3\n"
+    row = _folder(tmp_path, {}, outcomes=outcomes).query("kind == 'percent'").iloc[0]
+    assert row.verdict == "inconsistent" and row.method == "denominator vs arm size"
+    outcomes = OUTCOMES_HEAD + "mpact,gem,anaemia_per_dose,,best,4301,43001,10,confirmed,T3\n"
+    (tmp_path / "dose").mkdir()
+    row = _folder(tmp_path / "dose", {}, outcomes=outcomes).query("kind == 'percent'").iloc[0]
+    assert row.verdict == "reproduced" and 'looks like "per dose"' in row.explanation

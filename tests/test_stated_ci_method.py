@@ -100,7 +100,8 @@ def test_stated_ci_methods(text, methods):
 @pytest.mark.parametrize(
     "meant, printed, slip",
     [
-        ("27.1", "27.4", ""),
+        ("27.1", "24.1", ""),
+        ("27.1", "37.1", ""),
         ("27.1", "21.7", " (two digits swapped)"),
         ("27.1", "72.1", " (two digits swapped)"),
         ("5.9", "9.5", " (two digits swapped)"),
@@ -111,7 +112,15 @@ def test_digit_slips(meant, printed, slip):
 
 
 @pytest.mark.parametrize(
-    "meant, printed", [("27.1", "17.2"), ("27.1", "27.11"), ("27.1", "28.2"), ("27.1", "12.7")]
+    "meant, printed",
+    [
+        ("27.1", "17.2"),
+        ("27.1", "27.11"),
+        ("27.1", "28.2"),
+        ("27.1", "12.7"),
+        ("27.1", "27.4"),
+        ("26.6", "26.7"),
+    ],
 )
 def test_what_is_not_a_slip(meant, printed):
     assert _digit_slip(meant, printed) is None
@@ -156,3 +165,81 @@ def test_no_twice_rounding_note_where_it_does_not_print_so(tmp_path, x, n, print
     from reanalysis.printed import parse_printed
 
     assert _rounded_twice(x, n, parse_printed(printed, kind="percent")) is None
+
+
+# Statistical reviewer: a named method the audit does not compute was read as one it does.
+@pytest.mark.parametrize(
+    "named,methods",
+    [
+        ("exact (Blaker)", []),
+        ("Blaker's exact method", []),
+        ("asymptotic with continuity correction", []),
+        ("normal approximation, continuity-corrected", []),
+        ("continuity-corrected Wilson score", ["wilson-cc"]),
+        ("Wilson score with continuity correction", ["wilson-cc"]),
+        ("Wilson score (Newcombe 1998)", ["wilson"]),
+        ("logit", []),
+        ("exact binomial", ["clopper-pearson"]),
+        ("asymptotic (Wald)", ["wald"]),
+    ],
+)
+def test_only_methods_the_audit_computes_are_read_from_the_name(named, methods):
+    assert _stated_ci_methods(named) == methods
+
+
+def test_an_interval_of_a_method_not_computed_is_unchecked_not_wrong(tmp_path):
+    # 19/104 by Blaker's method is 11.7-26.7 (the p whose acceptability exceeds 0.05, Blaker, Can J Stat
+    # 2000;28:783-98, on a grid of 1e-5; inside Clopper-Pearson's 11.4-27.1, as it always is): none of
+    # the eight computed methods gives it, and the paper's own method was not tried.
+    row = _ci_row(tmp_path, 19, 11.7, 26.7, "exact (Blaker)")
+    assert (row.verdict, row.check) == ("not-checkable", "unchecked")
+    assert row.explanation.startswith(
+        "The paper names exact (Blaker), Blaker's exact interval, which the audit does not compute, and none of "
+        "the 8 methods it computes gives the printed interval: no standard 95% CI for 19/104 gives 11.7-26.7"
+    )
+
+
+def test_an_interval_a_computed_method_gives_says_the_named_one_was_not_tried(tmp_path):
+    row = _ci_row(tmp_path, 19, 11.4, 27.1, "exact (Blaker)")
+    assert (row.verdict, row.method) == ("reproduced", "clopper-pearson")
+    assert row.explanation.endswith(
+        "; the paper names exact (Blaker), Blaker's exact interval, which the audit does not compute."
+    )
+
+
+def test_intervals_of_a_method_not_computed_are_not_called_misprints():
+    # Statistical reviewer: a correct interval of a method the audit does not compute (here the logit
+    # interval, exp-transformed Wald on the log-odds) differs from the nearest computed one in its last
+    # digits; read as "one bound matches, the other is a misprint", 982 of 1,411 such intervals (n = 10
+    # to 200) were called misprints, 5 now. A last-digit difference, or a bound among the computed
+    # methods' bounds, is no slip.
+    import numpy as np
+
+    from reanalysis import proportions
+    from reanalysis.audit.folder import _misprint
+    from reanalysis.printed import parse_printed
+
+    z = 1.959963984540054
+    tried = called = 0
+    for n in (17, 38, 64, 105, 129, 160):
+        x = np.arange(1, n, 2)
+        logit, se = np.log(x / (n - x)), np.sqrt(n / (x * (n - x)))
+        low, high = (np.char.mod("%.1f", 100 / (1 + np.exp(-(logit + k * z * se)))) for k in (-1, 1))
+        fits = np.zeros(x.size, dtype=bool)  # printed as some computed method prints it: not a candidate
+        for method in proportions.CI_METHODS:
+            lo, hi = proportions.ci_many(x, np.full(x.size, n), method=method)
+            fits |= (np.char.mod("%.1f", 100 * lo) == low) & (np.char.mod("%.1f", 100 * hi) == high)
+        for k in np.flatnonzero(~fits):
+            tried += 1
+            pl, ph = parse_printed(str(low[k])), parse_printed(str(high[k]))
+            called += bool(_misprint(int(x[k]), n, pl, ph, 100.0, 0.95)[0])
+    assert tried > 100 and called <= 0.02 * tried, (tried, called)
+
+
+def test_an_inferred_count_whose_named_method_is_not_computed_is_unchecked(tmp_path):
+    row = _ci_row(tmp_path, "", 11.7, 26.7, "exact (Blaker)")
+    assert (row.verdict, row.check) == ("not-checkable", "unchecked")
+    assert row.explanation.startswith(
+        "The paper names exact (Blaker), Blaker's exact interval, which the audit"
+    )
+    assert "misprint" not in row.explanation

@@ -326,7 +326,8 @@ _NOT_PATIENTS = re.compile(
 def _slightly_more(n: int, largest: int) -> bool:
     """A denominator a few patients above its arm (at most 10% or 2 more): a misprint, the other arm's
     size, another population's count. Far above it, a count of events, cycles or lesions, or a later
-    data cut, is likelier than a misprint (statistical reviewer)."""
+    data cut, is likelier than a misprint (statistical reviewer), up to a hundredfold: beyond, no
+    unit of analysis the row does not name explains it."""
     return n - largest <= max(2, math.ceil(0.1 * largest))
 
 
@@ -347,7 +348,7 @@ def _denominator_beyond_arm(rows: list, row, largest) -> None:
     what = what.replace("_", " ")  # overall_response is two words
     unit = _NOT_PATIENTS.search(what)
     beyond = f"its denominator {n} is more than the {largest} patients of the arm in arms.csv (its largest recorded size)"
-    if unit or not _slightly_more(n, largest):
+    if unit or not (_slightly_more(n, largest) or n > 100 * largest):
         why = (
             f'its unit of analysis looks like "{unit.group(0).lower()}" (its endpoint or notes), not patients'
             if unit
@@ -529,7 +530,7 @@ def _audit_ci(out, base, row, counts, derived):
             )
             return
     pl, ph = parse_printed(row.ci_low), parse_printed(row.ci_high)
-    misprint, misprint_bounds = _misprint(x, n, pl, ph, f, level)
+    misprint, misprint_bounds = _misprint(x, n, pl, ph, f, level, row)
     if misprint:  # the method one bound identifies explains the row better than the nearest pair
         method, lo, hi = misprint_bounds
         nearest = "the method one bound identifies is"
@@ -547,6 +548,22 @@ def _audit_ci(out, base, row, counts, derived):
     named = _stated_ci_methods(row.ci_method)
     if named and named[0] != method:
         text += f"; {_named_ci_gives(row, named[0], x, n, level, f, unit)}"
+    untried = _untried_ci_method(row.ci_method)
+    if untried:
+        # The paper's own method was not tried: the interval is unchecked, not wrong.
+        out.add(
+            base,
+            verdict="not-checkable",
+            check="unchecked",
+            computed=f"{method}: {_bounds_text(f, lo, hi)}",
+            explanation=f"The paper names {row.ci_method}, {untried}, which the audit does not compute, and "
+            f"none of the {len(proportions.CI_METHODS)} methods it computes gives the printed interval: "
+            + text[0].lower()
+            + text[1:]
+            + scale_note
+            + ".",
+        )
+        return
     out.add(
         base,
         verdict="not-reproducible",
@@ -561,7 +578,13 @@ def _audit_ci(out, base, row, counts, derived):
 _STATED_CIS = (
     (re.compile(r"mid-?p", re.IGNORECASE), "mid-p"),
     (re.compile(r"clopper|\bexact\b", re.IGNORECASE), "clopper-pearson"),
-    (re.compile(r"wilson.{0,40}(continuity|correct|\bcc\b)|\byates\b", re.IGNORECASE), "wilson-cc"),
+    (
+        re.compile(
+            r"wilson.{0,40}(continuity|correct|\bcc\b)|(continuity|correct).{0,40}wilson|\byates\b",
+            re.IGNORECASE,
+        ),
+        "wilson-cc",
+    ),
     (re.compile(r"wilson|\bscore\b", re.IGNORECASE), "wilson"),
     (re.compile(r"agresti|coull", re.IGNORECASE), "agresti-coull"),
     (re.compile(r"jeffreys", re.IGNORECASE), "jeffreys"),
@@ -569,13 +592,50 @@ _STATED_CIS = (
     (re.compile(r"wald|normal approximation|asymptotic", re.IGNORECASE), "wald"),
 )
 
+#: CI methods a paper may name that :func:`~reanalysis.proportions.proportion_ci` does not compute
+#: (statistical reviewer: "exact (Blaker)" was read as Clopper-Pearson, "normal approximation with
+#: continuity correction" as Wald). Their generic words (exact, asymptotic, score) name no method.
+_UNTRIED_CIS = (
+    (re.compile(r"blaker", re.IGNORECASE), "Blaker's exact interval"),
+    (
+        re.compile(r"sterne|casella|blyth|\bcrow\b", re.IGNORECASE),
+        "an exact interval other than Clopper-Pearson's",
+    ),
+    (re.compile(r"likelihood[- ]ratio|profile likelihood", re.IGNORECASE), "the likelihood-ratio interval"),
+    (re.compile(r"\blogit\b|\blogistic\b", re.IGNORECASE), "the logit interval"),
+    (re.compile(r"arc-?sine?|angular", re.IGNORECASE), "the arcsine interval"),
+    (re.compile(r"bootstrap", re.IGNORECASE), "a bootstrap interval"),
+    (re.compile(r"poisson", re.IGNORECASE), "a Poisson interval"),
+    (re.compile(r"newcombe", re.IGNORECASE), "Newcombe's interval"),
+    (re.compile(r"bayes|credible|posterior", re.IGNORECASE), "a Bayesian interval"),
+)
+#: Words that name a supported method outright (not only a family: "exact", "score", "asymptotic").
+_NAMED_OUTRIGHT = re.compile(r"clopper|wilson|agresti|coull|jeffreys|mid-?p|wald-t|student", re.IGNORECASE)
+_CONTINUITY = re.compile(r"continuity|corrected|correction|\bcc\b|yates", re.IGNORECASE)
+
+
+def _untried_ci_method(named) -> str | None:
+    """What a paper names as its CI method when the audit does not compute it (None otherwise)."""
+    if _missing(named):
+        return None
+    named = str(named)
+    if _NAMED_OUTRIGHT.search(named) and not re.search(r"blaker|sterne|casella|blyth", named, re.IGNORECASE):
+        # "Wilson score (Newcombe)", "Jeffreys (Bayesian)": the method itself is named
+        return None
+    for pattern, what in _UNTRIED_CIS:
+        if pattern.search(named):
+            return what
+    if re.search(r"wald|normal approximation|asymptotic", named, re.IGNORECASE) and _CONTINUITY.search(named):
+        return "the Wald interval with continuity correction"
+    return None
+
 
 def _stated_ci_methods(named) -> list[str]:
-    """The CI methods a paper names ("exact binomial (Clopper-Pearson)", "Wilson score"); [] for none
-    or "not stated". A mid-p interval is not Clopper-Pearson's unless that is named too; a Wilson
-    interval with continuity correction is not the plain Wilson; a Wald interval on the t
-    distribution is not the normal one."""
-    if _missing(named):
+    """The CI methods a paper names ("exact binomial (Clopper-Pearson)", "Wilson score"); [] for none,
+    "not stated" or a method the audit does not compute (:func:`_untried_ci_method`). A mid-p
+    interval is not Clopper-Pearson's unless that is named too; a Wilson interval with continuity
+    correction is not the plain Wilson; a Wald interval on the t distribution is not the normal one."""
+    if _missing(named) or _untried_ci_method(named):
         return []
     named = str(named)
     stated = [m for pattern, m in _STATED_CIS if pattern.search(named)]
@@ -588,6 +648,12 @@ def _stated_ci_methods(named) -> list[str]:
     return stated
 
 
+def _untried_note(row) -> str:
+    """'; the paper names exact (Blaker), Blaker's exact interval, which the audit does not compute'."""
+    what = _untried_ci_method(row.ci_method)
+    return f"; the paper names {row.ci_method}, {what}, which the audit does not compute" if what else ""
+
+
 def _named_ci_note(row, found, x, n, level, f, unit) -> str:
     """When the interval is reproduced, but not by the method the paper names, what that method gives.
 
@@ -596,7 +662,9 @@ def _named_ci_note(row, found, x, n, level, f, unit) -> str:
     Clopper-Pearson interval was reported as reproduced with no word on the mismatch).
     """
     named = _stated_ci_methods(row.ci_method)
-    if not named or any(m in found for m in named):
+    if not named:
+        return _untried_note(row)
+    if any(m in found for m in named):
         return ""
     return (
         f"; {_named_ci_gives(row, named[0], x, n, level, f, unit)} on {x}/{n}, so the printed interval fits "
@@ -777,6 +845,16 @@ def _audit_ci_inferred(out, base, row, n, level, pct_level):
             f"; {misprint}" if misprint else ""
         )
         computed = f"{method}: {_bounds_text(f, lo, hi)}"
+    untried = _untried_ci_method(row.ci_method)
+    if untried:  # the paper's own method was not tried: unchecked, not wrong
+        text = (
+            f"The paper names {row.ci_method}, {untried}, which the audit does not compute, and none of the "
+            f"{len(proportions.CI_METHODS)} methods it computes gives the printed interval: "
+            + text[0].lower()
+            + text[1:]
+        )
+        out.add(base, verdict="not-checkable", check="unchecked", computed=computed, explanation=text + ".")
+        return
     out.add(base, verdict="not-reproducible", check="method", computed=computed, explanation=text + ".")
 
 
@@ -795,7 +873,7 @@ def _closest_inferred_ci(ks, n, row, level):
     for k in ks:
         scale, _ = _ci_scale(row, k, n)
         f = 100.0 if scale == "percent" else 1.0
-        misprint, bounds = _misprint(k, n, pl, ph, f, level)
+        misprint, bounds = _misprint(k, n, pl, ph, f, level, row)
         if misprint:
             return (k, *bounds, f, misprint)
         method, lo, hi, dist = closest_ci_method(k, n, row.ci_low, row.ci_high, level=level, scale=scale)
@@ -861,13 +939,27 @@ def _unclipped_bounds(x, n, level, method, clipped):
     return clipped
 
 
-def _misprint(x, n, pl, ph, f, level) -> tuple[str, tuple | None]:
-    """When one printed bound matches a method and the other differs from it in one digit, say so."""
+def _misprint(x, n, pl, ph, f, level, row=None) -> tuple[str, tuple | None]:
+    """When one printed bound matches a method and the other differs from it in one digit, say so;
+    not when the paper names a method the audit does not compute (the other bound may be that
+    method's)."""
     from .intervals import _candidates
 
-    for method, lo, hi in _candidates(x, n, level):
+    if row is not None and _untried_ci_method(row.ci_method):
+        return "", None
+    candidates = list(_candidates(x, n, level))
+    # A bound among those the computed methods give (to a unit of its last printed digit) may be
+    # another method's: only a bound outside them all is read as a slip (statistical reviewer).
+    span = {
+        name: (min(f * c[k] for c in candidates), max(f * c[k] for c in candidates))
+        for name, k in (("lower", 1), ("upper", 2))
+    }
+    for method, lo, hi in candidates:
         for good, bad, other, name in ((pl, ph, f * hi, "upper"), (ph, pl, f * lo, "lower")):
             if not good.contains(f * (lo if name == "upper" else hi)):
+                continue
+            unit = 10.0 ** -(bad.decimals or 0)
+            if span[name][0] - unit <= bad.value <= span[name][1] + unit:
                 continue
             shown = f"{other:.{good.decimals}f}" if good.decimals else f"{other:.0f}"
             slip = _digit_slip(shown, bad.text)
@@ -881,14 +973,17 @@ def _misprint(x, n, pl, ph, f, level) -> tuple[str, tuple | None]:
 
 
 def _digit_slip(meant: str, printed: str) -> str | None:
-    """How ``printed`` is a typing slip of ``meant``: "" for one digit changed, " (two digits
-    swapped)" for two neighbouring digits exchanged, across a decimal point too (27.1 printed 21.7
-    or 72.1), None otherwise. Both are printed the same way: same length, point in the same place."""
+    """How ``printed`` is a typing slip of ``meant``: "" for one digit changed other than the last,
+    " (two digits swapped)" for two neighbouring digits exchanged, across a decimal point too (27.1
+    printed 21.7 or 72.1), None otherwise. Both are printed the same way: same length, point in the
+    same place."""
     if len(meant) != len(printed):
         return None
     differ = [i for i, (a, b) in enumerate(zip(meant, printed, strict=True)) if a != b]
     if len(differ) == 1:
-        return ""
+        # The last digit is where two CI methods differ: 26.7 for 26.6 is another method (Blaker's,
+        # a logit interval), not a slip (statistical reviewer: 24-66% of such intervals were "misprints").
+        return "" if differ[0] != len(meant) - 1 else None
     if [c.isdigit() for c in meant] != [c.isdigit() for c in printed]:
         return None
     where = [i for i, c in enumerate(meant) if c.isdigit()]  # the digits, the point left out
