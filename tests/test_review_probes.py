@@ -182,20 +182,20 @@ def test_impossible_bounded_percentages_are_load_errors(tmp_path, printed):
 
 def test_a_huge_n_is_summarised_and_an_impossible_one_does_not_stop_the_audit(tmp_path):
     folder = _viale_copy(tmp_path, ",,,286,36.7,", ",,,1000000,<5,")
-    row = audit.audit(evidence.load(folder)).query("kind == 'percent'").iloc[0]
+    table = audit.audit(evidence.load(folder))
+    row = table.query("kind == 'percent'").iloc[0]
     assert row.computed == "0-49999" and "are below 5%" in row.explanation
     # (and a million patients in an arm of 286 in arms.csv cannot be: the denominator check says so)
-    assert (
-        row.verdict == "inconsistent"
-        and "its denominator 1000000 is more than the 286 patients" in row.explanation
-    )
+    denominator = table.query("kind == 'denominator'").iloc[0]
+    assert denominator.verdict == "inconsistent"
+    assert "The denominator of 1000000 is more than the 286 patients" in denominator.explanation
     folder = _viale_copy(tmp_path / "b", ",,,286,36.7,", ",,,10000000000,36.7,")
     table = audit.audit(evidence.load(folder))
-    huge = table.query("kind == 'percent'").iloc[0]
+    huge = table.query("kind == 'denominator'").iloc[0]
     assert (
         huge.verdict == "inconsistent" and "is more than the 286 patients" in huge.explanation
     )  # (as above)
-    assert len(table) == 10  # every other number still audited
+    assert len(table) == 11  # every other number still audited
 
 
 def test_significance_disagreement_is_always_said():

@@ -42,7 +42,7 @@ from .effects import (
     spaced_p,
 )
 from .intervals import closest_ci_method, identify_ci_method, unrounded_levels
-from .verdicts import PROBLEM_VERDICTS, VERDICTS, _after_p, is_model_based
+from .verdicts import VERDICTS, _after_p, is_model_based
 
 AUDIT_COLUMNS = [
     "study_id",
@@ -62,6 +62,7 @@ AUDIT_COLUMNS = [
 #: Kinds of published number the audit reads.
 KINDS = (
     "percent",
+    "denominator",
     "ci",
     "pvalue",
     "effect",
@@ -311,7 +312,7 @@ def _audit_outcome(out: _Rows, row, sizes: dict | None = None):
         )
     if row.ci_low is not None:
         _audit_ci(out, dict(base, kind="ci", reported=f"{row.ci_low}-{row.ci_high}"), row, counts, derived)
-    _denominator_beyond_arm(out.rows[start:], row, largest)
+    _denominator_beyond_arm(out, base, out.rows[start:], row, largest)
 
 
 #: Words by which a row counts something other than patients (its endpoint or notes). Not "events"
@@ -331,42 +332,50 @@ def _slightly_more(n: int, largest: int) -> bool:
     return n - largest <= max(2, math.ceil(0.1 * largest))
 
 
-def _denominator_beyond_arm(rows: list, row, largest) -> None:
-    """A published denominator a little larger than its arm (arms.csv) makes the row's first check
-    inconsistent; one far larger, or of a row that counts events, cycles or lesions, is named only.
+def _denominator_beyond_arm(out: _Rows, base: dict, rows: list, row, largest) -> None:
+    """A published denominator a little larger than its arm (arms.csv) is a number that does not hold
+    up, with a row of its own; one far larger, or of a row that counts cycles or lesions, is named
+    in the row's first check only.
 
     Outside user (MPACT, NEJM 2013, Table 3): "63/431 (15%)" in an arm of 430 randomised and 402
     treated was reproduced, as the percentage is 63/431; no patient count of an arm, or of a subgroup
     of it, can exceed the arm. The arm's largest recorded size (evaluable, randomised or enrolled)
-    is the bound, so a row of any of those populations passes.
+    is the bound, so a row of any of those populations passes. The verdict is the denominator's,
+    not the percentage's (statistical reviewer: 15% is also what 63/430 prints).
     """
-    if not rows or largest is None or pd.isna(row.n) or int(row.n) <= largest:
+    if largest is None or pd.isna(row.n) or int(row.n) <= largest:
         return
-    rec, n = rows[0], int(row.n)
-    text = rec["explanation"].rstrip(".") + "."
+    n = int(row.n)
     what = " ".join(str(v) for v in (row.endpoint, getattr(row, "notes", None)) if not _missing(v))
     what = what.replace("_", " ")  # overall_response is two words
     unit = _NOT_PATIENTS.search(what)
     beyond = f"its denominator {n} is more than the {largest} patients of the arm in arms.csv (its largest recorded size)"
     if unit or not (_slightly_more(n, largest) or n > 100 * largest):
+        if not rows:
+            return
         why = (
             f'its unit of analysis looks like "{unit.group(0).lower()}" (its endpoint or notes), not patients'
             if unit
             else "so far above it that it likelier counts something other than patients (events, cycles, "
             "lesions), or comes from a later data cut, than it is a misprint (name the unit in notes)"
         )
-        rec["explanation"] = f"{text} Note: {beyond}: {why}; the percentage is checked as printed."
-        return
-    note = f"{beyond}: a misprint in the paper, or arms.csv holds another population or data cut"
-    if rec["verdict"] in PROBLEM_VERDICTS:
-        rec["explanation"] = f"{text} Also, {note}."
-    else:
-        rec.update(
-            verdict="inconsistent",
-            check="consistency",
-            method="denominator vs arm size",
-            explanation=f"{text} But {note}.",
+        rec = rows[0]
+        rec["explanation"] = (
+            rec["explanation"].rstrip(".") + f". Note: {beyond}: {why}; the percentage is checked as printed."
         )
+        return
+    counted = "" if pd.isna(row.responders) else f"{int(row.responders)}/"
+    out.add(
+        base,
+        kind="denominator",
+        reported=str(n),
+        verdict="inconsistent",
+        check="consistency",
+        method="denominator vs arm size",
+        computed=str(largest),
+        explanation=f"The denominator of {counted}{n} is more than the {largest} patients of the arm in arms.csv "
+        "(its largest recorded size): a misprint in the paper, or arms.csv holds another population or data cut.",
+    )
 
 
 def _audit_percent(out, base, row, counts, derived, arm_size=None, largest=None):

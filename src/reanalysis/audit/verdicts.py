@@ -32,7 +32,7 @@ CHECK_MEANINGS = {
     "recomputed from the counts",
     "threshold": "a p-value printed as a bound (e.g. < 0.001) that the tests reproduce",
     "consistency": "printed numbers checked against each other (estimate, CI, p-value, range; a count and its "
-    "percentage; a verbal claim and the numbers)",
+    "percentage; a denominator and its arm; a verbal claim and the numbers)",
     "method": "an exact printed value matched by a named method on the counts, which identifies the method",
 }
 CHECKS = tuple(CHECK_MEANINGS)

@@ -22,6 +22,7 @@ from . import Report, add_glossary, check_writable, narrative, provenance
 _SHOWN = ["published number", "reported", "computed", "explanation", "source"]
 _KIND_WORDS = {
     "percent": "percentage",
+    "denominator": "denominator",
     "ci": "CI",
     "pvalue": "p-value",
     "effect": "effect",
@@ -119,7 +120,12 @@ def _counts(table: pd.DataFrame) -> dict:
     }
 
 
-_FILE_OF_KIND = {"percent": "outcomes.csv", "ci": "outcomes.csv", "pvalue": "comparisons.csv"}
+_FILE_OF_KIND = {
+    "percent": "outcomes.csv",
+    "denominator": "outcomes.csv",
+    "ci": "outcomes.csv",
+    "pvalue": "comparisons.csv",
+}
 
 
 def _figure_source(table: pd.DataFrame, evidence, label: str) -> str:
