@@ -131,5 +131,5 @@ def test_a_fingerprint_says_when_tests_tie():
     fp = fingerprint(table, "s")
     assert fp.test == "chi2"
     assert fp.summary == (
-        "The exactly printed p-value is chi2 (or equally fisher: the printed numbers do not tell them apart)."
+        "The exactly printed p-value fits chi2 (or equally fisher: the printed numbers do not tell them apart)."
     )

@@ -23,9 +23,11 @@ _TEST_ORDER = {m: i for i, m in enumerate(proportions.TEST_METHODS)}
 class Fingerprint(Result):
     """The dominant CI method and test of one study, and the numbers that do not fit them.
 
-    ``ci_method`` explains ``ci_explained`` of ``ci_total`` checkable intervals; ``test`` explains
+    ``ci_method`` fits ``ci_explained`` of ``ci_total`` checkable intervals; ``test`` fits
     ``test_explained`` of ``test_total`` exactly printed p-values (p-values printed as bounds such
-    as "<0.001" do not identify a test and are left out). ``outliers`` lists the intervals and
+    as "<0.001" do not identify a test and are left out). Either is empty when no method fits, or
+    when every number it fits fits every method tried (they identify none); ``ci_tied`` and
+    ``test_tied`` are the methods that fit as many numbers. ``outliers`` lists the intervals and
     p-values that the dominant method does not reproduce, with what (if anything) they fit.
     """
 
@@ -38,6 +40,8 @@ class Fingerprint(Result):
     test_total: int
     summary: str
     outliers: pd.DataFrame = dataclasses.field(repr=False, compare=False)
+    ci_tied: tuple[str, ...] = ()
+    test_tied: tuple[str, ...] = ()
 
 
 def _methods(cell) -> list[str]:
@@ -71,9 +75,19 @@ def _tied(ties: list[str], same_numbers: bool) -> str:
     return f" (as many fit {shown}, but other ones: different numbers fit different methods)"
 
 
+def _identifies_none(rows: pd.DataFrame, order: dict, best: str) -> bool:
+    """Whether every number the dominant method fits fits every method tried as well."""
+    return all(
+        set(order) <= set(_methods(r.method))
+        for r in rows.itertuples(index=False)
+        if best in _methods(r.method)
+    )
+
+
 def _telling(rows: pd.DataFrame, order: dict, best: str, noun: str) -> str:
     """What the numbers the dominant method fits can say about it: how many fit every method tried
-    (and so identify none), and how many rest on counts inferred from percentages.
+    (and so tell none apart), and how many rest on counts inferred from percentages, or on a CI
+    level read unrounded.
 
     Outside users: "6 of 6 intervals are Clopper-Pearson" rested on 2 intervals that tell methods
     apart (the other 4 fit all 8), and "the interval is Clopper-Pearson" on one interval of a count
@@ -81,27 +95,47 @@ def _telling(rows: pd.DataFrame, order: dict, best: str, noun: str) -> str:
     """
     fitting = [r for r in rows.itertuples(index=False) if best in _methods(r.method)]
     every = sum(1 for r in fitting if set(order) <= set(_methods(r.method)))
-    assumed = sum(1 for r in fitting if r.verdict == "reproduced-with-assumptions")
+    assumed = [r for r in fitting if r.verdict == "reproduced-with-assumptions"]
+    # (statistical reviewer: a CI reproduced at the unrounded level was counted as an inferred count)
+    at_level = sum(1 for r in assumed if "unrounded level" in str(getattr(r, "explanation", "")))
     notes = []
-    if every == len(fitting):
-        notes.append(
-            f"{'it fits' if every == 1 else 'they fit'} every standard {noun} as well, so "
-            f"{'it identifies' if every == 1 else 'they identify'} none"
-        )
-    elif every:
-        notes.append(
-            f"{every} of them fit every standard {noun}, so only {len(fitting) - every} tell the {noun}s apart"
-        )
-    if assumed:
-        who = (
-            "it rests"
-            if len(fitting) == 1
-            else "all rest"
-            if assumed == len(fitting)
-            else f"{assumed} of them {'rests' if assumed == 1 else 'rest'}"
-        )
-        notes.append(f"{who} on counts inferred from the printed percentages")
+    if every:
+        tried = f"all {len(order)} {noun}s tried"
+        notes.append(f"{every} of them fit {tried}, so only {len(fitting) - every} tell the {noun}s apart")
+    for count, what in (
+        (len(assumed) - at_level, "on counts inferred from the printed percentages"),
+        (at_level, "on the CI level read unrounded (e.g. 95% as 94.99%)"),
+    ):
+        if count:
+            who = (
+                "it rests"
+                if len(fitting) == 1
+                else "all rest"
+                if count == len(fitting)
+                else f"{count} of them {'rests' if count == 1 else 'rest'}"
+            )
+            notes.append(f"{who} {what}")
     return "".join(f"; {n}" for n in notes)
+
+
+def _part(frame, best, n, ties, same, order, noun, plural, kind_one, kind_many) -> str:
+    """The summary's clause on one kind of number: '23 of 24 intervals fit t interval on 0/1 data'."""
+    total = len(frame)
+    if not best:
+        tried = f"{len(order)} {plural} tried"
+        return (
+            f"none of {total} {kind_many} fits any of the {tried}"
+            if total > 1
+            else f"the {kind_one} fits none of the {tried}"
+        )
+    if _identifies_none(frame, order, best):
+        # name no method: the numbers cannot tell one from another (statistical reviewer)
+        who = f"{n} of {total} {kind_many}" if total > 1 else f"the {kind_one}"
+        verb = "fits" if n == 1 and total == 1 else "fit"
+        tried = f"all {len(order)} {plural} tried"
+        return f"{who} {verb} {tried}, so {'it identifies' if total == 1 else 'they identify'} none"
+    head = f"{n} of {total} {kind_many} fit {best}" if total > 1 else f"the {kind_one} fits {best}"
+    return head + _tied(ties, same) + _telling(frame, order, best, noun)
 
 
 def fingerprint(audit_frame: pd.DataFrame, study_id: str) -> Fingerprint:
@@ -133,39 +167,40 @@ def fingerprint(audit_frame: pd.DataFrame, study_id: str) -> Fingerprint:
     parts = []
     if len(cis):
         parts.append(
-            (
-                f"{ci_n} of {len(cis)} intervals {'is' if ci_n == 1 else 'are'} {ci_method}"
-                if len(cis) > 1
-                else f"the interval is {ci_method}"
-            )
-            + _tied(ci_ties, ci_same)
-            + _telling(cis, _CI_ORDER, ci_method, "method")
-            if ci_method
-            else (
-                f"none of {len(cis)} intervals fits a standard method"
-                if len(cis) > 1
-                else "the interval fits no standard method"
+            _part(
+                cis,
+                ci_method,
+                ci_n,
+                ci_ties,
+                ci_same,
+                _CI_ORDER,
+                "method",
+                "methods",
+                "interval",
+                "intervals",
             )
         )
     if len(ps):
         parts.append(
-            (
-                f"{test_n} of {len(ps)} exactly printed p-values {'is' if test_n == 1 else 'are'} {test}"
-                if len(ps) > 1
-                else f"the exactly printed p-value is {test}"
-            )
-            + _tied(test_ties, test_same)
-            + _telling(ps, _TEST_ORDER, test, "test")
-            if test
-            else (
-                f"none of {len(ps)} exactly printed p-values fits a standard test"
-                if len(ps) > 1
-                else "the exactly printed p-value fits no standard test"
+            _part(
+                ps,
+                test,
+                test_n,
+                test_ties,
+                test_same,
+                _TEST_ORDER,
+                "test",
+                "tests",
+                "exactly printed p-value",
+                "exactly printed p-values",
             )
         )
+    # No method is named where the numbers identify none.
+    shown_ci = ci_method if ci_method and not _identifies_none(cis, _CI_ORDER, ci_method) else ""
+    shown_test = test if test and not _identifies_none(ps, _TEST_ORDER, test) else ""
     # Outliers against the paper's own method exist only where it has one; numbers that fit no
     # method when none dominates are already said by "none of ... fits".
-    n_out = sum(1 for o in outliers if (ci_method if o["kind"] == "ci" else test))
+    n_out = sum(1 for o in outliers if (shown_ci if o["kind"] == "ci" else shown_test))
     if parts:
         summary = "; ".join(parts) + (
             # "own method" claimed too much: the method is the one that fits most numbers of a kind,
@@ -181,14 +216,16 @@ def fingerprint(audit_frame: pd.DataFrame, study_id: str) -> Fingerprint:
     columns = ["kind", "endpoint", "timepoint", "arm", "reported", "fits", "verdict"]
     return Fingerprint(
         study_id,
-        ci_method,
-        ci_n,
+        shown_ci,
+        ci_n if shown_ci else 0,
         len(cis),
-        test,
-        test_n,
+        shown_test,
+        test_n if shown_test else 0,
         len(ps),
         summary,
         pd.DataFrame(outliers, columns=columns),
+        tuple(ci_ties) if shown_ci else (),
+        tuple(test_ties) if shown_test else (),
     )
 
 
@@ -203,13 +240,18 @@ def fingerprints(audit_frame: pd.DataFrame) -> pd.DataFrame:
         row = fp.to_dict()
         row["ci_method"] = row["ci_method"] or None  # printed as a dash, not an empty cell
         row["test"] = row["test"] or None
+        # the methods that fit as many numbers are kept in the table, not only in the sentence
+        row["ci_tied"] = "; ".join(fp.ci_tied) or None
+        row["test_tied"] = "; ".join(fp.test_tied) or None
         out.append(row)
     columns = [
         "study_id",
         "ci_method",
+        "ci_tied",
         "ci_explained",
         "ci_total",
         "test",
+        "test_tied",
         "test_explained",
         "test_total",
         "summary",

@@ -298,7 +298,7 @@ def build(
         shown = fps.copy()
         shown.insert(0, "study", [evidence.study_label(x) for x in shown.study_id])
         shown["summary"] = [_readable(v) for v in shown.summary]
-        for col in ("ci_method", "test"):
+        for col in ("ci_method", "ci_tied", "test", "test_tied"):
             shown[col] = [_readable(v) if isinstance(v, str) else v for v in shown[col]]
         rep.table(
             s,
@@ -306,10 +306,12 @@ def build(
             shown.drop(columns=["study_id"]).rename(
                 columns={
                     "ci_method": "CI method",
-                    "ci_explained": "intervals it explains",
+                    "ci_tied": "CI methods that fit as many",
+                    "ci_explained": "intervals it fits",
                     "ci_total": "intervals",
                     "test": "test",
-                    "test_explained": "p-values it explains",
+                    "test_tied": "tests that fit as many",
+                    "test_explained": "p-values it fits",
                     "test_total": "exactly printed p-values",
                 }
             ),
