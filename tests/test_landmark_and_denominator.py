@@ -69,9 +69,10 @@ def test_landmark_survival_pvalues_are_checked_against_the_rates_and_their_cis(t
     for month, (a, b, _) in RATES.items():
         assert rows.loc[f"{month} month", "computed"] == f"p = {_fmt(_z_test_p(a, b))}"
     assert (
-        "Rates at 18 month (time_to_event.csv): 16 (12-20) vs 9 (6-12)" in rows.loc["18 month", "explanation"]
+        "Rates at 18 months (time_to_event.csv): 16 (12-20) vs 9 (6-12)"
+        in rows.loc["18 month", "explanation"]
     )
-    assert "printed p 0.008" in rows.loc["18 month", "explanation"]
+    assert "printed p = 0.008" in rows.loc["18 month", "explanation"]
     assert not rows.explanation.str.contains("No counts").any()
 
 
@@ -85,7 +86,7 @@ def test_landmark_rates_without_cis_are_named_and_counts_are_not_asked_for(tmp_p
     table = _folder(tmp_path, {6: ("67 62 71", "55 50 60", "<0.001")}, ci=False)
     row = table[table.kind == "pvalue"].iloc[0]
     assert row.verdict == "not-checkable"
-    assert "rates at 6 month (time_to_event.csv), printed without both CIs" in row.explanation
+    assert "rates at 6 months (time_to_event.csv), printed without both CIs" in row.explanation
     assert "counts do not apply" in row.explanation
 
 

@@ -138,7 +138,7 @@ def test_a_whole_curve_test_beside_the_rates_is_not_checked_against_them(tmp_pat
     row = _audit_p(tmp_path, stated)
     assert row.verdict == "not-checkable" and row.check == "unchecked"
     assert row.explanation == (
-        "A p-value beside the rates at 12 month (time_to_event.csv) that is not checked against them: it is "
+        "A p-value beside the rates at 12 months (time_to_event.csv) that is not checked against them: it is "
         f"from a {stated} test, which compares the whole curves, not the difference of the rates at this "
         "landmark."
     )

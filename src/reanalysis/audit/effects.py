@@ -376,7 +376,7 @@ def ratio_consistency(estimate, ci_low, ci_high, reported_p, level: float = 0.95
     pct = f"{level * 100:g}%"
     text = (
         f"{pct} CI {pl.text} to {ph.text} implies p = {_fmt_p(p_central)} (range {_fmt_p(p_low)} to {_fmt_p(p_high)} "
-        f"over the rounding of the printed numbers); printed p {spaced_p(pp.text)}"
+        f"over the rounding of the printed numbers); {printed_p(pp.text)}"
     )
     another_test = False
     if not inside:
@@ -602,8 +602,8 @@ def landmark_consistency(
         f"{ra.text} ({la.text}-{ha.text}) vs {rb.text} ({lb.text}-{hb.text}), each standard error read off its "
         f"{pct} CI ({where}): a z test of the difference on the {ci_scales[0]} scale gives p = "
         f"{_fmt_p(p_central)}; the tests on the five scales of Klein et al. (2007), over every value the printed "
-        f"numbers could have been rounded from, give {_fmt_p(p_low)} to {_fmt_p(p_high)}; printed p "
-        f"{spaced_p(pp.text)}"
+        f"numbers could have been rounded from, give {_fmt_p(p_low)} to {_fmt_p(p_high)}; "
+        f"{printed_p(pp.text)}"
     )
     text += "; it lies outside that range" if not consistent else " (a check that catches gross errors only)"
     return LandmarkConsistency(
@@ -623,6 +623,13 @@ def landmark_consistency(
 def _and_list(items) -> str:
     items = list(items)
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def printed_p(text: str) -> str:
+    """'printed p = 0.008', 'printed p < 0.001': a printed p-value in a sentence (statistical reviewer:
+    "printed p 0.008" read as a typo)."""
+    body = spaced_p(text)
+    return f"printed p {body}" if body[:1] in "<>≤≥" else f"printed p = {body}"
 
 
 def spaced_p(text: str) -> str:

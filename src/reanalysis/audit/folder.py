@@ -90,6 +90,14 @@ def _timepoint(row) -> str:
     return f"{int(v) if float(v).is_integer() else v} {row.timepoint_unit}"
 
 
+def _time_in_prose(row) -> str:
+    """'18 months', '1 month' (the timepoint column keeps '18 month', a key; statistical reviewer)."""
+    text = _timepoint(row)
+    if _missing(row.timepoint_unit) or row.timepoint_unit == "best":
+        return text
+    return text if float(row.timepoint_value) == 1 else f"{text}s"
+
+
 def _fmt(x: float) -> str:
     return format_value(x)
 
@@ -1128,7 +1136,7 @@ def _audit_landmark_pvalue(rec: dict, row, landmarks: dict) -> bool:
     rates = [found.get(arm) for arm in (row.arm_a, row.arm_b)]
     if any(r is None for r in rates):
         return False
-    at = _timepoint(row)
+    at = _time_in_prose(row)
     stated = str(row.test_stated or "")
     # A log-rank or Cox p printed beside the rates tests the whole curves, and an adjusted p a model:
     # neither is the difference at this landmark, which the rates could contradict (statistical reviewer).
