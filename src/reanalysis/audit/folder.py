@@ -2066,6 +2066,26 @@ def _model_text(row) -> str:
     return f"stated test: {row.test_stated}"
 
 
+def _opposite_sign_note(match, row, measure: str, scale) -> str:
+    """'; its sign is the opposite of the counts' difference (-0.36) ...' for a risk difference whose
+    printed estimate lies on the other side of 0 from every crude one (outside user, ASTER: "0.4
+    (-10.9 to 9.7)" for 56.3% vs 56.6%), when the arms the other way round do not explain it."""
+    if measure != "rd":
+        return ""
+    try:
+        low, high = parse_printed(row.reported_effect).bounds()
+    except ValueError:
+        return ""
+    factor = 100.0 if scale == "percentage-points" else 1.0
+    est = match.estimate * factor
+    if not (est < 0 < low or high < 0 < est):
+        return ""
+    return (
+        f"; its sign is the opposite of the counts' difference ({est:.2f}), and the arms the other way round "
+        "do not give its interval either: a difference adjusted for other factors, or a misprint"
+    )
+
+
 def _swapped_note(match, row, measure: str, scale) -> str:
     """'; it is the closest value with the arms the other way round ...' when the printed effect is the
     closest candidate's mirror image (minus the difference, the reciprocal of the ratio)."""
@@ -2278,7 +2298,7 @@ def _audit_effect(out, base, row, g1, g2, assumed, model, outcomes=None):
                 if _missing(row.adjustment)
                 else f"; the evidence folder records it as unadjusted (adjustment: {row.adjustment})"
             )
-            + _swapped_note(match, row, measure, scale)
+            + (_swapped_note(match, row, measure, scale) or _opposite_sign_note(match, row, measure, scale))
             + f"{scale_note}."
             + (
                 _rounded_difference_note(outcomes, row, scale, match.estimate)
