@@ -19,13 +19,13 @@ OUTCOMES = (
 )
 
 
-def _effect(tmp_path, printed):
+def _effect(tmp_path, printed, adjustment=""):
     (tmp_path / "studies.csv").write_text(STUDIES)
     (tmp_path / "outcomes.csv").write_text(OUTCOMES)
     (tmp_path / "comparisons.csv").write_text(
         "study_id,endpoint,timepoint_unit,arm_a,arm_b,test_stated,effect_measure,reported_effect,effect_ci_low,"
-        "effect_ci_high,effect_unit,source_status,source_location\n"
-        f"aster,revasc,best,aspiration,stent,not stated,rd,{printed},percentage-points,confirmed,"
+        "effect_ci_high,effect_unit,adjustment,source_status,source_location\n"
+        f"aster,revasc,best,aspiration,stent,not stated,rd,{printed},percentage-points,{adjustment},confirmed,"
         "Table 2\n"
     )
     return audit.audit(evidence.load(tmp_path)).query("kind == 'effect'").iloc[0]
@@ -50,3 +50,22 @@ def test_an_rd_the_arms_the_other_way_round_give_is_not_called_of_the_opposite_s
 def test_an_rd_on_the_same_side_as_its_percentages_adds_nothing(tmp_path):
     row = _effect(tmp_path, "-0.4,-10.9,9.7")
     assert "its sign is the opposite" not in row.explanation
+
+
+@pytest.mark.parametrize("unknown", ["unknown", "Not stated", "not reported", "unclear", "NA", "n/a"])
+def test_an_adjustment_recorded_as_unknown_is_not_stated(tmp_path, unknown):
+    # Outside user (ASTER): the adjustment column had no value for "the paper does not say", and
+    # "unknown" made the row model-based.
+    from reanalysis.audit.verdicts import adjustment_stated, is_model_based
+
+    assert adjustment_stated(unknown) is None and not is_model_based(unknown, "not stated")
+    assert is_model_based(unknown, "logistic regression")
+    row = _effect(tmp_path, "0.4,-10.9,9.7", adjustment=unknown)
+    assert row.verdict == "not-reproducible" and "the paper does not say it was adjusted" in row.explanation
+
+
+def test_an_adjustment_the_paper_states_still_makes_the_row_model_based():
+    from reanalysis.audit.verdicts import adjustment_stated, is_model_based
+
+    assert adjustment_stated(" age and NIHSS ") == "age and NIHSS"
+    assert is_model_based("age and NIHSS", "not stated") and not is_model_based("none", "not stated")

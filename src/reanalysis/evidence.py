@@ -292,7 +292,11 @@ SCHEMAS: dict[str, dict] = {
                 allowed=EFFECT_UNITS,
                 doc="ratio (or/rr/hr), proportion or percentage-points (rd); inferred when empty",
             ),
-            _c("adjustment", doc="empty = not stated; 'none' = crude; else how the estimate was adjusted"),
+            _c(
+                "adjustment",
+                doc="empty (or 'unknown', 'not stated') = not stated; 'none' = crude; else how the estimate "
+                "was adjusted",
+            ),
             _c(
                 "claim",
                 doc="a verbal claim of (no) significant difference, as printed: checked against the "

@@ -42,7 +42,7 @@ from .effects import (
     spaced_p,
 )
 from .intervals import closest_ci_method, identify_ci_method, unrounded_levels
-from .verdicts import VERDICTS, _after_p, is_model_based
+from .verdicts import VERDICTS, _after_p, adjustment_stated, is_model_based
 
 AUDIT_COLUMNS = [
     "study_id",
@@ -1143,7 +1143,7 @@ def _audit_landmark_pvalue(rec: dict, row, landmarks: dict) -> bool:
     if _CURVE_TEST.search(stated):
         what = f"it is from a {stated} test, which compares the whole curves"
     elif is_model_based(row.adjustment, row.test_stated):
-        what = f"it is adjusted ({row.adjustment if not _missing(row.adjustment) else stated})"
+        what = f"it is adjusted ({adjustment_stated(row.adjustment) or stated})"
     else:
         what = None
     if what:
@@ -2061,9 +2061,7 @@ def _span(low, high) -> str:
 
 
 def _model_text(row) -> str:
-    if isinstance(row.adjustment, str) and row.adjustment.strip():
-        return row.adjustment.strip()
-    return f"stated test: {row.test_stated}"
+    return adjustment_stated(row.adjustment) or f"stated test: {row.test_stated}"
 
 
 def _opposite_sign_note(match, row, measure: str, scale) -> str:
@@ -2295,7 +2293,7 @@ def _audit_effect(out, base, row, g1, g2, assumed, model, outcomes=None):
             )
             + (
                 "; the paper does not say it was adjusted (if it was, record that in the adjustment column)"
-                if _missing(row.adjustment)
+                if adjustment_stated(row.adjustment) is None
                 else f"; the evidence folder records it as unadjusted (adjustment: {row.adjustment})"
             )
             + (_swapped_note(match, row, measure, scale) or _opposite_sign_note(match, row, measure, scale))

@@ -54,15 +54,32 @@ _CRUDE = re.compile(
 )
 
 
+#: What the adjustment column may say when the paper does not say (outside user, ASTER: "unknown"
+#: made a row model-based).
+_NOT_KNOWN = re.compile(
+    r"(?:unknown|not\s+known|not\s+stated|not\s+reported|unclear|n/?a|nr|\?)\.?", re.IGNORECASE
+)
+
+
+def adjustment_stated(adjustment) -> str | None:
+    """The adjustment a comparison records, or None when it records none: empty, or a word for "the
+    paper does not say" (unknown, not stated, not reported, unclear, NA)."""
+    if not isinstance(adjustment, str) or not adjustment.strip() or _NOT_KNOWN.fullmatch(adjustment.strip()):
+        return None
+    return adjustment.strip()
+
+
 def is_model_based(adjustment, test_stated) -> bool:
     """Whether a comparison's estimate is adjusted or model-based, from what the paper says.
 
-    ``adjustment`` (the evidence column) wins: empty = not stated, "none" (or "crude",
-    "unadjusted", "not adjusted", "no adjustment") = crude, anything else = adjusted. Otherwise the
-    stated test is read for model words (logistic, Cox, adjusted...).
+    ``adjustment`` (the evidence column) wins: empty or "unknown" (not stated, not reported, unclear)
+    = not stated, "none" (or "crude", "unadjusted", "not adjusted", "no adjustment") = crude,
+    anything else = adjusted. Otherwise the stated test is read for model words (logistic, Cox,
+    adjusted...).
     """
-    if isinstance(adjustment, str) and adjustment.strip():
-        return not _CRUDE.fullmatch(adjustment.strip())
+    stated = adjustment_stated(adjustment)
+    if stated:
+        return not _CRUDE.fullmatch(stated)
     return bool(isinstance(test_stated, str) and _MODEL_WORDS.search(test_stated))
 
 
