@@ -121,3 +121,22 @@ def test_user_slips_get_answers_not_blame(tmp_path, capsys):
     assert "give p < 0.001" in capsys.readouterr().out
     assert cli.main(["fragility", "105", "286", "26", "145"]) == 0
     assert "13 more patients with the outcome in group 2 (26/145 -> 39/145)" in capsys.readouterr().out
+
+
+def test_two_groups_are_read_as_x_over_n_and_levels_and_measures_as_papers_print_them(capsys):
+    # Outside user (ASTER): `effect 55/192 67/189` was refused (explain-p --group reads 55/192), and so
+    # were "--level 95%" and "--measure OR".
+    from reanalysis import cli
+
+    assert cli.main(["effect", "55/192", "67/189", "--measure", "OR", "--level", "95%"]) == 0
+    out = capsys.readouterr().out
+    assert "or   wald  0.731016" in out
+    assert cli.main(["effect", "55", "192", "67", "189", "--measure", "or"]) == 0
+    assert capsys.readouterr().out == out
+    for verb in ("compare", "fragility"):
+        assert cli.main([verb, "55/192", "67/189"]) == 0
+        slashed = capsys.readouterr().out
+        assert cli.main([verb, "55", "192", "67", "189"]) == 0
+        assert capsys.readouterr().out == slashed
+    assert cli.main(["effect", "55/192"]) == 2
+    assert "expected two groups, as count1 nobs1 count2 nobs2" in capsys.readouterr().err

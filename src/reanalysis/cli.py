@@ -119,13 +119,37 @@ def _n_spec(text: str):
 def _level(text: str) -> float:
     """--level 95 -> 0.95; a proportion such as 0.95 is refused with a hint."""
     try:
-        value = float(text)
+        value = float(text.strip().rstrip("%"))  # "95%" as a paper prints it
     except ValueError:
         raise argparse.ArgumentTypeError(f"--level must be a percentage such as 95, got {text!r}") from None
     if not 50 <= value < 100:
         hint = f" (for a {value * 100:g}% interval write {value * 100:g})" if 0 < value < 1 else ""
         raise argparse.ArgumentTypeError(f"--level is a percentage in [50, 100), e.g. 95; got {text!r}{hint}")
     return value / 100
+
+
+def _add_two_groups(p) -> None:
+    p.add_argument(
+        "groups",
+        nargs="+",
+        metavar="COUNTS",
+        help="the two groups as count1 nobs1 count2 nobs2 (e.g. 55 192 67 189) or as 55/192 67/189",
+    )
+
+
+def _two_groups(args) -> None:
+    """args.groups (four whole numbers, or two x/n) as args.count1, nobs1, count2, nobs2.
+
+    Outside user (ASTER): `effect 55/192 67/189` was refused, where `explain-p --group 55/192` reads it.
+    """
+    tokens = [t for g in args.groups for t in (g.split("/") if "/" in g else [g])]
+    shape = "count1 nobs1 count2 nobs2 (e.g. 55 192 67 189) or x1/n1 x2/n2 (e.g. 55/192 67/189)"
+    if len(tokens) != 4:
+        raise ValueError(f"expected two groups, as {shape}; got {' '.join(args.groups)!r}")
+    try:
+        args.count1, args.nobs1, args.count2, args.nobs2 = (_count(t) for t in tokens)
+    except argparse.ArgumentTypeError as err:
+        raise ValueError(f"{err}; give the two groups as {shape}") from None
 
 
 def _count(text: str) -> int:
@@ -202,16 +226,17 @@ def build_parser() -> _Parser:
     )
 
     p = sub.add_parser("compare", help="two-group tests for count1/n1 vs count2/n2")
-    for name in ("count1", "nobs1", "count2", "nobs2"):
-        p.add_argument(name, type=_count)
+    _add_two_groups(p)
     p.add_argument("--method", default="fisher", help="test(s), comma-separated, or 'all'")
 
     p = sub.add_parser("effect", help="risk difference, risk ratio, odds ratio with CIs (group 1 vs group 2)")
-    for name in ("count1", "nobs1", "count2", "nobs2"):
-        p.add_argument(name, type=_count)
-    p.add_argument("--measure", default="all", help="rd, rr, or, or 'all'")
+    _add_two_groups(p)
+    p.add_argument("--measure", default="all", type=str.lower, help="rd, rr, or, or 'all' (any case)")
     p.add_argument(
-        "--method", default=None, help="CI method for the measure (default: its default; 'all' for every one)"
+        "--method",
+        default=None,
+        type=str.lower,
+        help="CI method for the measure (default: its default; 'all' for every one)",
     )
     p.add_argument("--level", type=_level, default=0.95, help="confidence level in percent (default 95)")
 
@@ -249,8 +274,7 @@ def build_parser() -> _Parser:
     )
 
     p = sub.add_parser("fragility", help="fragility index of a two-group comparison")
-    for name in ("count1", "nobs1", "count2", "nobs2"):
-        p.add_argument(name, type=_count)
+    _add_two_groups(p)
     p.add_argument("--method", default="fisher", help="test used (default fisher)")
     p.add_argument("--alpha", type=float, default=0.05, help="significance level (default 0.05)")
 
@@ -536,6 +560,7 @@ def _cmd_ci_method(args) -> int:
 
 
 def _cmd_compare(args) -> int:
+    _two_groups(args)
     import pandas as pd
 
     from . import proportions
@@ -555,6 +580,7 @@ def _cmd_compare(args) -> int:
 
 
 def _cmd_effect(args) -> int:
+    _two_groups(args)
     import pandas as pd
 
     from . import proportions
@@ -685,6 +711,7 @@ def _cmd_table(args) -> int:
 
 
 def _cmd_fragility(args) -> int:
+    _two_groups(args)
     from . import fragility
 
     res = fragility.fragility_index(
