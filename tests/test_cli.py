@@ -140,3 +140,36 @@ def test_two_groups_are_read_as_x_over_n_and_levels_and_measures_as_papers_print
         assert capsys.readouterr().out == slashed
     assert cli.main(["effect", "55/192"]) == 2
     assert "expected two groups, as count1 nobs1 count2 nobs2" in capsys.readouterr().err
+
+
+def test_pool_gives_the_random_effects_estimate_of_the_meta_module(capsys):
+    # Outside users: a folder of single-arm studies had no pooled estimate from the command line.
+    from reanalysis import cli, meta
+
+    assert cli.main(["pool", "12/40", "18/52", "9/31", "--hk"]) == 0
+    out = capsys.readouterr().out
+    res = meta.pool_proportions([12, 18, 9], [40, 52, 31], hartung_knapp=True)
+    assert (
+        f"pooled proportion (logit scale): {res.estimate:.4g} (95% CI {res.low:.4g} to {res.high:.4g}" in out
+    )
+    assert "study 3 (9/31)" in out and "I^2 = " in out and "consider --hk" not in out
+    assert cli.main(["pool", "12/40:5/41", "18/52:10/50", "--measure", "RR", "--tau2", "dl"]) == 0
+    out = capsys.readouterr().out
+    res = meta.pool_effects([12, 18], [40, 52], [5, 10], [41, 50], measure="rr", method="DL")
+    assert f"pooled RR, group 1 vs group 2: {res.estimate:.4g}" in out and "events" not in out
+
+
+@pytest.mark.parametrize(
+    "studies, message",
+    [
+        (["12/40"], "a meta-analysis needs at least 2 studies"),
+        (["12/40", "5/41:3/30"], "give every study as x/n (proportions) or every study as x1/n1:x2/n2"),
+        (["12/40", "41/40"], "study 2 ('41/40'): 41/40 is not a count of a group"),
+        (["12/40", "12.5/40"], "study 2 ('12.5/40'): expected x/n (e.g. 12/40) or x1/n1:x2/n2"),
+    ],
+)
+def test_pool_refuses_what_it_cannot_pool_naming_the_study(capsys, studies, message):
+    from reanalysis import cli
+
+    assert cli.main(["pool", *studies]) == 2
+    assert message in capsys.readouterr().err

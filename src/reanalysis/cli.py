@@ -285,6 +285,31 @@ def build_parser() -> _Parser:
     p.add_argument("p", help="printed p-value, e.g. 0.016 or '<0.001'")
     p.add_argument("--level", type=_level, default=0.95, help="confidence level in percent (default 95)")
 
+    p = sub.add_parser(
+        "pool",
+        help="random-effects meta-analysis of several studies' proportions (12/40) or two-group tables",
+    )
+    p.add_argument(
+        "studies",
+        nargs="+",
+        metavar="STUDY",
+        help="one per study: x/n for a proportion (12/40), x1/n1:x2/n2 for a two-group table (12/40:5/41)",
+    )
+    p.add_argument(
+        "--measure", type=str.lower, default="or", help="or, rr or rd, for two-group tables (default or)"
+    )
+    p.add_argument(
+        "--transform",
+        type=str.lower,
+        default="logit",
+        help="scale of a pooled proportion: logit (default), freeman-tukey or none",
+    )
+    p.add_argument(
+        "--tau2", default="REML", type=str.upper, help="between-study variance: REML (default), DL or PM"
+    )
+    p.add_argument("--hk", action="store_true", help="Hartung-Knapp-Sidik-Jonkman CI (t with k - 1 df)")
+    p.add_argument("--level", type=_level, default=0.95, help="confidence level in percent (default 95)")
+
     for extra in _extra_verbs():
         extra.add_parser(sub)
     return parser
@@ -761,6 +786,67 @@ def _cmd_ratio_check(args) -> int:
         return 1
     print(("consistent: " if res.consistent else "inconsistent: ") + res.explanation)
     return 0 if res.consistent else 1
+
+
+def _pool_studies(tokens) -> tuple[str, list[tuple[int, ...]]]:
+    """'12/40' tokens (proportions) or '12/40:5/41' tokens (two-group tables), all of one kind."""
+    kinds, rows = set(), []
+    for i, token in enumerate(tokens, 1):
+        parts = token.split(":")
+        if len(parts) not in (1, 2) or not all(re.fullmatch(r"\s*\d+\s*/\s*\d+\s*", q) for q in parts):
+            raise ValueError(
+                f"study {i} ({token!r}): expected x/n (e.g. 12/40) or x1/n1:x2/n2 (e.g. 12/40:5/41), whole numbers"
+            )
+        kinds.add(len(parts))
+        row = tuple(int(v) for q in parts for v in q.split("/"))
+        for x, n in zip(row[::2], row[1::2], strict=True):
+            if not 0 <= x <= n or n == 0:
+                raise ValueError(
+                    f"study {i} ({token!r}): {x}/{n} is not a count of a group (need 0 <= x <= n, n > 0)"
+                )
+        rows.append(row)
+    if len(kinds) > 1:
+        raise ValueError(
+            "give every study as x/n (proportions) or every study as x1/n1:x2/n2 (two groups), not both"
+        )
+    if len(rows) < 2:
+        raise ValueError("a meta-analysis needs at least 2 studies; for one study use `ci` or `effect`")
+    return ("proportion" if kinds == {1} else "two-group"), rows
+
+
+def _cmd_pool(args) -> int:
+    from . import meta
+
+    kind, rows = _pool_studies(args.studies)
+    cols = list(zip(*rows, strict=True))
+    labels = [f"study {i + 1} ({s})" for i, s in enumerate(args.studies)]
+    common = dict(method=args.tau2, hartung_knapp=args.hk, level=args.level, labels=labels)
+    if kind == "proportion":
+        res = meta.pool_proportions(cols[0], cols[1], transform=args.transform, **common)
+        what = f"pooled proportion ({args.transform} scale)"
+    else:
+        res = meta.pool_effects(*cols, measure=args.measure, **common)
+        what = f"pooled {args.measure.upper()}, group 1 vs group 2"
+    studies = res.studies
+    if kind == "two-group":  # its events and total are group 1's only: the label shows both groups
+        studies = studies.drop(columns=["events", "total"])
+    _print_frame(studies)
+    pct = f"{args.level * 100:g}%"
+    ci = "Hartung-Knapp" if args.hk else "Wald"
+    print(
+        f"\n{what}: {res.estimate:.4g} ({pct} CI {res.low:.4g} to {res.high:.4g}, {ci}); {pct} prediction interval "
+        f"{res.pi_low:.4g} to {res.pi_high:.4g} (where a new study's effect is expected to lie)"
+    )
+    print(
+        f"k = {res.k} studies; tau^2 = {res.tau2:.4g} ({args.tau2}, the between-study variance on the analysis "
+        f"scale); I^2 = {res.i2:.1f}% (the share of variation beyond chance); Q = {res.q:.3g}, p = {res.q_pvalue:.3g}"
+    )
+    if res.k < 5:
+        print(
+            f"With {res.k} studies the between-study variance is poorly estimated: read the prediction interval"
+            + ("." if args.hk else ", and consider --hk.")
+        )
+    return 0
 
 
 if __name__ == "__main__":
