@@ -152,3 +152,19 @@ def test_a_saved_figure_is_drawn_once_per_format_and_saved_as_before(tmp_path, m
     plots.close(fig)
     assert len(draws) == 2  # one PNG, one SVG
     assert saved == png.getvalue() == (tmp_path / "fig.png").read_bytes()
+
+
+def test_forest_squares_are_sized_by_meta_analysis_weight():
+    # Outside users: a meta-analysis forest drew every study with one square size.
+    from reanalysis import meta
+
+    res = meta.pool_proportions([12, 18, 9, 40], [40, 52, 31, 120], labels=["A", "B", "C", "D"])
+    studies = res.studies.rename(columns={"study": "label"})
+    fig = plots.forest_plot(studies, weight="weight_percent", title="T", xlabel="x", caption="Source: s")
+    squares = [line for line in fig.axes[0].lines if line.get_marker() == "s"]
+    sizes = np.array([line.get_markersize() for line in squares])
+    weights = studies.weight_percent.to_numpy()
+    assert np.allclose(sizes**2 / sizes.max() ** 2, weights / weights.max())  # area proportional to weight
+    plots.close(fig)
+    with pytest.raises(ValueError, match="weight: column 'label' must hold non-negative numbers"):
+        plots.forest_plot(studies, weight="label", title="T", xlabel="x", caption="Source: s")

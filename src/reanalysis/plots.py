@@ -122,8 +122,15 @@ def forest_plot(
     counts: str | None = None,
     percent: bool = False,
     group_headers: bool = False,
+    weight: str | None = None,
 ):
     """Estimates with CIs, one row per line of ``frame`` (top to bottom in frame order).
+
+    ``weight`` names a column of meta-analysis weights (e.g. ``weight_percent`` of
+    :attr:`reanalysis.meta.MetaResult.studies`): each square's area is then proportional to its
+    study's weight (at least 3 points wide, so a light study stays visible), as in metafor's
+    ``forest()``, so the studies that drive the pooled estimate stand out; without it every square
+    has one size.
 
     ``pooled`` (same columns) is drawn as diamonds below the studies. ``reference`` draws a
     vertical line (1 for ratios, 0 for differences). ``counts`` names a column of text (e.g.
@@ -135,6 +142,12 @@ def forest_plot(
     """
     scale = 100.0 if percent else 1.0
     frame = frame.reset_index(drop=True)
+    sizes = None
+    if weight is not None:
+        w = pd.to_numeric(frame[weight], errors="coerce").to_numpy(dtype=float)
+        if not (np.isfinite(w).all() and (w >= 0).all() and w.max() > 0):
+            raise ValueError(f"weight: column {weight!r} must hold non-negative numbers, not all 0")
+        sizes = np.maximum(3.0, 14.0 * np.sqrt(w / w.max()))  # side in points: area proportional to weight
     groups = list(dict.fromkeys(frame[group])) if group is not None else []
     colours = {g: PALETTE[i % len(PALETTE)] for i, g in enumerate(groups)}
     # Row layout, top to bottom: (kind, payload); kind "header" or "row".
@@ -161,7 +174,7 @@ def forest_plot(
         r = frame.loc[payload]
         c = colours.get(r[group], PALETTE[0]) if group is not None else PALETTE[0]
         ax.plot([scale * r[low], scale * r[high]], [yi, yi], color=c, lw=1.6)
-        ax.plot([scale * r[estimate]], [yi], "s", color=c, ms=6)
+        ax.plot([scale * r[estimate]], [yi], "s", color=c, ms=6 if sizes is None else sizes[payload])
         ticks.append(yi)
         labels.append(_wrap_label(str(r[label]), indent=group_headers))
         if counts is not None:
