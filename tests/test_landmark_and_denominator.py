@@ -14,7 +14,7 @@ from scipy import stats
 
 from reanalysis import audit, evidence
 from reanalysis.audit.effects import landmark_consistency
-from reanalysis.audit.folder import _fmt
+from reanalysis.audit.effects import _fmt_p
 
 STUDIES = (
     "study_id,label,indication,design,citation,status,source_status,source\n"
@@ -36,7 +36,7 @@ CMP_HEAD = (
 )
 
 
-def _folder(tmp_path, rates=RATES, ci=True, outcomes=None):
+def _folder(tmp_path, rates=RATES, ci=True, outcomes=None, test="not stated"):
     (tmp_path / "studies.csv").write_text(STUDIES)
     (tmp_path / "arms.csv").write_text(ARMS)
     tte, cmp = TTE_HEAD, CMP_HEAD
@@ -45,7 +45,7 @@ def _folder(tmp_path, rates=RATES, ci=True, outcomes=None):
             value, low, high = printed.split()
             low, high = (low, high) if ci else ("", "")
             tte += f"mpact,{arm},overall_survival,rate_at,{value},percent,{low},{high},95,{month},month,confirmed,Table 2\n"
-        cmp += f"mpact,overall_survival,{month},month,nabp_gem,gem,{p},not stated,confirmed,Table 2\n"
+        cmp += f"mpact,overall_survival,{month},month,nabp_gem,gem,{p},{test},confirmed,Table 2\n"
     (tmp_path / "time_to_event.csv").write_text(tte)
     (tmp_path / "comparisons.csv").write_text(cmp)
     if outcomes:
@@ -67,9 +67,13 @@ def test_landmark_survival_pvalues_are_checked_against_the_rates_and_their_cis(t
     assert (rows.verdict == "consistent").all(), rows.explanation.tolist()
     assert set(rows.method) == {"z test of two landmark rates, SEs from their CIs"}
     for month, (a, b, _) in RATES.items():
-        assert rows.loc[f"{month} month", "computed"] == f"p = {_fmt(_z_test_p(a, b))}"
+        low, high = rows.loc[f"{month} month", "computed"].removeprefix("p = ").split(" to ")
+        assert (
+            f"(the plain z test on the printed values, {_fmt_p(_z_test_p(a, b))})"
+            in rows.loc[f"{month} month", "explanation"]
+        )
     assert (
-        "Rates at 18 months (time_to_event.csv): 16 (12-20) vs 9 (6-12)"
+        "Rates at 18 months (time_to_event.csv): A check for gross errors only: 16% (12-20%) vs 9% (6-12%)"
         in rows.loc["18 month", "explanation"]
     )
     assert "printed p = 0.008" in rows.loc["18 month", "explanation"]
@@ -77,9 +81,9 @@ def test_landmark_survival_pvalues_are_checked_against_the_rates_and_their_cis(t
 
 
 def test_a_landmark_pvalue_outside_every_rounding_of_the_rates_is_inconsistent(tmp_path):
-    table = _folder(tmp_path, {6: ("67 62 71", "55 50 60", "0.40")})
+    table = _folder(tmp_path, {6: ("67 62 71", "55 50 60", "0.40")}, test="difference of the rates")
     row = table[table.kind == "pvalue"].iloc[0]
-    assert row.verdict == "inconsistent" and "it lies outside that range" in row.explanation
+    assert row.verdict == "inconsistent" and row.explanation.endswith(", outside that range.")
 
 
 def test_landmark_rates_without_cis_are_named_and_counts_are_not_asked_for(tmp_path):

@@ -77,23 +77,32 @@ def _last_place(p: str) -> int:
     return -len(digits)
 
 
-def test_the_scales_the_cis_are_symmetric_on_are_named():
+def test_the_scales_the_cis_are_symmetric_on_are_kept():
     # 16 (12-20): symmetric on the plain scale only; a log-log CI of 16% is not symmetric there
     plain = landmark_consistency("16.0", ("12.0", "20.0"), "9.0", ("6.0", "12.0"), "0.008")
     assert plain.ci_scales == ("plain",)
-    assert "could be symmetric, within rounding, on the plain scale)" in plain.explanation
     s, se = 0.16, 0.02
     se_ll = se / (s * abs(math.log(s)))
     low, high = (f"{100 * s ** math.exp(k * Z * se_ll):.1f}" for k in (1, -1))
     loglog = landmark_consistency("16.0", (low, high), "9.0", ("6.0", "12.0"), "0.008")
-    assert "log-log" not in plain.ci_scales and loglog.ci_scales == ()  # not both CIs on one scale
-    assert "neither is symmetric on any of the five scales, so each is tried" in loglog.explanation
+    assert loglog.ci_scales == ()  # not both CIs on one scale: every scale is tried
+
+
+def test_rates_all_at_most_one_need_their_scale():
+    # statistical reviewer: 0.90 (0.87-0.93) was read as 0.9%
+    with pytest.raises(ValueError, match="scale: the rates and CIs are all at most 1"):
+        landmark_consistency("0.90", ("0.87", "0.93"), "0.83", ("0.79", "0.87"), "0.05")
+    as_proportion = landmark_consistency(
+        "0.90", ("0.87", "0.93"), "0.83", ("0.79", "0.87"), "0.05", scale="proportion"
+    )
+    as_percent = landmark_consistency("90", ("87", "93"), "83", ("79", "87"), "0.05")
+    assert (as_proportion.p_low, as_proportion.p_high) == pytest.approx((as_percent.p_low, as_percent.p_high))
 
 
 @pytest.mark.parametrize("printed_p", ["0.40", "0.8", "0.0000001"])
 def test_a_gross_error_is_still_inconsistent(printed_p):
     res = landmark_consistency("16", ("12", "20"), "9", ("6", "12"), printed_p)
-    assert not res.consistent and "it lies outside that range" in res.explanation
+    assert not res.consistent and res.explanation.endswith(", outside that range.")
     assert res.p_low <= res.p_central <= res.p_high
 
 
@@ -122,6 +131,7 @@ TTE = (
 
 
 def _audit_p(tmp_path, test_stated, adjustment=""):
+    tmp_path.mkdir(exist_ok=True)
     for name, text in (("studies", STUDIES), ("arms", ARMS), ("time_to_event", TTE)):
         (tmp_path / f"{name}.csv").write_text(text)
     (tmp_path / "comparisons.csv").write_text(
@@ -150,6 +160,13 @@ def test_an_adjusted_p_beside_the_rates_is_not_checked_against_them(tmp_path):
     assert "it is adjusted (ECOG and region), not the difference of the rates" in row.explanation
 
 
-def test_the_same_p_with_no_test_named_is_checked_and_found_inconsistent(tmp_path):
+def test_a_p_outside_the_range_with_no_test_named_is_probably_a_log_rank_p(tmp_path):
+    # Statistical reviewer: a correct log-rank p printed beside the rates, its test not named, was called
+    # inconsistent in 29-93% of simulated papers.
     row = _audit_p(tmp_path, "not stated")
-    assert row.verdict == "inconsistent" and "it lies outside that range" in row.explanation
+    assert (row.verdict, row.check) == ("not-checkable", "unchecked")
+    assert "No test of these rates gives it, so it is probably not one: papers often print the log-rank" in (
+        row.explanation
+    )
+    stated = _audit_p(tmp_path / "z", "z test of the 12-month rates")
+    assert stated.verdict == "inconsistent" and stated.explanation.endswith(", outside that range.")

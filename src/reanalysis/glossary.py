@@ -176,12 +176,14 @@ GLOSSARY: dict[str, tuple[str, str]] = {
     "landmark rates vs p": (
         r"two landmark rates",
         "A p-value printed for the difference of two rates at a landmark (e.g. 12-month survival), checked "
-        "against the rates and their CIs: each standard error read off its CI as (upper - lower) / 3.92 on "
-        "the scale the CI is symmetric on (plain, log, log-log, logit or arcsine), and z = difference / "
-        "sqrt(SE1^2 + SE2^2) on each of these five scales (the z tests of two Kaplan-Meier rates of Klein "
-        "et al., Stat Med 2007), over every value the printed numbers could have been rounded from. Only "
-        "a p-value outside that whole range is inconsistent: the check catches gross errors, not small "
-        "ones. A log-rank, Cox or adjusted p-value printed beside the rates is not checked against them.",
+        "against the rates and their CIs: each standard error read off its CI as (upper - lower) / (2 x 1.96) "
+        "for a 95% CI, on whichever scale the CI was computed (plain, log, log-log, logit or arcsine: papers "
+        "rarely say), and z = difference / sqrt(SE1^2 + SE2^2) on each of these five scales (the z tests of "
+        "two Kaplan-Meier rates of Klein et al., Stat Med 2007), over every value the printed numbers could "
+        "have been rounded from. The range is wide: the check catches gross errors, not small ones. A p-value "
+        "outside it is inconsistent when the paper says it tests the rates; with no test named it is "
+        "probably a log-rank or Cox p of the whole curves and is left unchecked, as is a p the paper names "
+        "as log-rank, Cox or adjusted.",
     ),
     "claim vs margin": (
         r"claim vs margin",

@@ -533,7 +533,7 @@ def _landmark_p(box: np.ndarray, ci_scales, test_scales, z: float) -> np.ndarray
 
 
 def landmark_consistency(
-    rate_a, ci_a, rate_b, ci_b, reported_p, level: float = 0.95, *, scale: str = "percent"
+    rate_a, ci_a, rate_b, ci_b, reported_p, level: float = 0.95, *, scale: str | None = None
 ) -> LandmarkConsistency:
     """Whether two printed rates at a landmark, their CIs and the p-value of their difference agree.
 
@@ -547,8 +547,9 @@ def landmark_consistency(
         The p-value of the difference as printed ("0.008", "<0.001").
     level : float
         Confidence level of the CIs in (0, 1).
-    scale : {"percent", "proportion"}
-        The scale the rates and CIs are printed on.
+    scale : {"percent", "proportion"}, optional
+        The scale the rates and CIs are printed on. Required when all six printed values are at most
+        1 (0.90 could be 90% or 0.9%); otherwise percent.
 
     Notes
     -----
@@ -563,9 +564,17 @@ def landmark_consistency(
     range is called inconsistent.
     """
     level = _checks.level(level)
+    printed = [parse_printed(v) for v in (rate_a, *ci_a, rate_b, *ci_b)]
+    if scale is None:
+        # a silent guess would misread 0.90 (90%) as 0.9% (statistical reviewer)
+        if all(abs(p.value) <= 1 for p in printed if math.isfinite(p.value)):
+            raise ValueError(
+                "scale: the rates and CIs are all at most 1; say whether they are proportions or percentages "
+                "(scale='proportion' or scale='percent')"
+            )
+        scale = "percent"
     scale = _checks.choice(scale, "scale", ("percent", "proportion"))
     top = 100.0 if scale == "percent" else 1.0
-    printed = [parse_printed(v) for v in (rate_a, *ci_a, rate_b, *ci_b)]
     pp = parse_printed(reported_p, kind="pvalue")
     names = ("rate_a", "ci_a low", "ci_a high", "rate_b", "ci_b low", "ci_b high")
     for p, name in zip(printed, names, strict=True):
@@ -593,19 +602,16 @@ def landmark_consistency(
     lo_p, hi_p = pp.bounds()
     consistent = not _outside(lo_p, hi_p, [p_low, p_high])
     pct = f"{level * 100:g}%"
-    if symmetric:
-        plural = "s" if len(symmetric) > 1 else ""
-        where = f"both could be symmetric, within rounding, on the {_and_list(symmetric)} scale{plural}"
-    else:
-        where = "neither is symmetric on any of the five scales, so each is tried"
+    unit = "%" if scale == "percent" else ""
     text = (
-        f"{ra.text} ({la.text}-{ha.text}) vs {rb.text} ({lb.text}-{hb.text}), each standard error read off its "
-        f"{pct} CI ({where}): a z test of the difference on the {ci_scales[0]} scale gives p = "
-        f"{_fmt_p(p_central)}; the tests on the five scales of Klein et al. (2007), over every value the printed "
-        f"numbers could have been rounded from, give {_fmt_p(p_low)} to {_fmt_p(p_high)}; "
-        f"{printed_p(pp.text)}"
+        f"a check for gross errors only: {ra.text}{unit} ({la.text}-{ha.text}{unit}) vs {rb.text}{unit} "
+        f"({lb.text}-{hb.text}{unit}), each standard error read off its {pct} CI; the usual tests of two "
+        f"survival rates (z tests on the five scales of Klein et al. 2007), over every value the printed "
+        f"numbers could have been rounded from, give p = {_fmt_p(p_low)} to {_fmt_p(p_high)} (the plain z test "
+        f"on the printed values, {_fmt_p(p_central)}); {printed_p(pp.text)}"
     )
-    text += "; it lies outside that range" if not consistent else " (a check that catches gross errors only)"
+    text = text[0].upper() + text[1:]
+    text += ", outside that range" if not consistent else ", inside it"
     return LandmarkConsistency(
         (ra.text, rb.text),
         ((la.text, ha.text), (lb.text, hb.text)),

@@ -1116,6 +1116,12 @@ def _landmark_index(tte: pd.DataFrame) -> dict:
     return index
 
 
+#: A stated test of the rates at a landmark (not of the whole curves).
+_LANDMARK_TEST = re.compile(
+    r"landmark|\brates?\b|z[\s-]?test|klein|greenwood|log[\s-]?log|cloglog|arcsine|difference of the",
+    re.IGNORECASE,
+)
+
 #: Tests of whole survival curves (or of a hazard model), not of the rates at one landmark.
 _CURVE_TEST = re.compile(
     r"log[\s-]?rank|\bcox\b|hazard|wilcoxon|breslow|gehan|peto|tarone|fleming|harrington", re.IGNORECASE
@@ -1175,13 +1181,34 @@ def _audit_landmark_pvalue(rec: dict, row, landmarks: dict) -> bool:
     except ValueError as err:
         # A CI of 100 (100-100) (nobody died) or one printed NE implies no standard error: that is not a
         # contradiction, and the p-value is left unchecked (statistical reviewer).
-        rec["explanation"] = f"A p-value of the rates at {at} (time_to_event.csv), not checked: {err}."
+        rec["explanation"] = (
+            f"A p-value of the rates at {at} (time_to_event.csv), not checked: a CI of no width (such as "
+            f"100 (100-100), nobody had the event) or one printed NE gives no standard error ({err})."
+        )
+        return True
+    from .effects import _fmt_p
+
+    computed = f"p = {_fmt_p(res.p_low)} to {_fmt_p(res.p_high)}"
+    if not res.consistent and not _LANDMARK_TEST.search(stated):
+        # A log-rank or Cox p of the whole curves is often printed beside landmark rates without its
+        # test named; a p no test of the rates gives is then likelier that than an error (statistical
+        # reviewer: 29-93% of correct log-rank p-values fell outside the landmark range).
+        rec.update(
+            check="unchecked",
+            computed=computed,
+            explanation=f"Rates at {at} (time_to_event.csv): "
+            + res.explanation
+            + " No test of these rates gives "
+            "it, so it is probably not one: papers often print the log-rank or Cox p of the whole curves beside "
+            "landmark rates. If the paper says it tests the rates, record that in test_stated (e.g. 'z test of "
+            "the rates') and the p is then inconsistent.",
+        )
         return True
     rec.update(
         verdict="consistent" if res.consistent else "inconsistent",
         check="consistency",
         method="z test of two landmark rates, SEs from their CIs",
-        computed=f"p = {_fmt(res.p_central)}",
+        computed=computed,
         explanation=f"Rates at {at} (time_to_event.csv): " + res.explanation,
     )
     return True
