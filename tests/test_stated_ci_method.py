@@ -243,3 +243,29 @@ def test_an_inferred_count_whose_named_method_is_not_computed_is_unchecked(tmp_p
         "The paper names exact (Blaker), Blaker's exact interval, which the audit"
     )
     assert "misprint" not in row.explanation
+
+
+@pytest.mark.parametrize(
+    "low, high, named, why",
+    [
+        ("15.0", "31.0", "exact (Blaker)", "always lies inside Clopper-Pearson's (11.4-27.1%)"),
+        ("11.7", "29.5", "Blaker", "always lies inside Clopper-Pearson's (11.4-27.1%)"),
+        ("20.1", "27.1", "logit", "the printed interval does not contain the estimate"),
+    ],
+)
+def test_a_named_method_not_computed_does_not_hide_an_impossible_interval(tmp_path, low, high, named, why):
+    # Statistical reviewer: an interval that excludes its own estimate, or a Blaker interval outside
+    # Clopper-Pearson's, was "not checkable" once the paper named a method the audit lacks.
+    row = _ci_row(tmp_path, 19, low, high, named)
+    assert row.verdict == "not-reproducible" and why in row.explanation
+
+
+def test_a_logit_interval_of_one_event_is_not_called_a_misprint(tmp_path):
+    # 1/100: logit interval 0.14-6.75 (R: plogis(qlogis(.01) + c(-1, 1) * 1.96 / sqrt(100 * .01 * .99)));
+    # it was "probably a misprint of 4.8" (the mid-p bound).
+    (tmp_path / "studies.csv").write_text(STUDIES)
+    (tmp_path / "outcomes.csv").write_text(
+        HEAD + "kn224,pembro,objective_response,,best,1,100,1.0,0.1,6.8,95,,confirmed,abstract\n"
+    )
+    row = audit.audit(evidence.load(tmp_path)).query("kind == 'ci'").iloc[0]
+    assert row.verdict == "not-reproducible" and "misprint" not in row.explanation
