@@ -126,7 +126,9 @@ def test_a_denominator_larger_than_its_arm_is_inconsistent(tmp_path):
     )
     assert denominator.explanation == (
         "The denominator of 63/431 is more than the 430 patients of the arm in arms.csv (its largest recorded "
-        "size): a misprint in the paper, or arms.csv holds another population or data cut."
+        "size): a misprint in the paper, or arms.csv holds another population or data cut. If the row counts "
+        "cycles, lesions or an as-treated population, say so in its notes (e.g. 'per cycle', 'as-treated'); if a "
+        "later data cut, give the arm's size at that cut."
     )
     assert audit.number_verdicts(table).value_counts().to_dict() == {"reproduced": 2, "inconsistent": 1}
 
@@ -244,3 +246,27 @@ def test_a_denominator_a_hundredfold_its_arm_is_inconsistent_unless_the_row_name
     (tmp_path / "dose").mkdir()
     row = _folder(tmp_path / "dose", {}, outcomes=outcomes).query("kind == 'percent'").iloc[0]
     assert row.verdict == "reproduced" and 'looks like "per dose"' in row.explanation
+
+
+@pytest.mark.parametrize(
+    "endpoint, n, notes, flagged",
+    [
+        ("transfusion_independence", 433, "", True),  # a patient-level outcome, not a unit of analysis
+        ("objective_response", 433, "per investigator assessment", True),
+        ("eye_disorders", 433, "per patient analysis", True),
+        ("neutropenia", 4300, "", True),  # an extra zero: the classic slip
+        ("neutropenia", 1290, "per cycle", False),
+        ("bleeding_days", 12900, "patient-days with bleeding", False),
+        ("neutropenia", 432, "as-treated population", False),
+    ],
+)
+def test_what_names_another_unit_of_analysis_and_what_does_not(tmp_path, endpoint, n, notes, flagged):
+    # Statistical reviewer: "transfusion", "per investigator" and "eye" excused misprinted denominators;
+    # 4300 in an arm of 430 was "likelier another unit".
+    outcomes = (
+        OUTCOMES_HEAD.rstrip("\n")
+        + ",notes\n"
+        + (f"mpact,gem,{endpoint},,best,{n // 10},{n},10.0,confirmed,Table 3,{notes}\n")
+    )
+    table = _folder(tmp_path, {}, outcomes=outcomes)
+    assert (table.kind == "denominator").any() == flagged, table.explanation.tolist()

@@ -36,8 +36,8 @@ def test_an_rd_of_the_opposite_sign_to_its_percentages_is_named(tmp_path, printe
     row = _effect(tmp_path, printed)
     assert row.verdict == "not-reproducible"
     assert row.explanation.endswith(
-        "; its sign is the opposite of the counts' difference (-0.36), and the arms the other way round do not "
-        "give its interval either: a difference adjusted for other factors, or a misprint."
+        "; its sign is the opposite of the counts' difference (-0.36): the paper may subtract the arms the other "
+        "way round (swap arm_a and arm_b to check), or the difference is adjusted, or misprinted."
     )
 
 

@@ -169,9 +169,10 @@ GLOSSARY: dict[str, tuple[str, str]] = {
         r"denominator vs arm size",
         "A denominator printed beside a count (63/431) cannot exceed the arm it counts in (430 randomised): "
         "the arm's largest recorded size in arms.csv (evaluable, randomised or enrolled) is the bound. One "
-        "a little larger (at most 10%, or 2 patients) is a misprint, or arms.csv holds another population "
-        "or data cut; one far larger (up to a hundredfold), or of a row that counts cycles, infusions or "
-        "lesions, is only named (another unit of analysis, or a later data cut, is likelier).",
+        "a little larger (at most 10%, or 2 patients), ten times a plausible one (an extra zero) or more "
+        "than a hundredfold points to a misprint, unless arms.csv holds another population or data cut; "
+        "one otherwise far larger, or of a row whose notes name another unit (per cycle, lesions, "
+        "patient-days, as-treated), is only named.",
     ),
     "landmark rates vs p": (
         r"two landmark rates",

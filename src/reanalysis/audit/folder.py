@@ -326,8 +326,10 @@ def _audit_outcome(out: _Rows, row, sizes: dict | None = None):
 #: Words by which a row counts something other than patients (its endpoint or notes). Not "events"
 #: or "infections": "patients with adverse events" is the usual denominator.
 _NOT_PATIENTS = re.compile(
-    r"\b(?:episodes?|cycles?|lesions?|infusions?|courses?|doses?|visits?|samples?|procedures?|"
-    r"admissions?|transfusions?|eyes?|teeth|per[ _-](?!protocol)\w+)\b",
+    r"\b(?:episodes?|cycles?|lesions?|infusions?|courses?|visits?|samples?|procedures?|admissions?|"
+    r"(?:patient|person)[\s_-]?(?:days|weeks|months|years)|as[\s_-]treated|"
+    r"per[\s_-](?:cycle|infusion|lesion|dose|visit|episode|event|course|sample|procedure|admission|day|week|"
+    r"month|year|eye|tooth))\b",
     re.IGNORECASE,
 )
 
@@ -358,7 +360,9 @@ def _denominator_beyond_arm(out: _Rows, base: dict, rows: list, row, largest) ->
     what = what.replace("_", " ")  # overall_response is two words
     unit = _NOT_PATIENTS.search(what)
     beyond = f"its denominator {n} is more than the {largest} patients of the arm in arms.csv (its largest recorded size)"
-    if unit or not (_slightly_more(n, largest) or n > 100 * largest):
+    # an extra zero (4300 for 430) is the classic typing slip, not another unit (statistical reviewer)
+    extra_zero = n % 10 == 0 and largest / 2 <= n // 10 <= largest
+    if unit or not (_slightly_more(n, largest) or extra_zero or n > 100 * largest):
         if not rows:
             return
         why = (
@@ -382,7 +386,9 @@ def _denominator_beyond_arm(out: _Rows, base: dict, rows: list, row, largest) ->
         method="denominator vs arm size",
         computed=str(largest),
         explanation=f"The denominator of {counted}{n} is more than the {largest} patients of the arm in arms.csv "
-        "(its largest recorded size): a misprint in the paper, or arms.csv holds another population or data cut.",
+        "(its largest recorded size): a misprint in the paper, or arms.csv holds another population or data cut. "
+        "If the row counts cycles, lesions or an as-treated population, say so in its notes (e.g. 'per cycle', "
+        "'as-treated'); if a later data cut, give the arm's size at that cut.",
     )
 
 
@@ -2123,8 +2129,8 @@ def _opposite_sign_note(match, row, measure: str, scale) -> str:
     if not (est < 0 < low or high < 0 < est):
         return ""
     return (
-        f"; its sign is the opposite of the counts' difference ({est:.2f}), and the arms the other way round "
-        "do not give its interval either: a difference adjusted for other factors, or a misprint"
+        f"; its sign is the opposite of the counts' difference ({est:.2f}): the paper may subtract the arms "
+        "the other way round (swap arm_a and arm_b to check), or the difference is adjusted, or misprinted"
     )
 
 
