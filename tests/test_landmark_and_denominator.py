@@ -13,8 +13,7 @@ import pytest
 from scipy import stats
 
 from reanalysis import audit, evidence
-from reanalysis.audit.effects import landmark_consistency
-from reanalysis.audit.effects import _fmt_p
+from reanalysis.audit.effects import _fmt_p, landmark_consistency
 
 STUDIES = (
     "study_id,label,indication,design,citation,status,source_status,source\n"
