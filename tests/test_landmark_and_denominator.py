@@ -68,7 +68,7 @@ def test_landmark_survival_pvalues_are_checked_against_the_rates_and_their_cis(t
     for month, (a, b, _) in RATES.items():
         low, high = rows.loc[f"{month} month", "computed"].removeprefix("p = ").split(" to ")
         assert (
-            f"(the plain z test on the printed values, {_fmt_p(_z_test_p(a, b))})"
+            f"(the z test on the plain scale at the printed values, {_fmt_p(_z_test_p(a, b))})"
             in rows.loc[f"{month} month", "explanation"]
         )
     assert (

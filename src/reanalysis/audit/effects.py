@@ -480,8 +480,8 @@ class LandmarkConsistency(Result):
     ``p_low``/``p_high`` span the tests on the five scales of Klein et al. (2007), with each
     standard error read off its CI on every scale both CIs could be symmetric on (``ci_scales``;
     empty when there is none, and every scale is tried), over every value the printed numbers
-    could have been rounded from. The span is wide: the check
-    catches gross errors (a p from another comparison, a slipped digit), not small ones."""
+    could have been rounded from. The span is wide: the check catches gross errors (a p from
+    another comparison, a slipped digit), not small ones."""
 
     rates: tuple[str, str]
     cis: tuple[tuple[str, str], tuple[str, str]]
@@ -500,7 +500,7 @@ def _box(printed, scale: float) -> np.ndarray:
     return np.array(list(itertools.product(*((p.low, p.value, p.high) for p in printed)))) / scale
 
 
-def _symmetric_on(name: str, est, low, high) -> np.ndarray:
+def _symmetric_on(name: str, est, low, high) -> bool:
     """Whether a CI (low, high) can be symmetric about ``est`` on the scale ``name`` within the
     rounding of the three: g(high) + g(low) - 2 g(est) is monotone in each, so it takes the value 0
     in the box when its corners have both signs."""
@@ -607,8 +607,8 @@ def landmark_consistency(
         f"a check for gross errors only: {ra.text}{unit} ({la.text}-{ha.text}{unit}) vs {rb.text}{unit} "
         f"({lb.text}-{hb.text}{unit}), each standard error read off its {pct} CI; the usual tests of two "
         f"survival rates (z tests on the five scales of Klein et al. 2007), over every value the printed "
-        f"numbers could have been rounded from, give p = {_fmt_p(p_low)} to {_fmt_p(p_high)} (the plain z test "
-        f"on the printed values, {_fmt_p(p_central)}); {printed_p(pp.text)}"
+        f"numbers could have been rounded from, give p = {_fmt_p(p_low)} to {_fmt_p(p_high)} (the z test on the "
+        f"{ci_scales[0]} scale at the printed values, {_fmt_p(p_central)}); {printed_p(pp.text)}"
     )
     text = text[0].upper() + text[1:]
     text += ", outside that range" if not consistent else ", inside it"

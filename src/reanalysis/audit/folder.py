@@ -573,8 +573,8 @@ def _audit_ci(out, base, row, counts, derived):
         text += f"; {_named_ci_gives(row, named[0], x, n, level, f, unit)}"
     untried = _untried_ci_method(row.ci_method)
     excludes = ph.value < f * x / n or pl.value > f * x / n
-    if untried and not excludes and "exact" in untried.lower():
-        # Blaker's and Sterne's exact intervals lie inside Clopper-Pearson's: a printed one that does
+    if untried and not excludes and untried.startswith("Blaker"):
+        # Blaker's exact interval lies inside Clopper-Pearson's (Blaker 2000, Can J Stat): a printed one that does
         # not is wrong whatever it is (statistical reviewer).
         cp = proportions.proportion_ci(x, n, method="clopper-pearson", level=level)
         if pl.bounds()[1] < f * cp.low or ph.bounds()[0] > f * cp.high:
