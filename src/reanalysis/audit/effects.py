@@ -626,11 +626,6 @@ def landmark_consistency(
     )
 
 
-def _and_list(items) -> str:
-    items = list(items)
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-
-
 def printed_p(text: str) -> str:
     """'printed p = 0.008', 'printed p < 0.001': a printed p-value in a sentence (statistical reviewer:
     "printed p 0.008" read as a typo)."""
